@@ -1,0 +1,23 @@
+package io.cutover;
+
+/** Where a rollout stands. */
+public enum Phase {
+    /** Created, not started. */
+    PENDING,
+    /** Steps are running. */
+    PROGRESSING,
+    /** Waiting for a person: an inconclusive measurement, a spent retry budget, a manual pause or a progress deadline. */
+    PAUSED,
+    /** The candidate is stable and everything else is retired. */
+    SUCCEEDED,
+    /** Returning traffic to stable and scaling the candidate down. */
+    ABORTING,
+    /** Back on stable, candidate scaled down. */
+    ABORTED,
+    /** A safe state could not be reached; the result holds the exact traffic state. */
+    FAILED;
+
+    public boolean isTerminal() {
+        return this == SUCCEEDED || this == ABORTED || this == FAILED;
+    }
+}

@@ -1,0 +1,102 @@
+package io.cutover;
+
+import io.cutover.spi.HealthProbe;
+import io.cutover.spi.MetricSource;
+import io.cutover.spi.TrafficRouter;
+import io.cutover.spi.Workloads;
+import java.util.Objects;
+
+/**
+ * The platform a rollout runs on: the adapters for workloads, traffic, health and metrics of one
+ * application.
+ *
+ * <pre>{@code
+ * Target target = Target.builder("myapp")
+ *         .workloads(workloads)
+ *         .router(router)
+ *         .metrics(prometheus)       // default: MetricSource.NONE (metric gates are inconclusive)
+ *         .health(Probes.http(uri))  // default: HealthProbe.NONE
+ *         .build();
+ * }</pre>
+ */
+public final class Target {
+
+    private final String application;
+    private final Workloads workloads;
+    private final TrafficRouter router;
+    private final HealthProbe health;
+    private final MetricSource metrics;
+
+    private Target(Builder b) {
+        this.application = b.application;
+        this.workloads = b.workloads;
+        this.router = b.router;
+        this.health = b.health;
+        this.metrics = b.metrics;
+    }
+
+    public static Builder builder(String application) {
+        return new Builder(application);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(application).workloads(workloads).router(router).health(health).metrics(metrics);
+    }
+
+    public String application() { return application; }
+    public Workloads workloads() { return workloads; }
+    public TrafficRouter router() { return router; }
+    public HealthProbe health() { return health; }
+    public MetricSource metrics() { return metrics; }
+
+    @Override
+    public String toString() {
+        return "Target[" + application + "]";
+    }
+
+    /** Builds a {@link Target}; workloads and router are required. */
+    public static final class Builder {
+        private final String application;
+        private Workloads workloads;
+        private TrafficRouter router;
+        private HealthProbe health = HealthProbe.NONE;
+        private MetricSource metrics = MetricSource.NONE;
+
+        private Builder(String application) {
+            if (application == null || application.isBlank()) {
+                throw new IllegalArgumentException("application must not be blank");
+            }
+            this.application = application;
+        }
+
+        public Builder workloads(Workloads workloads) {
+            this.workloads = Objects.requireNonNull(workloads, "workloads");
+            return this;
+        }
+
+        public Builder router(TrafficRouter router) {
+            this.router = Objects.requireNonNull(router, "router");
+            return this;
+        }
+
+        public Builder health(HealthProbe health) {
+            this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
+        public Builder metrics(MetricSource metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        public Target build() {
+            if (workloads == null) {
+                throw new IllegalArgumentException("target '" + application + "' needs workloads");
+            }
+            if (router == null) {
+                throw new IllegalArgumentException("target '" + application + "' needs a router");
+            }
+            return new Target(this);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.cutover.event;
+
+import io.cutover.Phase;
+import io.cutover.gate.Measurement;
+import io.cutover.spi.TrafficSplit;
+import java.time.Instant;
+
+/** What happens to a rollout, delivered to {@link RolloutListener}s in order. */
+public sealed interface RolloutEvent {
+
+    String rollout();
+
+    Instant at();
+
+    record StepStarted(String rollout, Instant at, int index, String step) implements RolloutEvent { }
+
+    record TrafficChanged(String rollout, Instant at, TrafficSplit split) implements RolloutEvent { }
+
+    record ReplicasChanged(String rollout, Instant at, String role, int replicas) implements RolloutEvent { }
+
+    record MeasurementTaken(String rollout, Instant at, Measurement measurement) implements RolloutEvent { }
+
+    record Paused(String rollout, Instant at, String reason) implements RolloutEvent { }
+
+    record Resumed(String rollout, Instant at) implements RolloutEvent { }
+
+    record Promoted(String rollout, Instant at, String revision) implements RolloutEvent { }
+
+    record AbortStarted(String rollout, Instant at, String reason) implements RolloutEvent { }
+
+    record RolledBack(String rollout, Instant at, String reason) implements RolloutEvent { }
+
+    record Succeeded(String rollout, Instant at) implements RolloutEvent { }
+
+    /** A safe state could not be reached; {@code split} is the traffic the platform holds as far as it is known. */
+    record Failed(String rollout, Instant at, String reason, TrafficSplit split) implements RolloutEvent { }
+
+    /** The phase after any transition; the simplest event to follow. */
+    record PhaseChanged(String rollout, Instant at, Phase phase, String reason) implements RolloutEvent { }
+}

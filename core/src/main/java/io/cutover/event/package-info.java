@@ -1,0 +1,2 @@
+/** Rollout events and their listeners. */
+package io.cutover.event;

@@ -1,0 +1,141 @@
+package io.cutover.gate;
+
+import io.cutover.internal.Checks;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How gates are measured and when their verdicts stop a rollout.
+ *
+ * <p>Defaults: interval 1 minute, count 3, no initial delay, metric window 5 minutes, failure limit 0
+ * (the first FAILED aborts), consecutive error limit 4 (the fifth ERROR in a row aborts),
+ * inconclusive limit 0 (the first INCONCLUSIVE pauses for a person), no data counts as INCONCLUSIVE.
+ *
+ * <pre>{@code GatePolicy.builder().interval(Duration.ofSeconds(30)).count(10).failureLimit(1).build()}</pre>
+ */
+public final class GatePolicy {
+
+    public static final GatePolicy DEFAULT = builder().build();
+
+    private final Duration interval;
+    private final int count;
+    private final Duration initialDelay;
+    private final Duration window;
+    private final int failureLimit;
+    private final int consecutiveErrorLimit;
+    private final int inconclusiveLimit;
+    private final Verdict noData;
+
+    private GatePolicy(Builder b) {
+        this.interval = b.interval;
+        this.count = b.count;
+        this.initialDelay = b.initialDelay;
+        this.window = b.window;
+        this.failureLimit = b.failureLimit;
+        this.consecutiveErrorLimit = b.consecutiveErrorLimit;
+        this.inconclusiveLimit = b.inconclusiveLimit;
+        this.noData = b.noData;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().interval(interval).count(count).initialDelay(initialDelay).window(window)
+                .failureLimit(failureLimit).consecutiveErrorLimit(consecutiveErrorLimit)
+                .inconclusiveLimit(inconclusiveLimit).noData(noData);
+    }
+
+    public Duration interval() { return interval; }
+    public int count() { return count; }
+    public Duration initialDelay() { return initialDelay; }
+    public Duration window() { return window; }
+    public int failureLimit() { return failureLimit; }
+    public int consecutiveErrorLimit() { return consecutiveErrorLimit; }
+    public int inconclusiveLimit() { return inconclusiveLimit; }
+    /** The verdict for an answer with no data or NaN: INCONCLUSIVE or ERROR, never PASSED. */
+    public Verdict noData() { return noData; }
+
+    @Override
+    public String toString() {
+        return "every " + interval + " x" + count + (initialDelay.isZero() ? "" : " after " + initialDelay)
+                + ", window " + window + ", limits failure=" + failureLimit + " error=" + consecutiveErrorLimit
+                + " inconclusive=" + inconclusiveLimit + ", no data=" + noData;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GatePolicy p && interval.equals(p.interval) && count == p.count
+                && initialDelay.equals(p.initialDelay) && window.equals(p.window) && failureLimit == p.failureLimit
+                && consecutiveErrorLimit == p.consecutiveErrorLimit && inconclusiveLimit == p.inconclusiveLimit
+                && noData == p.noData;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(interval, count, initialDelay, window, failureLimit, consecutiveErrorLimit, inconclusiveLimit, noData);
+    }
+
+    /** Builds a {@link GatePolicy}; every setter validates its argument. */
+    public static final class Builder {
+        private Duration interval = Duration.ofMinutes(1);
+        private int count = 3;
+        private Duration initialDelay = Duration.ZERO;
+        private Duration window = Duration.ofMinutes(5);
+        private int failureLimit = 0;
+        private int consecutiveErrorLimit = 4;
+        private int inconclusiveLimit = 0;
+        private Verdict noData = Verdict.INCONCLUSIVE;
+
+        private Builder() { }
+
+        public Builder interval(Duration interval) {
+            this.interval = Checks.positive("interval", interval);
+            return this;
+        }
+
+        public Builder count(int count) {
+            this.count = Checks.atLeast("count", count, 1);
+            return this;
+        }
+
+        public Builder initialDelay(Duration initialDelay) {
+            this.initialDelay = Checks.notNegative("initialDelay", initialDelay);
+            return this;
+        }
+
+        public Builder window(Duration window) {
+            this.window = Checks.positive("window", window);
+            return this;
+        }
+
+        public Builder failureLimit(int failureLimit) {
+            this.failureLimit = Checks.atLeast("failureLimit", failureLimit, 0);
+            return this;
+        }
+
+        public Builder consecutiveErrorLimit(int consecutiveErrorLimit) {
+            this.consecutiveErrorLimit = Checks.atLeast("consecutiveErrorLimit", consecutiveErrorLimit, 0);
+            return this;
+        }
+
+        public Builder inconclusiveLimit(int inconclusiveLimit) {
+            this.inconclusiveLimit = Checks.atLeast("inconclusiveLimit", inconclusiveLimit, 0);
+            return this;
+        }
+
+        public Builder noData(Verdict verdict) {
+            Objects.requireNonNull(verdict, "noData");
+            if (verdict != Verdict.INCONCLUSIVE && verdict != Verdict.ERROR) {
+                throw new IllegalArgumentException("noData must be INCONCLUSIVE or ERROR: " + verdict);
+            }
+            this.noData = verdict;
+            return this;
+        }
+
+        public GatePolicy build() {
+            return new GatePolicy(this);
+        }
+    }
+}

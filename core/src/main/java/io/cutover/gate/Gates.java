@@ -1,0 +1,136 @@
+package io.cutover.gate;
+
+import io.cutover.internal.Checks;
+import io.cutover.spi.Health;
+import io.cutover.spi.MetricValue;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The gates a plan can wait on, made for static import.
+ *
+ * <pre>{@code
+ * import static io.cutover.gate.Gates.*;
+ *
+ * Deployment.canary().steps(10, 50).gate(successRate(0.95)).gate(latency(0.99, Duration.ofMillis(300)))
+ * }</pre>
+ *
+ * <p>Every gate reads the candidate over a 5-minute window unless told otherwise. Only a finite
+ * number that meets the condition passes: no data and NaN are INCONCLUSIVE, infinities FAILED
+ * (or ERROR when the condition would hold), and a source that throws gives ERROR.
+ */
+public final class Gates {
+
+    /** The window metric gates read when none is given. */
+    public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
+
+    private Gates() { }
+
+    /** The candidate's share of non-5xx responses must be at least {@code min} (0..1). */
+    public static Gate successRate(double min) {
+        return successRate(min, DEFAULT_WINDOW);
+    }
+
+    public static Gate successRate(double min, Duration window) {
+        Checks.fraction("successRate threshold", min);
+        return new MetricGate("success-rate", Condition.atLeast(min), Checks.positive("window", window),
+                (ctx, w) -> ctx.metrics().successRate(ctx.candidateQuery(w)));
+    }
+
+    /** The candidate's share of 5xx responses must be at most {@code max} (0..1). */
+    public static Gate errorRate(double max) {
+        return errorRate(max, DEFAULT_WINDOW);
+    }
+
+    public static Gate errorRate(double max, Duration window) {
+        Checks.fraction("errorRate threshold", max);
+        return new MetricGate("error-rate", Condition.atMost(max), Checks.positive("window", window),
+                (ctx, w) -> ctx.metrics().errorRate(ctx.candidateQuery(w)));
+    }
+
+    /** The candidate's {@code quantile} latency (for example 0.99) must be at most {@code max}. */
+    public static Gate latency(double quantile, Duration max) {
+        return latency(quantile, max, DEFAULT_WINDOW);
+    }
+
+    public static Gate latency(double quantile, Duration max, Duration window) {
+        if (!(quantile > 0 && quantile < 1)) {
+            throw new IllegalArgumentException("latency quantile must be strictly between 0 and 1: " + quantile);
+        }
+        Checks.positive("latency max", max);
+        double seconds = max.toNanos() / 1e9;
+        return new MetricGate("latency-p" + quantileLabel(quantile), Condition.atMost(seconds), Checks.positive("window", window),
+                (ctx, w) -> ctx.metrics().latency(ctx.candidateQuery(w), quantile));
+    }
+
+    /** The candidate must serve at least {@code min} requests per second (guards against gates passing on no traffic). */
+    public static Gate requestRate(double min) {
+        if (!(min >= 0) || Double.isInfinite(min)) {
+            throw new IllegalArgumentException("requestRate min must be a non-negative number: " + min);
+        }
+        return new MetricGate("request-rate", Condition.atLeast(min), DEFAULT_WINDOW,
+                (ctx, w) -> ctx.metrics().requestRate(ctx.candidateQuery(w)));
+    }
+
+    /** A raw query in the metric source's language, which must yield one number meeting {@code condition}. */
+    public static Gate query(String expression, Condition condition) {
+        return query("query", expression, condition);
+    }
+
+    public static Gate query(String name, String expression, Condition condition) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(condition, "condition");
+        if (expression == null || expression.isBlank()) {
+            throw new IllegalArgumentException("query expression must not be blank");
+        }
+        return new MetricGate(name, condition, DEFAULT_WINDOW, (ctx, w) -> ctx.metrics().query(expression, ctx.now()));
+    }
+
+    /** The candidate's health probe must report it ready. */
+    public static Gate health() {
+        return new Gate() {
+            @Override
+            public String name() {
+                return "health";
+            }
+
+            @Override
+            public Measurement measure(GateContext ctx) {
+                Health h = ctx.health().check(ctx.candidate());
+                Verdict v = h.ready() ? Verdict.PASSED : Verdict.FAILED;
+                return new Measurement("health", v, h.ready() ? 1 : 0, h.detail(), ctx.now());
+            }
+
+            @Override
+            public String toString() {
+                return "health";
+            }
+        };
+    }
+
+    /**
+     * Turns what a source answered into a verdict: the single place where the rules above live, so
+     * every gate (and every adapter's own gates) judges alike.
+     */
+    public static Measurement judge(String gate, Condition condition, MetricValue value, Instant at) {
+        if (value instanceof MetricValue.NoData noData) {
+            return new Measurement(gate, Verdict.INCONCLUSIVE, Double.NaN, "no data: " + noData.reason(), at);
+        }
+        double v = ((MetricValue.Sample) value).value();
+        if (Double.isNaN(v)) {
+            return new Measurement(gate, Verdict.INCONCLUSIVE, v, "value is NaN (no requests in the window?)", at);
+        }
+        if (Double.isInfinite(v)) {
+            boolean wouldHold = v > 0 ? condition.max() == Double.POSITIVE_INFINITY : condition.min() == Double.NEGATIVE_INFINITY;
+            return new Measurement(gate, wouldHold ? Verdict.ERROR : Verdict.FAILED, v, "value is " + v + ", expected " + condition, at);
+        }
+        boolean ok = condition.test(v);
+        return new Measurement(gate, ok ? Verdict.PASSED : Verdict.FAILED, v, v + (ok ? " meets " : " misses ") + condition, at);
+    }
+
+    private static String quantileLabel(double q) {
+        String s = Double.toString(q * 100);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+}

@@ -1,0 +1,107 @@
+package io.cutover.plan;
+
+import io.cutover.gate.Gate;
+import io.cutover.gate.GatePolicy;
+import io.cutover.spi.Hook;
+import io.cutover.spi.HookStage;
+import io.cutover.spi.RouterCapability;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What a strategy compiles to: an ordered list of {@link Step}s and the settings the engine runs
+ * them with. Plans are values: they can be printed with {@link #describe()}, compared and tested
+ * without any platform.
+ *
+ * @param strategy           the strategy's name
+ * @param steps              the steps, in order
+ * @param backgroundGates    gates measured at their policy's interval during every pause from {@code backgroundFrom} on
+ * @param backgroundPolicy   how the background gates are measured and judged
+ * @param backgroundFrom     the index of the first step during which background gates run
+ * @param hooks              hooks by stage
+ * @param progressDeadline   how long a wait for readiness may take
+ * @param onDeadline         what happens when it is exceeded
+ * @param drainDelay         on abort, the wait between moving traffic to stable and scaling the candidate down
+ * @param unavailableAllowed replicas (of stable's count) the plan may leave unavailable: the rolling
+ *                           strategy's {@code maxUnavailable}, everything for recreate, none otherwise
+ */
+public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates, GatePolicy backgroundPolicy,
+                   int backgroundFrom, Map<HookStage, List<Hook>> hooks, Duration progressDeadline,
+                   DeadlineAction onDeadline, Duration drainDelay, Replicas unavailableAllowed) {
+
+    /** What to do when a wait for readiness exceeds the progress deadline. */
+    public enum DeadlineAction { ABORT, PAUSE }
+
+    public Plan {
+        Objects.requireNonNull(strategy, "strategy");
+        steps = List.copyOf(steps);
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("a plan needs at least one step");
+        }
+        backgroundGates = List.copyOf(backgroundGates);
+        Objects.requireNonNull(backgroundPolicy, "backgroundPolicy");
+        var copy = new EnumMap<HookStage, List<Hook>>(HookStage.class);
+        hooks.forEach((stage, list) -> copy.put(stage, List.copyOf(list)));
+        hooks = Map.copyOf(copy);
+        Objects.requireNonNull(progressDeadline, "progressDeadline");
+        Objects.requireNonNull(onDeadline, "onDeadline");
+        Objects.requireNonNull(drainDelay, "drainDelay");
+        Objects.requireNonNull(unavailableAllowed, "unavailableAllowed");
+    }
+
+    public List<Hook> hooks(HookStage stage) {
+        return hooks.getOrDefault(stage, List.of());
+    }
+
+    /** The router capabilities this plan needs; a router lacking one is refused when the rollout is bound. */
+    public Set<RouterCapability> requiredCapabilities() {
+        Set<RouterCapability> needed = EnumSet.noneOf(RouterCapability.class);
+        for (Step step : steps) {
+            if (step instanceof Step.SetWeight w && w.weight() > 0 && w.weight() < 100) {
+                needed.add(RouterCapability.WEIGHTED);
+            } else if (step instanceof Step.SetHeaderRoutes r && !r.matches().isEmpty()) {
+                needed.add(RouterCapability.HEADER_ROUTES);
+            } else if (step instanceof Step.SetMirror m && m.percent() > 0) {
+                needed.add(RouterCapability.MIRROR);
+            }
+        }
+        return needed;
+    }
+
+    /** The plan as numbered lines. */
+    public String describe() {
+        List<String> lines = new ArrayList<>();
+        lines.add(strategy + " plan (" + steps.size() + " steps, progress deadline " + progressDeadline
+                + " then " + onDeadline.name().toLowerCase() + ", drain " + drainDelay + ")");
+        for (int i = 0; i < steps.size(); i++) {
+            lines.add(String.format("%3d. %s", i + 1, steps.get(i).describe()));
+        }
+        if (!backgroundGates.isEmpty()) {
+            lines.add("background from step " + (backgroundFrom + 1) + ": "
+                    + backgroundGates.stream().map(Object::toString).collect(Collectors.joining(", ")) + " (" + backgroundPolicy + ")");
+        }
+        hooks.forEach((stage, list) -> lines.add("hooks " + stage.name().toLowerCase().replace('_', '-') + ": " + list.size()));
+        return String.join("\n", lines);
+    }
+
+    /** A short digest of {@link #describe()}: a resumed rollout must run the plan it started with. */
+    public String fingerprint() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(describe().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

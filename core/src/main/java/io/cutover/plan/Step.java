@@ -1,0 +1,125 @@
+package io.cutover.plan;
+
+import io.cutover.gate.Gate;
+import io.cutover.gate.GatePolicy;
+import io.cutover.spi.HeaderMatch;
+import io.cutover.spi.HookStage;
+import io.cutover.spi.Role;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * One step of a {@link Plan}. Each says what the world must look like, not what to change, so
+ * running it again after a crash is safe.
+ */
+public sealed interface Step {
+
+    /** A line for people. */
+    String describe();
+
+    /** Whether a full promotion skips this step (pauses and analyses). */
+    default boolean skippedOnFullPromotion() {
+        return false;
+    }
+
+    /** The candidate role runs the rollout's revision with this many replicas. */
+    record Deploy(Replicas replicas) implements Step {
+        public Deploy { Objects.requireNonNull(replicas, "replicas"); }
+        @Override public String describe() { return "deploy candidate with " + replicas + " replicas"; }
+    }
+
+    /** A role runs this many replicas. */
+    record Scale(Role role, Replicas replicas) implements Step {
+        public Scale { Objects.requireNonNull(role, "role"); Objects.requireNonNull(replicas, "replicas"); }
+        @Override public String describe() { return "scale " + role.name().toLowerCase() + " to " + replicas; }
+    }
+
+    /** Wait until every desired replica of a role is updated and available (bounded by the progress deadline). */
+    record AwaitReady(Role role) implements Step {
+        public AwaitReady { Objects.requireNonNull(role, "role"); }
+        @Override public String describe() { return "await " + role.name().toLowerCase() + " ready"; }
+    }
+
+    /** The candidate receives {@code weight} percent of traffic. */
+    record SetWeight(int weight) implements Step {
+        public SetWeight {
+            if (weight < 0 || weight > 100) {
+                throw new IllegalArgumentException("weight must be within 0..100: " + weight);
+            }
+        }
+        @Override public String describe() { return "set candidate weight " + weight + "%"; }
+    }
+
+    /** Requests matching any of these go to the candidate; an empty list removes the routes. */
+    record SetHeaderRoutes(List<HeaderMatch> matches) implements Step {
+        public SetHeaderRoutes { matches = List.copyOf(matches); }
+        @Override public String describe() {
+            return matches.isEmpty() ? "remove header routes"
+                    : "route " + matches.stream().map(m -> m.header() + " " + m.kind().name().toLowerCase() + " '" + m.value() + "'")
+                    .collect(Collectors.joining(" or ")) + " to candidate";
+        }
+    }
+
+    /** A copy of {@code percent} percent of requests goes to the candidate; 0 stops mirroring. */
+    record SetMirror(int percent) implements Step {
+        public SetMirror {
+            if (percent < 0 || percent > 100) {
+                throw new IllegalArgumentException("mirror percent must be within 0..100: " + percent);
+            }
+        }
+        @Override public String describe() { return percent == 0 ? "stop mirroring" : "mirror " + percent + "% of requests to candidate"; }
+    }
+
+    /** All traffic to stable: no weight, no header routes, no mirror. */
+    record ResetTraffic() implements Step {
+        @Override public String describe() { return "send all traffic to stable"; }
+    }
+
+    /** Wait for {@code duration}, or until a person promotes when {@code duration} is {@code null}. */
+    record Pause(Duration duration) implements Step {
+        public Pause {
+            if (duration != null && (duration.isNegative() || duration.isZero())) {
+                throw new IllegalArgumentException("pause must be positive: " + duration);
+            }
+        }
+        public static Pause untilPromoted() { return new Pause(null); }
+        public boolean untilPromotedOnly() { return duration == null; }
+        @Override public boolean skippedOnFullPromotion() { return true; }
+        @Override public String describe() { return duration == null ? "pause until promoted" : "pause " + duration; }
+    }
+
+    /** Measure {@code gates} as {@code policy} says; FAILED or too many ERRORs abort, INCONCLUSIVE pauses. */
+    record Analyze(String name, List<Gate> gates, GatePolicy policy) implements Step {
+        public Analyze {
+            Objects.requireNonNull(name, "name");
+            gates = List.copyOf(gates);
+            Objects.requireNonNull(policy, "policy");
+            if (gates.isEmpty()) {
+                throw new IllegalArgumentException("analysis '" + name + "' needs at least one gate");
+            }
+        }
+        @Override public boolean skippedOnFullPromotion() { return true; }
+        @Override public String describe() {
+            return "analyze " + name + ": " + gates.stream().map(Object::toString).collect(Collectors.joining(", ")) + " (" + policy + ")";
+        }
+    }
+
+    /** Run the hooks registered for a stage; a failing one aborts. */
+    record RunHooks(HookStage stage) implements Step {
+        public RunHooks { Objects.requireNonNull(stage, "stage"); }
+        @Override public String describe() { return "run " + stage.name().toLowerCase().replace('_', '-') + " hooks"; }
+    }
+
+    /** The candidate becomes stable. From here on there is nothing to roll back to. */
+    record Promote() implements Step {
+        @Override public String describe() { return "promote candidate to stable"; }
+    }
+
+    /** Scale a role to zero and release it. */
+    record Retire(Role role) implements Step {
+        public Retire { Objects.requireNonNull(role, "role"); }
+        @Override public String describe() { return "retire " + (role == Role.CANDIDATE ? "previous revision" : "stable"); }
+    }
+}

@@ -1,0 +1,111 @@
+package io.cutover.state;
+
+import io.cutover.CutoverException;
+import io.cutover.spi.StateStore;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps each rollout's state in {@code <directory>/<rollout>.json}. A save writes a temporary file
+ * and moves it over the old one atomically, under a file lock, so a crash leaves either the old or
+ * the new state and two processes cannot both win a compare-and-set. The version is a counter
+ * stored in the file's first line.
+ */
+public final class FileStateStore implements StateStore {
+
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
+
+    private final Path directory;
+
+    public FileStateStore(Path directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+    }
+
+    @Override
+    public Optional<Stored> load(String rollout) {
+        Path file = file(rollout);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        String content = read(file);
+        int newline = content.indexOf('\n');
+        String version = newline < 0 ? "" : content.substring(0, newline).trim();
+        if (newline < 0 || !version.matches("\\d+")) {
+            throw new CutoverException(CutoverException.Kind.STATE, "read state",
+                    "rollout state in " + file + " is corrupt: no version line");
+        }
+        return Optional.of(new Stored(StateCodec.fromJson(content.substring(newline + 1), file.toString()), version));
+    }
+
+    @Override
+    public String save(String rollout, RolloutState state, String expectedVersion) {
+        Path file = file(rollout);
+        String json = StateCodec.toJson(state);
+        try {
+            Files.createDirectories(directory);
+            try (FileChannel lockChannel = FileChannel.open(directory.resolve(rollout + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = lockChannel.lock()) {
+                String actual = Files.exists(file) ? versionOf(file) : null;
+                if (!Objects.equals(actual, expectedVersion)) {
+                    throw new StateConflictException(rollout, expectedVersion, actual);
+                }
+                String next = Long.toString(actual == null ? 1 : Long.parseLong(actual) + 1);
+                Path tmp = Files.createTempFile(directory, rollout, ".tmp");
+                try {
+                    Files.writeString(tmp, next + "\n" + json, StandardCharsets.UTF_8, StandardOpenOption.SYNC);
+                    move(tmp, file);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+                return next;
+            }
+        } catch (IOException e) {
+            throw CutoverException.transientFailure("save state " + rollout, "could not write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private String versionOf(Path file) {
+        String content = read(file);
+        int newline = content.indexOf('\n');
+        String version = newline < 0 ? "" : content.substring(0, newline).trim();
+        if (!version.matches("\\d+")) {
+            throw new CutoverException(CutoverException.Kind.STATE, "read state",
+                    "rollout state in " + file + " is corrupt: no version line");
+        }
+        return version;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw CutoverException.transientFailure("read state", "could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path file(String rollout) {
+        if (rollout == null || !SAFE_NAME.matcher(rollout).matches()) {
+            throw new IllegalArgumentException("rollout name is not usable as a file name: '" + rollout + "'");
+        }
+        return directory.resolve(rollout + ".json");
+    }
+}

@@ -1,0 +1,142 @@
+package io.cutover.state;
+
+import io.cutover.Phase;
+import io.cutover.gate.Measurement;
+import io.cutover.spi.Revision;
+import io.cutover.spi.TrafficSplit;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything an engine needs to continue a rollout, saved after every transition.
+ *
+ * @param name             the rollout's name (the key in the state store)
+ * @param application      the application the target serves
+ * @param candidate        the revision being rolled out
+ * @param planFingerprint  identifies the plan; a resume with another plan is refused
+ * @param phase            where the rollout stands
+ * @param reason           why it is paused, aborting, aborted or failed; {@code null} otherwise
+ * @param stepIndex        the plan step being run (or the rollback step while aborting)
+ * @param stepStartedAt    when that step started: timed pauses end at this instant plus their duration
+ * @param split            the traffic split last written and confirmed
+ * @param stableReplicas   the stable replica count when the rollout started: the capacity to return to
+ * @param stableRevision   the revision stable ran when the rollout started
+ * @param analysis         counters of the current step's analysis
+ * @param background       counters of the background gates
+ * @param attempts         failed platform calls in the current step (the retry budget spent)
+ * @param fullPromotion    a person asked to skip the remaining pauses and analyses
+ * @param promoted         the candidate has become stable: there is nothing to roll back to
+ * @param startedAt        when the rollout started
+ * @param updatedAt        when this state was made
+ * @param measurements     the latest measurements (at most {@value #KEPT_MEASUREMENTS})
+ * @param history          what happened (at most {@value #KEPT_HISTORY} lines, newest last)
+ */
+public record RolloutState(String name, String application, Revision candidate, String planFingerprint,
+                           Phase phase, String reason, int stepIndex, Instant stepStartedAt, TrafficSplit split,
+                           int stableReplicas, String stableRevision, AnalysisProgress analysis,
+                           AnalysisProgress background, int attempts, boolean fullPromotion, boolean promoted,
+                           Instant startedAt, Instant updatedAt, List<Measurement> measurements,
+                           List<HistoryEntry> history) {
+
+    public static final int KEPT_MEASUREMENTS = 20;
+    public static final int KEPT_HISTORY = 60;
+
+    public RolloutState {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(split, "split");
+        analysis = analysis == null ? AnalysisProgress.NONE : analysis;
+        background = background == null ? AnalysisProgress.NONE : background;
+        measurements = List.copyOf(measurements == null ? List.of() : measurements);
+        history = List.copyOf(history == null ? List.of() : history);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A mutable copy for making the next state; {@link #build()} gives an immutable one. */
+    public static final class Builder {
+        private final String name;
+        private final String application;
+        private final Revision candidate;
+        private final String planFingerprint;
+        private Phase phase;
+        private String reason;
+        private int stepIndex;
+        private Instant stepStartedAt;
+        private TrafficSplit split;
+        private int stableReplicas;
+        private String stableRevision;
+        private AnalysisProgress analysis;
+        private AnalysisProgress background;
+        private int attempts;
+        private boolean fullPromotion;
+        private boolean promoted;
+        private final Instant startedAt;
+        private Instant updatedAt;
+        private final List<Measurement> measurements;
+        private final List<HistoryEntry> history;
+
+        private Builder(RolloutState s) {
+            name = s.name; application = s.application; candidate = s.candidate; planFingerprint = s.planFingerprint;
+            phase = s.phase; reason = s.reason; stepIndex = s.stepIndex; stepStartedAt = s.stepStartedAt;
+            split = s.split; stableReplicas = s.stableReplicas; stableRevision = s.stableRevision;
+            analysis = s.analysis; background = s.background; attempts = s.attempts;
+            fullPromotion = s.fullPromotion; promoted = s.promoted; startedAt = s.startedAt; updatedAt = s.updatedAt;
+            measurements = new ArrayList<>(s.measurements); history = new ArrayList<>(s.history);
+        }
+
+        public Builder phase(Phase phase, String reason) { this.phase = phase; this.reason = reason; return this; }
+        public Builder step(int index, Instant startedAt) {
+            this.stepIndex = index; this.stepStartedAt = startedAt; this.analysis = AnalysisProgress.NONE; this.attempts = 0;
+            return this;
+        }
+        public Builder split(TrafficSplit split) { this.split = split; return this; }
+        public Builder stable(int replicas, String revision) { this.stableReplicas = replicas; this.stableRevision = revision; return this; }
+        public Builder analysis(AnalysisProgress analysis) { this.analysis = analysis; return this; }
+        public Builder background(AnalysisProgress background) { this.background = background; return this; }
+        public Builder attempts(int attempts) { this.attempts = attempts; return this; }
+        public Builder fullPromotion(boolean fullPromotion) { this.fullPromotion = fullPromotion; return this; }
+        public Builder promoted(boolean promoted) { this.promoted = promoted; return this; }
+        public Builder updatedAt(Instant at) { this.updatedAt = at; return this; }
+
+        public Builder measured(Measurement m) {
+            measurements.add(m);
+            if (measurements.size() > KEPT_MEASUREMENTS) {
+                measurements.remove(0);
+            }
+            return this;
+        }
+
+        public Builder note(Instant at, String what) {
+            history.add(new HistoryEntry(at, what));
+            if (history.size() > KEPT_HISTORY) {
+                history.remove(0);
+            }
+            return this;
+        }
+
+        public Phase phase() { return phase; }
+        public int stepIndex() { return stepIndex; }
+        public TrafficSplit split() { return split; }
+        public AnalysisProgress analysis() { return analysis; }
+        public AnalysisProgress background() { return background; }
+        public int attempts() { return attempts; }
+
+        public RolloutState build() {
+            return new RolloutState(name, application, candidate, planFingerprint, phase, reason, stepIndex, stepStartedAt,
+                    split, stableReplicas, stableRevision, analysis, background, attempts, fullPromotion, promoted,
+                    startedAt, updatedAt, measurements, history);
+        }
+    }
+
+    /** The first state of a rollout. */
+    public static RolloutState initial(String name, String application, Revision candidate, String planFingerprint, Instant now) {
+        return new RolloutState(name, application, candidate, planFingerprint, Phase.PENDING, null, 0, now,
+                TrafficSplit.stableOnly(), 0, null, AnalysisProgress.NONE, AnalysisProgress.NONE, 0, false, false,
+                now, now, List.of(), List.of(new HistoryEntry(now, "created for " + candidate.name())));
+    }
+}
