@@ -90,7 +90,12 @@ public final class RolloutRunner {
 
     // ---------------------------------------------------------------- operations
 
+    /** Starts, or (for a state loaded from the store) claims the rollout by saving it, then runs it. */
     public synchronized void start() {
+        if (state.phase() != Phase.PENDING && !state.phase().isTerminal()) {
+            Instant now = now();
+            transition(b -> b.note(now, "resumed by this engine")); // bumps the version: an older engine's next save fails
+        }
         if (state.phase() == Phase.PENDING) {
             Instant now = now();
             transition(b -> b.phase(Phase.PROGRESSING, null).step(0, now).note(now, "started"));
