@@ -82,6 +82,7 @@ public final class RolloutEngine {
      *
      * @throws IllegalArgumentException when the target's router cannot honour the plan (nothing is changed)
      * @throws IllegalStateException    when a rollout of that name exists in the store and has not ended
+     * @throws CutoverException         when stable cannot be read (nothing changed; a transient one may be tried again)
      */
     public Rollout start(String name, Deployment deployment, Revision revision, Target target) {
         Objects.requireNonNull(deployment, "deployment");

@@ -268,7 +268,7 @@ public final class RolloutRunner {
     }
 
     private boolean backgroundActive() {
-        return !plan.backgroundGates().isEmpty() && !state.promoted() && !state.fullPromotion()
+        return state.phase() == Phase.PROGRESSING && !plan.backgroundGates().isEmpty() && !state.promoted() && !state.fullPromotion()
                 && state.stepIndex() >= plan.backgroundFrom() && !(currentStep() instanceof Step.Promote);
     }
 

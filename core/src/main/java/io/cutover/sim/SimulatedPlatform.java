@@ -473,6 +473,9 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
             double n = requests * s;
             if (ready == 0) {
                 userFailures += n;
+                if (capacityAllowance >= baseline) {
+                    continue; // a plan that accepts downtime (recreate): users see failures, no invariant is broken
+                }
                 violation(from, "traffic to " + (slot == stableSlot ? "stable" : "candidate") + " (" + Math.round(s * 100)
                         + "%) with no ready replica");
                 continue;

@@ -46,11 +46,26 @@ public final class Simulation {
         Recorder recorder = new Recorder(platform, time);
         RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withStateStore(new InMemoryStateStore())
                 .pollInterval(scenario.pollInterval()).listener(recorder).listener(listener).build();
-        Rollout rollout = engine.start(scenario.application(), deployment, scenario.candidate(), platform.target(scenario.application()));
+        Rollout rollout = start(engine, deployment, scenario, platform, time);
         time.runUntil(() -> rollout.result().isDone() || rollout.phase() == Phase.PAUSED, scenario.limit());
         RolloutState end = rollout.status();
         engine.shutdown();
         return recorder.report(end, platform, rollout);
+    }
+
+    /** Starts as a careful caller would: a transient failure to read stable at start is tried again after a while. */
+    private static Rollout start(RolloutEngine engine, Deployment deployment, Scenario scenario, SimulatedPlatform platform,
+                                 VirtualScheduler time) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return engine.start(scenario.application(), deployment, scenario.candidate(), platform.target(scenario.application()));
+            } catch (io.cutover.CutoverException e) {
+                if (!e.isRetryable() || attempt >= 10) {
+                    throw e;
+                }
+                time.advance(Duration.ofSeconds(attempt));
+            }
+        }
     }
 
     /** The platform a scenario describes, on the given virtual time. */
