@@ -22,14 +22,14 @@ final class WebhookText {
         if (uri == null) {
             throw new IllegalArgumentException("webhook uri must not be null");
         }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("webhook uri must not carry credentials (send them with header(...)): "
+                    + display(uri));
+        }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
             throw new IllegalArgumentException("webhook uri must be an absolute http or https URI with a host: "
                     + (uri.getHost() == null ? uri.getScheme() + ":..." : display(uri)));
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("webhook uri must not carry credentials (send them with header(...)): "
-                    + display(uri));
         }
         return uri;
     }

@@ -38,6 +38,9 @@ public final class HttpHealthProbe implements HealthProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpHealthProbe.class);
 
+    /** The most of a response body read; an expected body is looked for within it. */
+    static final int BODY_CAP = 64 * 1024;
+
     /** How a response body is compared with the expected text. */
     enum BodyMatch { EXACT, CONTAINS }
 
@@ -113,7 +116,7 @@ public final class HttpHealthProbe implements HealthProbe {
         headers.forEach(request::header);
         CompletableFuture<HttpResponse<String>> call;
         try {
-            call = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+            call = client.sendAsync(request.build(), CappedBody.handler(BODY_CAP));
         } catch (RuntimeException e) {
             return new Answer(false, what + " could not be sent: " + HttpText.failure(e));
         }

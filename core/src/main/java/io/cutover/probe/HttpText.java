@@ -19,13 +19,13 @@ final class HttpText {
         if (uri == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalArgumentException(name + " must be an absolute http or https URI with a host: " + uri);
-        }
         if (uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException(name + " must not carry credentials (send them with header(...)): "
                     + display(uri));
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException(name + " must be an absolute http or https URI with a host: " + uri);
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException(name + " must have no query or fragment: " + display(uri));

@@ -27,7 +27,12 @@ final class FlaskLikeService implements AutoCloseable {
 
     record Seen(String method, String path, Headers headers) { }
 
-    private record Canned(int status, String body) { }
+    private record Canned(int status, String contentType, byte[] body) {
+
+        Canned(int status, String body) {
+            this(status, "application/json", body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -65,6 +70,11 @@ final class FlaskLikeService implements AutoCloseable {
         return this;
     }
 
+    FlaskLikeService respond(String path, int status, String contentType, byte[] body) {
+        overrides.put(path, new Canned(status, contentType, body));
+        return this;
+    }
+
     /** Requests to {@code path} get no answer until the server closes (at most 10 s). */
     FlaskLikeService hang(String path) {
         hanging.put(path, true);
@@ -87,8 +97,8 @@ final class FlaskLikeService implements AutoCloseable {
                 }
             }
             Canned canned = overrides.getOrDefault(path, defaultAnswer(path));
-            byte[] body = canned.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            byte[] body = canned.body();
+            exchange.getResponseHeaders().set("Content-Type", canned.contentType());
             exchange.sendResponseHeaders(canned.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
                 exchange.getResponseBody().write(body);

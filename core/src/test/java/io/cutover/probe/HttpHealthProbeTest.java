@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,6 +150,29 @@ class HttpHealthProbeTest {
         Health health = http(service.uri()).build().check(V2);
 
         assertThat(health.detail()).contains("a".repeat(200)).doesNotContain("TAIL").doesNotContain("z");
+    }
+
+    @Test
+    void aHugeBodyIsReadOnlyUpToTheCap() {
+        HttpHealthProbe probe = http(service.uri()).readinessPath("/health").expectBodyContaining("needle").build();
+        service.respond("/health", 200, "x".repeat(HttpHealthProbe.BODY_CAP - 6) + "needle" + "y".repeat(1_000_000));
+        assertThat(probe.check(V2).live()).isTrue();
+
+        service.respond("/health", 200, "x".repeat(HttpHealthProbe.BODY_CAP) + "needle" + "y".repeat(1_000_000));
+        Health health = probe.check(V2);
+
+        assertThat(health.live()).isFalse();
+        assertThat(health.detail()).contains("expected a body containing 'needle'").contains("x".repeat(200) + "...");
+    }
+
+    @Test
+    void theBodyIsDecodedInTheCharsetTheServerNames() {
+        service.respond("/health", 200, "text/plain; charset=ISO-8859-1", "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1))
+                .respond("/ready", 200, "text/plain", "caf\u00e9".getBytes(StandardCharsets.UTF_8));
+
+        Health health = http(service.uri()).expectBody("caf\u00e9").build().check(V2);
+
+        assertThat(health.ready()).as(health.detail()).isTrue();
     }
 
     @Test
