@@ -29,9 +29,19 @@ import tools.jackson.databind.json.JsonMapper;
  * POSTs the rollout's {@link HookContext} as JSON to a URL and passes when the answer is 2xx. Made by
  * {@link Hooks#webhook(URI)}; immutable and safe to share between threads.
  *
- * <p>The body names the rollout, application, stage, candidate revision ({@code name}, {@code artifact}),
- * stable revision, the traffic split ({@code canaryWeight}, {@code stableWeight}, {@code mirrorPercent},
- * {@code headerMatches}) and an ISO-8601 {@code timestamp}. Any other status, a timeout or a failed
+ * <p>The body ({@code Content-Type: application/json}):
+ * <pre>{@code
+ * {"rollout":"myapp","application":"myapp","stage":"AFTER_TRAFFIC",
+ *  "candidate":{"name":"v2.0.0","artifact":"myapp:v2.0.0"},"stableRevision":"v1.0.0",
+ *  "split":{"canaryWeight":25,"stableWeight":75,"mirrorPercent":0,
+ *           "headerMatches":[{"header":"x-canary","kind":"EXACT","value":"always"}]},
+ *  "timestamp":"2026-01-01T00:05:00Z"}
+ * }</pre>
+ * {@code stableRevision} is null on a first rollout. When signed, the receiver recomputes
+ * HMAC-SHA256 of the raw body bytes with the shared secret and compares it, in constant time, with
+ * the hex after {@code sha256=} in the signature header.
+ *
+ * <p>Any status other than 2xx (redirects are not followed), a timeout or a failed
  * connection fails the hook with a message saying what was seen; {@link #run} does not throw for what
  * the server does. Messages, logs and {@link #toString()} show only the scheme, host and port of the URL
  * (a webhook's path often is its secret) and never a header value or the signing secret.

@@ -136,6 +136,17 @@ class WebhookHookTest {
     }
 
     @Test
+    void theWireFormatIsPinned() {
+        webhook(receiver.uri("/")).build().run(CONTEXT);
+
+        assertThat(receiver.calls().get(0).bodyText()).isEqualTo("{\"rollout\":\"myapp-canary\",\"application\":\"myapp\","
+                + "\"stage\":\"AFTER_TRAFFIC\",\"candidate\":{\"name\":\"v2.0.0\",\"artifact\":\"myapp:v2.0.0\"},"
+                + "\"stableRevision\":\"v1.0.0\",\"split\":{\"canaryWeight\":25,\"stableWeight\":75,\"mirrorPercent\":10,"
+                + "\"headerMatches\":[{\"header\":\"x-canary\",\"kind\":\"EXACT\",\"value\":\"always\"}]},"
+                + "\"timestamp\":\"2026-01-01T00:05:00Z\"}");
+    }
+
+    @Test
     void aFirstRolloutHasNoStableRevision() throws Exception {
         HookContext first = new HookContext("myapp", "myapp", HookStage.BEFORE_INSTALL,
                 Revision.of("v1.0.0", "myapp:v1.0.0"), null, TrafficSplit.stableOnly(), Instant.parse("2026-01-01T00:00:00Z"));
