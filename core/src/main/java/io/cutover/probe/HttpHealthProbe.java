@@ -90,6 +90,9 @@ public final class HttpHealthProbe implements HealthProbe {
             return log(revision, Health.down("no address to probe revision " + revision.name() + ": " + HttpText.failure(e)));
         }
         Answer live = get(root, livenessPath);
+        if (live.interrupted) {
+            return log(revision, Health.down("probe interrupted: " + live.detail));
+        }
         if (!live.ok) {
             return log(revision, Health.down("not live: " + live.detail));
         }
@@ -97,6 +100,9 @@ public final class HttpHealthProbe implements HealthProbe {
             return log(revision, Health.ready("live and ready: " + live.detail));
         }
         Answer ready = get(root, readinessPath);
+        if (ready.interrupted) {
+            return log(revision, Health.notReady("probe interrupted: " + ready.detail));
+        }
         return log(revision, ready.ok
                 ? Health.ready("live and ready: " + ready.detail)
                 : Health.notReady("live but not ready: " + ready.detail));
@@ -107,7 +113,12 @@ public final class HttpHealthProbe implements HealthProbe {
         return health;
     }
 
-    private record Answer(boolean ok, String detail) { }
+    private record Answer(boolean ok, String detail, boolean interrupted) {
+
+        Answer(boolean ok, String detail) {
+            this(ok, detail, false);
+        }
+    }
 
     private Answer get(URI root, String path) {
         URI uri = HttpText.resolve(root, path);
@@ -129,7 +140,7 @@ public final class HttpHealthProbe implements HealthProbe {
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
-            return new Answer(false, what + " was interrupted");
+            return new Answer(false, what + " was interrupted", true);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof HttpConnectTimeoutException) {
