@@ -1,0 +1,2 @@
+/** JMH benchmarks and measurement programs for the engine, the in-memory platform and the simulator. */
+package io.cutover.benchmarks;
