@@ -60,11 +60,18 @@ public final class Presets {
      * {@code toBuilder().variable("workload", ...)}.
      */
     public static MetricTemplates istio() {
-        return istio(null);
+        return istioIn(null);
     }
 
     /** As {@link #istio()}, restricted to workloads in {@code namespace} ({@code destination_workload_namespace}). */
     public static MetricTemplates istio(String namespace) {
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("namespace must not be blank");
+        }
+        return istioIn(namespace);
+    }
+
+    private static MetricTemplates istioIn(String namespace) {
         String sel = "reporter=\"destination\",destination_workload=\"${workload}\""
                 + (namespace == null ? "" : ",destination_workload_namespace=\"${namespace}\"");
         MetricTemplates.Builder b = rates("istio_requests_total", sel, "response_code")
@@ -72,9 +79,6 @@ public final class Presets {
                         + sel + "}[${window}]))) / 1000")
                 .variable("workload", Presets::workload);
         if (namespace != null) {
-            if (namespace.isBlank()) {
-                throw new IllegalArgumentException("namespace must not be blank");
-            }
             b.variable("namespace", namespace);
         }
         return b.build();

@@ -35,6 +35,8 @@ import java.util.Objects;
  */
 public final class PromQlGate implements Gate {
 
+    private static final java.util.Set<String> GATE_VARIABLES = java.util.Set.of("app", "revision", "role", "window");
+
     private final String name;
     private final PromQlTemplate expression;
     private final Condition condition;
@@ -143,7 +145,11 @@ public final class PromQlGate implements Gate {
             return this;
         }
 
+        /** A variable with a fixed value, written safely like the built-in ones. */
         public Builder variable(String name, String value) {
+            if (name == null || !name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+                throw new IllegalArgumentException("variable name must match [a-zA-Z_][a-zA-Z0-9_]*: '" + name + "'");
+            }
             if (MetricTemplates.BUILT_IN.contains(name)) {
                 throw new IllegalArgumentException("variable '" + name + "' is built in and cannot be redefined");
             }
@@ -162,8 +168,9 @@ public final class PromQlGate implements Gate {
                 throw new IllegalArgumentException("gate '" + name + "' needs a condition: atLeast, atMost or between");
             }
             for (String v : expression.variables()) {
-                if (!variables.containsKey(v) && !Map.of("app", 1, "revision", 1, "role", 1, "window", 1).containsKey(v)) {
-                    throw new IllegalArgumentException("expression uses unknown variable '" + v + "'");
+                if (!variables.containsKey(v) && !GATE_VARIABLES.contains(v)) {
+                    throw new IllegalArgumentException("expression uses unknown variable '" + v + "'; known: "
+                            + new java.util.TreeSet<>(GATE_VARIABLES) + " and " + variables.keySet());
                 }
             }
             return new PromQlGate(this);

@@ -181,6 +181,19 @@ class PrometheusClientTest {
     }
 
     @Test
+    void anInterruptedCallerGetsATransientErrorAndKeepsItsInterruptFlag() {
+        Thread.currentThread().interrupt();
+        try {
+            PrometheusException e = catchThrowableOfType(PrometheusException.class, () -> client().build().query("up", AT));
+            assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
+            assertThat(e.getMessage()).contains("interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void badSettingsAreRefusedNamingTheParameter() {
         assertThatThrownBy(() -> PrometheusClient.builder(URI.create("ftp://prometheus:9090")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseUri");
