@@ -162,6 +162,15 @@ class PrometheusClientTest {
     }
 
     @Test
+    void secretsEchoedInWarningsDoNotReachTheLog() {
+        server.stubFor(any(urlPathEqualTo("/api/v1/query")).willReturn(okJson(
+                Answers.withWarnings(vector(sample("1")), "warnings", "token tok-SECRET-9 is deprecated"))));
+        PrometheusClient c = client().bearerToken("tok-SECRET-9").build();
+        String log = StdErr.during(() -> c.query("up", AT));
+        assertThat(log).contains("is deprecated").doesNotContain("SECRET");
+    }
+
+    @Test
     void aFailingTokenSupplierDoesNotLeakItsMessage() {
         PrometheusClient c = client().bearerToken(() -> {
             throw new IllegalStateException("could not read tok-SECRET");

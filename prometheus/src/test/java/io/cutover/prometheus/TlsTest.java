@@ -65,8 +65,16 @@ class TlsTest {
 
     @Test
     void turningVerificationOffIsExplicitAndShows() {
-        PrometheusClient c = PrometheusClient.builder(https("127.0.0.1")).insecureSkipTlsVerify().build();
+        PrometheusClient[] built = new PrometheusClient[1];
+        String log = StdErr.during(() -> built[0] = PrometheusClient.builder(https("127.0.0.1")).insecureSkipTlsVerify().build());
+        PrometheusClient c = built[0];
+        String queries = StdErr.during(() -> {
+            c.query("up", AT);
+            c.query("up", AT);
+        });
         assertThat(c.query("up", AT).result()).isInstanceOf(QueryResult.Vector.class);
+        assertThat(log).containsOnlyOnce("TLS verification is OFF").contains("WARN");
+        assertThat(queries).doesNotContain("TLS verification is OFF");
         assertThat(c.toString()).contains("tls verification OFF");
     }
 
