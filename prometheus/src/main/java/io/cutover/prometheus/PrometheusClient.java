@@ -2,23 +2,19 @@ package io.cutover.prometheus;
 
 import io.cutover.CutoverException.Kind;
 import io.cutover.prometheus.internal.LimitedBody;
+import io.cutover.prometheus.internal.Redactor;
 import io.cutover.prometheus.internal.ResponseParser;
+import io.cutover.prometheus.internal.TransportFailures;
 import io.cutover.prometheus.internal.TrustAll;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +30,6 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +152,7 @@ public final class PrometheusClient {
         String operation = (post ? "POST " : "GET ") + path;
         URI uri = URI.create(baseUri + path + (post ? "" : "?" + encoded));
         String token = currentToken(operation);
-        UnaryOperator<String> redact = redactor(token);
+        UnaryOperator<String> redact = Redactor.of(token, basicUser, basicPassword);
 
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
@@ -215,45 +210,8 @@ public final class PrometheusClient {
             throw new PrometheusException(Kind.TRANSIENT, operation, operation + ": no complete answer from " + baseUri
                     + " within " + timeout, null, 0, e);
         } catch (ExecutionException e) {
-            throw translate(operation, e.getCause() == null ? e : e.getCause());
+            throw TransportFailures.translate(operation, baseUri, timeout, e.getCause() == null ? e : e.getCause());
         }
-    }
-
-    private PrometheusException translate(String operation, Throwable cause) {
-        if (cause instanceof LimitedBody.TooLargeException) {
-            return new PrometheusException(Kind.PERMANENT, operation, operation + ": " + cause.getMessage()
-                    + " (raise maxResponseBytes or aggregate the query)", null, 0, cause);
-        }
-        if (cause instanceof HttpConnectTimeoutException) {
-            return new PrometheusException(Kind.TRANSIENT, operation, operation + ": could not connect to " + baseUri
-                    + " within the connect timeout", null, 0, cause);
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return new PrometheusException(Kind.TRANSIENT, operation, operation + ": no answer from " + baseUri
-                    + " within " + timeout, null, 0, cause);
-        }
-        if (cause instanceof ConnectException) {
-            return new PrometheusException(Kind.TRANSIENT, operation, operation + ": connection to " + baseUri
-                    + " refused or unreachable", null, 0, cause);
-        }
-        if (cause instanceof SSLException && hasCause(cause, CertificateException.class)) {
-            return new PrometheusException(Kind.PERMANENT, operation, operation + ": TLS certificate of " + baseUri
-                    + " not trusted: " + cause.getMessage() + " (give an SSLContext that trusts it)", null, 0, cause);
-        }
-        if (cause instanceof IOException) {
-            return new PrometheusException(Kind.TRANSIENT, operation, operation + ": connection to " + baseUri
-                    + " failed: " + cause, null, 0, cause);
-        }
-        return new PrometheusException(Kind.PERMANENT, operation, operation + ": " + cause, null, 0, cause);
-    }
-
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private String currentToken(String operation) {
@@ -272,24 +230,6 @@ public final class PrometheusClient {
                     null, 0, null);
         }
         return token.strip();
-    }
-
-    private UnaryOperator<String> redactor(String token) {
-        List<String> secrets = new ArrayList<>();
-        if (token != null) {
-            secrets.add(token);
-        }
-        if (basicPassword != null && !basicPassword.isEmpty()) {
-            secrets.add(basicPassword);
-            secrets.add(Base64.getEncoder().encodeToString((basicUser + ":" + basicPassword).getBytes(StandardCharsets.UTF_8)));
-        }
-        return text -> {
-            String out = text;
-            for (String s : secrets) {
-                out = out.replace(s, "***");
-            }
-            return out;
-        };
     }
 
     private static List<String> redactAll(List<String> texts, UnaryOperator<String> redact) {
