@@ -344,6 +344,15 @@ class AnswerMappingTest {
             assertThat(e.getMessage()).contains("bearer token or basic auth");
         }
 
+        @ParameterizedTest(name = "HTTP {0}")
+        @CsvSource({"403, credentials' permissions", "404, path prefix"})
+        void forbiddenAndNotFoundArePermanentWithAHint(int status, String hint) {
+            answer(aResponse().withStatus(status).withHeader("Content-Type", "text/plain").withBody("nope"));
+            PrometheusException e = failure(() -> source().successRate(QUERY));
+            assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+            assertThat(e.getMessage()).contains(hint).contains("HTTP " + status);
+        }
+
         @Test
         void aRedirectIsNotFollowed() {
             answer(aResponse().withStatus(302).withHeader("Location", "https://login.example/"));
