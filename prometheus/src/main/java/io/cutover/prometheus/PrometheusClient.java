@@ -185,12 +185,15 @@ public final class PrometheusClient {
                     + response.headers().firstValue("Location").orElse("(no location)")
                     + "; configure the final address as the base URI", null, status, null);
         }
-        QueryResponse answer = ResponseParser.parse(operation, status, contentType, response.body(), redact);
+        QueryResponse parsed = ResponseParser.parse(operation, status, contentType, response.body(), redact);
+        // warnings and infos travel on into measurements and logs: no secret the server echoed goes with them
+        QueryResponse answer = new QueryResponse(parsed.result(), redactAll(parsed.warnings(), redact),
+                redactAll(parsed.infos(), redact));
         if (!answer.warnings().isEmpty()) {
-            LOG.warn("{} answered with warnings {} for query {}", baseUri, redactAll(answer.warnings(), redact), form.get("query"));
+            LOG.warn("{} answered with warnings {} for query {}", baseUri, answer.warnings(), form.get("query"));
         }
         if (!answer.infos().isEmpty()) {
-            LOG.info("{} answered with infos {} for query {}", baseUri, redactAll(answer.infos(), redact), form.get("query"));
+            LOG.info("{} answered with infos {} for query {}", baseUri, answer.infos(), form.get("query"));
         }
         return answer;
     }

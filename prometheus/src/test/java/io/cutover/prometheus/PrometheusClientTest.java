@@ -162,12 +162,14 @@ class PrometheusClientTest {
     }
 
     @Test
-    void secretsEchoedInWarningsDoNotReachTheLog() {
+    void secretsEchoedInWarningsReachNeitherTheLogNorTheAnswer() {
         server.stubFor(any(urlPathEqualTo("/api/v1/query")).willReturn(okJson(
                 Answers.withWarnings(vector(sample("1")), "warnings", "token tok-SECRET-9 is deprecated"))));
         PrometheusClient c = client().bearerToken("tok-SECRET-9").build();
-        String log = StdErr.during(() -> c.query("up", AT));
+        QueryResponse[] answer = new QueryResponse[1];
+        String log = StdErr.during(() -> answer[0] = c.query("up", AT));
         assertThat(log).contains("is deprecated").doesNotContain("SECRET");
+        assertThat(answer[0].warnings()).containsExactly("token *** is deprecated");
     }
 
     @Test
