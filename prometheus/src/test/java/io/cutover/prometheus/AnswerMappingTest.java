@@ -14,7 +14,6 @@ import static io.cutover.prometheus.Answers.string;
 import static io.cutover.prometheus.Answers.vector;
 import static io.cutover.prometheus.Answers.withWarnings;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
