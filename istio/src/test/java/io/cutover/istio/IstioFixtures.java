@@ -10,12 +10,12 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** Istio CRDs and the seed resources on a fabric8 mock API server, and plain-JSON reads of them. */
-final class IstioFixtures {
+public final class IstioFixtures {
 
     private IstioFixtures() {
     }
 
-    static void installCrds(KubernetesClient client) {
+    public static void installCrds(KubernetesClient client) {
         client.apiextensions().v1().customResourceDefinitions().resource(crd("VirtualService", "virtualservices", "vs")).create();
         client.apiextensions().v1().customResourceDefinitions().resource(crd("DestinationRule", "destinationrules", "dr")).create();
     }
@@ -35,14 +35,14 @@ final class IstioFixtures {
     }
 
     /** Creates the resource of a YAML file under src/test/resources in a namespace and returns it as stored. */
-    static GenericKubernetesResource create(KubernetesClient client, String file, String namespace) {
+    public static GenericKubernetesResource create(KubernetesClient client, String file, String namespace) {
         GenericKubernetesResource resource = load(client, file);
         var context = resource.getKind().equals("VirtualService")
                 ? IstioResources.virtualServices("v1beta1") : IstioResources.destinationRules("v1beta1");
         return client.genericKubernetesResources(context).inNamespace(namespace).resource(resource).create();
     }
 
-    static GenericKubernetesResource load(KubernetesClient client, String file) {
+    public static GenericKubernetesResource load(KubernetesClient client, String file) {
         try (InputStream in = IstioFixtures.class.getResourceAsStream("/" + file)) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + file);
@@ -53,22 +53,22 @@ final class IstioFixtures {
         }
     }
 
-    static GenericKubernetesResource virtualService(KubernetesClient client, String namespace, String name) {
+    public static GenericKubernetesResource virtualService(KubernetesClient client, String namespace, String name) {
         return client.genericKubernetesResources(IstioResources.virtualServices("v1beta1")).inNamespace(namespace).withName(name).get();
     }
 
-    static GenericKubernetesResource destinationRule(KubernetesClient client, String namespace, String name) {
+    public static GenericKubernetesResource destinationRule(KubernetesClient client, String namespace, String name) {
         return client.genericKubernetesResources(IstioResources.destinationRules("v1beta1")).inNamespace(namespace).withName(name).get();
     }
 
     /** The resource as plain JSON, for comparing whole resources. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> json(KubernetesClient client, GenericKubernetesResource resource) {
+    public static Map<String, Object> json(KubernetesClient client, GenericKubernetesResource resource) {
         return client.getKubernetesSerialization().convertValue(resource, Map.class);
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> spec(GenericKubernetesResource resource) {
+    public static Map<String, Object> spec(GenericKubernetesResource resource) {
         return (Map<String, Object>) resource.getAdditionalProperties().get("spec");
     }
 }
