@@ -54,8 +54,8 @@ public final class DestinationRuleSubsets {
     private DestinationRuleSubsets(Builder b) {
         this.client = b.client;
         this.context = IstioResources.destinationRules(b.apiVersion);
-        this.namespace = b.ref.namespace();
-        this.name = b.ref.name();
+        this.namespace = b.namespace;
+        this.name = b.name;
         this.host = b.host;
         this.labelKey = b.labelKey;
         this.stableSubset = b.stableSubset;
@@ -182,7 +182,8 @@ public final class DestinationRuleSubsets {
     /** Builds {@link DestinationRuleSubsets}. Defaults: label key {@code version}, subsets {@code stable} and {@code canary}. */
     public static final class Builder {
         private final KubernetesClient client;
-        private VirtualServiceRef ref;
+        private String namespace;
+        private String name;
         private String host;
         private String labelKey = "version";
         private String stableSubset = "stable";
@@ -194,7 +195,14 @@ public final class DestinationRuleSubsets {
         }
 
         public Builder destinationRule(String namespace, String name) {
-            this.ref = VirtualServiceRef.of(namespace, name);
+            if (namespace == null || !namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                throw new IllegalArgumentException("namespace must be a Kubernetes namespace name: '" + namespace + "'");
+            }
+            if (name == null || !name.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+                throw new IllegalArgumentException("destinationRule name must be a Kubernetes name: '" + name + "'");
+            }
+            this.namespace = namespace;
+            this.name = name;
             return this;
         }
 
@@ -231,7 +239,7 @@ public final class DestinationRuleSubsets {
         }
 
         public DestinationRuleSubsets build() {
-            if (ref == null) {
+            if (name == null) {
                 throw new IllegalArgumentException("destinationRule: namespace and name are required");
             }
             if (stableSubset.equals(candidateSubset)) {
