@@ -91,11 +91,17 @@ public final class DestinationRuleSubsets {
         return dr != null && subset(spec(dr), subsetName) != null;
     }
 
-    /** Throws a PERMANENT {@link CutoverException} when {@code destination} names a subset this DestinationRule lacks. */
-    public void requireSubsetOf(IstioDestination destination) {
-        if (destination.subset() != null && !defines(destination.subset())) {
-            throw CutoverException.permanent("get " + where, where + " defines no subset '" + destination.subset()
-                    + "': Cutover will not route traffic to it", null);
+    /**
+     * Throws a PERMANENT {@link CutoverException} when any of {@code destinations} names a subset this
+     * DestinationRule lacks (one read for all of them).
+     */
+    public void requireSubsetsOf(IstioDestination... destinations) {
+        GenericKubernetesResource dr = get();
+        for (IstioDestination destination : destinations) {
+            if (destination.subset() != null && (dr == null || subset(spec(dr), destination.subset()) == null)) {
+                throw CutoverException.permanent("get " + where, where + (dr == null ? " does not exist" : " defines no subset '"
+                        + destination.subset() + "'") + ": Cutover will not route traffic to " + destination, null);
+            }
         }
     }
 

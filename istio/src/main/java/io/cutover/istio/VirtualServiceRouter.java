@@ -83,9 +83,10 @@ public final class VirtualServiceRouter implements TrafficRouter {
     public void apply(TrafficSplit split) {
         Objects.requireNonNull(split, "split");
         if (subsets != null) {
-            subsets.requireSubsetOf(stable);
-            if (!split.isStableOnly()) {
-                subsets.requireSubsetOf(candidate);
+            if (split.isStableOnly()) {
+                subsets.requireSubsetsOf(stable);
+            } else {
+                subsets.requireSubsetsOf(stable, candidate);
             }
         }
         for (VirtualServiceRef ref : virtualServices) {
