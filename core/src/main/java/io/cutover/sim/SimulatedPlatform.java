@@ -195,6 +195,12 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
                     && split.canaryWeight() != 0 && split.canaryWeight() != 100) {
                 throw CutoverException.permanent("apply", "router is all-or-nothing: " + split.canaryWeight(), null);
             }
+            if (!split.canaryMatches().isEmpty() && !capabilities.contains(RouterCapability.HEADER_ROUTES)) {
+                throw CutoverException.permanent("apply", "router has no header routes", null);
+            }
+            if (split.mirrorPercent() > 0 && !capabilities.contains(RouterCapability.MIRROR)) {
+                throw CutoverException.permanent("apply", "router cannot mirror", null);
+            }
             weight.put(candidateSlot, split.canaryWeight());
             weight.put(stableSlot, split.stableWeight());
             matches = split.canaryMatches();
