@@ -83,9 +83,9 @@ class VirtualServiceRouterPreservesFieldsTest {
         assertThat(headerRoute.get("match")).isEqualTo(List.of(Map.of(
                 "uri", Map.of("prefix", "/"),
                 "headers", Map.of("x-canary", Map.of("exact", "true")))));
-        assertThat(routeOf(headerRoute)).hasSize(1);
-        assertThat(routeOf(headerRoute).get(0).get("destination"))
-                .isEqualTo(Map.of("host", "shop", "subset", "canary", "port", Map.of("number", 8080)));
+        assertThat(routeOf(headerRoute)).as("the candidate's entry, its headers kept, without a weight").containsExactly(Map.of(
+                "destination", Map.of("host", "shop", "subset", "canary", "port", Map.of("number", 8080)),
+                "headers", Map.of("response", Map.of("add", Map.of("x-served-by", "canary")))));
         for (String kept : List.of("timeout", "retries", "fault", "corsPolicy", "headers", "futureIstioField")) {
             assertThat(headerRoute.get(kept)).as(kept).isEqualTo(primary.get(kept));
         }

@@ -238,6 +238,21 @@ public final class HttpRouteEditor {
         return dest;
     }
 
+    /** The candidate's entry of the weighted route without its weight (keeping its headers), or a bare destination. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> candidateEntry(Map<String, Object> weighted, String where) {
+        for (Map<String, Object> d : maps(weighted, "route")) {
+            if (candidate.matches(map(d, "destination"))) {
+                Map<String, Object> entry = (Map<String, Object>) deepCopy(d);
+                entry.remove("weight");
+                return entry;
+            }
+        }
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("destination", candidateDestination(weighted, where));
+        return entry;
+    }
+
     private Map<String, Object> headerRoute(String name, Map<String, Object> weighted, List<HeaderMatch> matches, String where) {
         Map<String, Object> route = new LinkedHashMap<>();
         route.put("name", name);
@@ -263,9 +278,7 @@ public final class HttpRouteEditor {
             }
         }
         route.put("match", match);
-        Map<String, Object> destination = new LinkedHashMap<>();
-        destination.put("destination", candidateDestination(weighted, where));
-        route.put("route", List.of(destination));
+        route.put("route", List.of(candidateEntry(weighted, where)));
         weighted.forEach((k, v) -> {
             if (!NOT_COPIED.contains(k)) {
                 route.put(k, deepCopy(v));
