@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class VirtualServiceRouterRoutesTest {
 
     KubernetesClient client;
+    io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
     VirtualServiceRouter router;
 
     @BeforeEach
@@ -89,6 +90,19 @@ class VirtualServiceRouterRoutesTest {
         assertThat(weights("myapp", 1)).containsExactly(60, 40);
         assertThat(weights("myapp-public", 0)).containsExactly(60, 40);
         assertThat(router.read(VirtualServiceRef.of("shop", "myapp"))).isEqualTo(TrafficSplit.weighted(40));
+    }
+
+    @Test
+    void aChangeCostsOneReadAndOneWritePerVirtualServiceAndARepeatOnlyTheReads() {
+        int before = server.getRequestCount();
+        router.apply(TrafficSplit.weighted(30));
+        int change = server.getRequestCount() - before;
+
+        router.apply(TrafficSplit.weighted(30));
+        int repeat = server.getRequestCount() - before - change;
+
+        assertThat(change).isEqualTo(4);
+        assertThat(repeat).isEqualTo(2);
     }
 
     @Test
