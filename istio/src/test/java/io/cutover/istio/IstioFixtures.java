@@ -30,6 +30,9 @@ public final class IstioFixtures {
                 .addNewVersion().withName("v1beta1").withServed(true).withStorage(true)
                 .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
                 .endOpenAPIV3Schema().endSchema().endVersion()
+                .addNewVersion().withName("v1").withServed(true).withStorage(false)
+                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+                .endOpenAPIV3Schema().endSchema().endVersion()
                 .endSpec()
                 .build();
     }

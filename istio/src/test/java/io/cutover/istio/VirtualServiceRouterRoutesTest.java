@@ -33,6 +33,7 @@ class VirtualServiceRouterRoutesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void headerRoutesOfEveryKindAreReadBackAndPlacedBeforeTheWeightedRoute() {
         List<HeaderMatch> matches = List.of(
                 HeaderMatch.exact("x-canary", "true"),
@@ -46,7 +47,7 @@ class VirtualServiceRouterRoutesTest {
         List<Map<String, Object>> mesh = http("myapp");
         assertThat(mesh).hasSize(3);
         assertThat(mesh.get(1).get("name")).isEqualTo("cutover-candidate");
-        assertThat(mesh.get(1).get("match")).asList().hasSize(4).contains(
+        assertThat((List<Object>) mesh.get(1).get("match")).hasSize(4).contains(
                 Map.of("headers", Map.of("x-user", Map.of("prefix", "tester-"))),
                 Map.of("headers", Map.of("cookie", Map.of("regex", HeaderMatch.cookie("beta", "on").value()))));
         assertThat(mesh.get(2).get("name")).as("the weighted route comes after Cutover's").isNull();

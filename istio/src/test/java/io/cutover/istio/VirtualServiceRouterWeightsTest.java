@@ -75,6 +75,21 @@ class VirtualServiceRouterWeightsTest {
     }
 
     @Test
+    void worksOnTheV1Api() {
+        var vs = IstioFixtures.load(client, "virtualservice-seed.yaml");
+        vs.setApiVersion("networking.istio.io/v1");
+        vs.getMetadata().setNamespace("mesh");
+        client.genericKubernetesResources(IstioResources.virtualServices("v1")).inNamespace("mesh").resource(vs).create();
+        VirtualServiceRouter router = VirtualServiceRouter.builder(client).apiVersion("v1").virtualService("mesh", "myapp").build();
+
+        router.apply(TrafficSplit.weighted(35));
+
+        assertThat(router.read()).isEqualTo(TrafficSplit.weighted(35));
+        assertThat(client.genericKubernetesResources(IstioResources.virtualServices("v1")).inNamespace("mesh").withName("myapp").get()
+                .getApiVersion()).isEqualTo("networking.istio.io/v1");
+    }
+
+    @Test
     void declaresWeightsHeaderRoutesAndMirror() {
         assertThat(router().capabilities())
                 .containsExactlyInAnyOrder(RouterCapability.WEIGHTED, RouterCapability.HEADER_ROUTES, RouterCapability.MIRROR);
