@@ -7,7 +7,6 @@ import io.cutover.spi.TrafficRouter;
 import io.cutover.spi.TrafficSplit;
 import io.cutover.spi.WorkloadStatus;
 import io.cutover.spi.Workloads;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -83,7 +82,7 @@ public final class SubsetAwareWorkloads implements Workloads {
             throw CutoverException.permanent("promote " + revision.name(), "subset '" + subsets.subsetName(Role.CANDIDATE)
                     + "' does not select " + revision.name() + ": Cutover will not send all traffic to it", null);
         }
-        router.apply(new TrafficSplit(100, List.of(), 0));
+        router.apply(router.read().withCanaryWeight(100));
         LOG.info("promoting {}: all traffic on subset {} before subset {} moves", revision.name(),
                 subsets.subsetName(Role.CANDIDATE), subsets.subsetName(Role.STABLE));
         delegate.promote(revision);

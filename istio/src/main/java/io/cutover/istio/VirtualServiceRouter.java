@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * the resource already holds the split, and uses the read {@code resourceVersion}, so a concurrent
  * change fails with a {@link CutoverException.Kind#CONFLICT} that the engine answers by re-applying.
  * {@link TrafficSplit#stableOnly()} leaves 100% on stable, no mirror and no Cutover route.
+ *
+ * <p>The router keeps no state between calls (everything is read from the API server), so it is
+ * safe to share between threads and to rebuild after a restart.
  */
 public final class VirtualServiceRouter implements TrafficRouter {
 
