@@ -1,6 +1,7 @@
 package io.cutover.istio.e2e;
 
 import io.cutover.istio.VirtualServiceRouter;
+import io.cutover.sim.SimulatedCrash;
 import io.cutover.sim.SimulatedPlatform;
 import io.cutover.spi.RouterCapability;
 import io.cutover.spi.TrafficRouter;
@@ -15,6 +16,8 @@ final class ServedByTheVirtualService implements TrafficRouter {
 
     private final VirtualServiceRouter router;
     private final SimulatedPlatform platform;
+    private int applies;
+    private int crashAfter = -1;
 
     ServedByTheVirtualService(VirtualServiceRouter router, SimulatedPlatform platform) {
         this.router = router;
@@ -26,10 +29,22 @@ final class ServedByTheVirtualService implements TrafficRouter {
         return router.capabilities();
     }
 
+    /** The engine "dies" right after the {@code apply}-th split reached the VirtualService. */
+    void crashAfterApply(int apply) {
+        crashAfter = apply;
+    }
+
+    int applies() {
+        return applies;
+    }
+
     @Override
     public void apply(TrafficSplit split) {
         router.apply(split);
         platform.apply(router.read());
+        if (++applies == crashAfter) {
+            throw new SimulatedCrash(applies);
+        }
     }
 
     @Override
