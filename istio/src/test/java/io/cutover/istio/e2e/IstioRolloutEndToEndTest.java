@@ -102,6 +102,17 @@ class IstioRolloutEndToEndTest {
     }
 
     @Test
+    void aBlueGreenSwitchMovesAllTrafficAtOnce() {
+        Deployment blueGreen = Deployment.blueGreen().autoPromoteAfter(Duration.ofMinutes(1)).build();
+
+        RolloutResult result = run(blueGreen, Behaviour.healthy(), seedRouter());
+
+        assertThat(result.phase()).as(result.reason()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(seen).containsExactly("100/0/0", "0/0/0");
+        assertThat(seedWeights()).containsExactly(100, 0);
+    }
+
+    @Test
     void aShadowReleaseMirrorsWithoutServingUsersFromTheCandidateThenPromotes() {
         Deployment shadow = Deployment.shadow().mirror(50).duration(Duration.ofMinutes(10)).gate(successRate(0.95)).build();
 
