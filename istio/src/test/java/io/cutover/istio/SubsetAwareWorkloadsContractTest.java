@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 
 /** Moving subsets keeps the core workloads contract of the wrapped workloads. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class SubsetAwareWorkloadsContractTest extends WorkloadsContract {
 
     KubernetesClient client;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Subsets move in an order that never sends traffic to missing or wrong pods. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class SubsetAwareWorkloadsTest {
 
     private static final Revision V2 = Revision.of("v2.0.0", "myapp:v2.0.0");

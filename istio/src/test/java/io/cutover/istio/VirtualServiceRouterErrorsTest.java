@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Kubernetes API failures reach the engine as CutoverExceptions of the right kind, naming verb and resource. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class VirtualServiceRouterErrorsTest {
 
     private static final String PATH = "/apis/networking.istio.io/v1beta1/namespaces/shop/virtualservices/myapp";

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Header routes, mirroring and several VirtualServices on the seed resources. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class VirtualServiceRouterRoutesTest {
 
     KubernetesClient client;

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The engine dies right after each write to the VirtualService (the write applied, the engine's state
  * not yet saved); a fresh engine resumes from the store and the VirtualService ends clean.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class CrashAndResumeOnIstioTest {
 
     static final Revision V1 = Revision.of("v1.0.0", "myapp:v1.0.0");

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * Whole rollouts through the engine: the VirtualService on a mock API server in CRUD mode is real,
  * the workloads and metrics are the simulated platform, serving what the VirtualService says.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class IstioRolloutEndToEndTest {
 
     static final Revision V1 = Revision.of("v1.0.0", "myapp:v1.0.0");

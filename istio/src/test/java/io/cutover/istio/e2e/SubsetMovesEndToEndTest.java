@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Subsets labelled by revision move with the rollout, never leaving traffic on the wrong pods. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class SubsetMovesEndToEndTest {
 
     static final Revision V1 = Revision.of("v1.0.0", "myapp:v1.0.0");
