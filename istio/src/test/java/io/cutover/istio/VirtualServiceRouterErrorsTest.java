@@ -79,6 +79,20 @@ class VirtualServiceRouterErrorsTest {
     }
 
     @Test
+    void anUnreachableApiServerIsTransient() {
+        KubernetesClient nowhere = new KubernetesClientBuilder().withConfig(new ConfigBuilder(noRetries.getConfiguration())
+                .withMasterUrl("http://127.0.0.1:1").build()).build();
+        try {
+            VirtualServiceRouter unreachable = VirtualServiceRouter.builder(nowhere).virtualService("shop", "myapp").build();
+            assertThatThrownBy(unreachable::read)
+                    .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.kind()).isEqualTo(CutoverException.Kind.TRANSIENT))
+                    .hasMessageContaining("get virtualservice shop/myapp");
+        } finally {
+            nowhere.close();
+        }
+    }
+
+    @Test
     void anInterruptedCallKeepsTheInterruptFlag() {
         Thread.currentThread().interrupt();
         try {

@@ -2,7 +2,7 @@ package io.cutover.istio.internal;
 
 import io.cutover.CutoverException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.InterruptedIOException;
+import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -31,8 +31,8 @@ public final class KubeCalls {
         if (code == 409) {
             return CutoverException.conflict(operation, message, e);
         }
-        if (code == 429 || code >= 500 || code == 408 || code == 0
-                || causedBy(e, TimeoutException.class) || causedBy(e, InterruptedIOException.class)) {
+        if (code == 429 || code >= 500 || code == 408
+                || causedBy(e, TimeoutException.class) || causedBy(e, IOException.class)) {
             return CutoverException.transientFailure(operation, message, e);
         }
         return CutoverException.permanent(operation, message, e);
