@@ -124,8 +124,7 @@ public final class DeploymentWorkloads implements Workloads {
 
     /** The Deployment that plays {@code role} now. */
     public Slot slot(Role role) {
-        Pair p = read();
-        return role == Role.STABLE ? p.stableSlot : p.candidateSlot;
+        return read().slot(role);
     }
 
     /** The name of the Deployment that plays {@code role} now. */
@@ -135,8 +134,7 @@ public final class DeploymentWorkloads implements Workloads {
 
     /** The live Deployment that plays {@code role}, or {@code null} when it does not exist. */
     public Deployment deployment(Role role) {
-        Pair p = read();
-        return role == Role.STABLE ? p.stable : p.candidate;
+        return read().deployment(role);
     }
 
     @Override
@@ -146,7 +144,7 @@ public final class DeploymentWorkloads implements Workloads {
             throw new IllegalArgumentException("replicas must not be negative: " + replicas);
         }
         Kube.reapplyOnConflict(() -> {
-            Pair p = pinned(read());
+            Live p = pinned(read());
             if (p.stable == null) {
                 throw new CutoverException(CutoverException.Kind.PERMANENT, "get deployment " + ref(p.stableSlot.name()),
                         "stable deployment " + ref(p.stableSlot.name()) + " does not exist: the candidate is made from its pod template");
@@ -170,7 +168,7 @@ public final class DeploymentWorkloads implements Workloads {
             throw new IllegalArgumentException("replicas must not be negative: " + replicas);
         }
         Kube.reapplyOnConflict(() -> {
-            Pair p = pinned(read());
+            Live p = pinned(read());
             Deployment d = role == Role.STABLE ? p.stable : p.candidate;
             String name = (role == Role.STABLE ? p.stableSlot : p.candidateSlot).name();
             if (d == null) {
@@ -190,7 +188,7 @@ public final class DeploymentWorkloads implements Workloads {
     @Override
     public WorkloadStatus status(Role role) {
         Objects.requireNonNull(role, "role");
-        Pair p = read();
+        Live p = read();
         return Deployments.status(role == Role.STABLE ? p.stable : p.candidate, container);
     }
 
@@ -198,7 +196,7 @@ public final class DeploymentWorkloads implements Workloads {
     public void promote(Revision revision) {
         Objects.requireNonNull(revision, "revision");
         Kube.reapplyOnConflict(() -> {
-            Pair p = pinned(read());
+            Live p = pinned(read());
             if (Deployments.runs(p.stable, container, revision.name(), revision.artifact())) {
                 LOG.debug("deployment {} already runs {} as stable", ref(p.stableSlot.name()), revision.name());
                 return null;
@@ -228,7 +226,7 @@ public final class DeploymentWorkloads implements Workloads {
     @Override
     public void retire(Role role) {
         Objects.requireNonNull(role, "role");
-        Pair p = read();
+        Live p = read();
         Deployment d = role == Role.STABLE ? p.stable : p.candidate;
         if (d != null && mode == Mode.CANARY && role == Role.CANDIDATE && Deployments.annotation(d, CutoverLabels.CREATED_FROM) != null) {
             Kube.run("delete", "deployment " + ref(d.getMetadata().getName()),
@@ -240,18 +238,44 @@ public final class DeploymentWorkloads implements Workloads {
 
     // --- reading the pair ---------------------------------------------------------------------
 
-    private record Pair(Slot stableSlot, Deployment stable, Slot candidateSlot, Deployment candidate, boolean pinned) { }
+    /**
+     * Both Deployments as read now, by role ({@code null} for one that does not exist).
+     *
+     * @param pinned whether the roles are marked on the Deployments (always true for canary)
+     */
+    public record Live(Slot stableSlot, Deployment stable, Slot candidateSlot, Deployment candidate, boolean pinned) {
+        public Deployment deployment(Role role) {
+            return role == Role.STABLE ? stable : candidate;
+        }
 
-    private Pair read() {
+        public Slot slot(Role role) {
+            return role == Role.STABLE ? stableSlot : candidateSlot;
+        }
+    }
+
+    /** Reads both Deployments and tells which plays which role (two GETs, three before blue-green roles are marked). */
+    public Live live() {
+        return read();
+    }
+
+    /**
+     * Like {@link #live()}, and marks the stable colour first if Cutover has not yet: a router must
+     * call this before it moves traffic, so that moving traffic never changes which colour is stable.
+     */
+    public Live liveMarked() {
+        return Kube.reapplyOnConflict(() -> pinned(read()));
+    }
+
+    private Live read() {
         Deployment a = get(first.name());
         Deployment b = get(second.name());
         if (mode == Mode.CANARY) {
-            return new Pair(first, a, second, b, true);
+            return new Live(first, a, second, b, true);
         }
         long ea = epoch(a);
         long eb = epoch(b);
         if (ea >= 0 || eb >= 0) {
-            return ea >= eb ? new Pair(first, a, second, b, true) : new Pair(second, b, first, a, true);
+            return ea >= eb ? new Live(first, a, second, b, true) : new Live(second, b, first, a, true);
         }
         boolean firstStable;
         String selected = activeColour();
@@ -262,16 +286,16 @@ public final class DeploymentWorkloads implements Workloads {
         } else {
             firstStable = Deployments.replicas(a) >= Deployments.replicas(b);
         }
-        return firstStable ? new Pair(first, a, second, b, false) : new Pair(second, b, first, a, false);
+        return firstStable ? new Live(first, a, second, b, false) : new Live(second, b, first, a, false);
     }
 
     /** Writes the stable colour's epoch before the first change, so later reads never depend on the Service. */
-    private Pair pinned(Pair p) {
+    private Live pinned(Live p) {
         if (p.pinned || p.stable == null) {
             return p;
         }
         Deployment stable = patch(p.stable, Raw.path("metadata", "annotations", Map.of(CutoverLabels.STABLE_EPOCH, "1")));
-        return new Pair(p.stableSlot, stable, p.candidateSlot, p.candidate, true);
+        return new Live(p.stableSlot, stable, p.candidateSlot, p.candidate, true);
     }
 
     private String activeColour() {
@@ -301,7 +325,7 @@ public final class DeploymentWorkloads implements Workloads {
 
     // --- writing ------------------------------------------------------------------------------
 
-    private void create(Pair p, Revision revision, int replicas) {
+    private void create(Live p, Revision revision, int replicas) {
         Map<String, Object> tree = raw.tree(p.stable);
         Map<String, Object> metadata = Raw.child(tree, "metadata");
         Map<String, Object> keptMetadata = new LinkedHashMap<>();
@@ -335,7 +359,7 @@ public final class DeploymentWorkloads implements Workloads {
                 ref(p.stableSlot.name()), revision.artifact(), replicas);
     }
 
-    private void update(Pair p, Revision revision, int replicas) {
+    private void update(Live p, Revision revision, int replicas) {
         JsonPatch patch;
         if (Deployments.annotation(p.candidate, CutoverLabels.CREATED_FROM) != null) {
             // a candidate Cutover made follows stable's template

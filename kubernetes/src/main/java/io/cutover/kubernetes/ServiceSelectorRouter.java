@@ -69,18 +69,19 @@ public final class ServiceSelectorRouter implements TrafficRouter {
         if (!split.canaryMatches().isEmpty() || split.mirrorPercent() != 0) {
             throw new IllegalArgumentException("a Service selector cannot route by header or mirror: " + split);
         }
-        Role live = split.canaryWeight() == 100 ? Role.CANDIDATE : Role.STABLE;
-        select(service, workloads.slot(live).podLabels());
+        DeploymentWorkloads.Live live = workloads.liveMarked();
+        select(service, live.slot(split.canaryWeight() == 100 ? Role.CANDIDATE : Role.STABLE).podLabels());
         if (previewService != null) {
-            select(previewService, workloads.slot(Role.CANDIDATE).podLabels());
+            select(previewService, live.slot(Role.CANDIDATE).podLabels());
         }
     }
 
     @Override
     public TrafficSplit read() {
         Map<String, String> selector = selector(get(service));
-        Map<String, String> stable = workloads.slot(Role.STABLE).podLabels();
-        Map<String, String> candidate = workloads.slot(Role.CANDIDATE).podLabels();
+        DeploymentWorkloads.Live live = workloads.live();
+        Map<String, String> stable = live.slot(Role.STABLE).podLabels();
+        Map<String, String> candidate = live.slot(Role.CANDIDATE).podLabels();
         if (selects(selector, candidate)) {
             return TrafficSplit.weighted(100);
         }
