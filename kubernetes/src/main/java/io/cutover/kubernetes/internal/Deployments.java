@@ -70,7 +70,7 @@ public final class Deployments {
 
     /** Whether {@code d} runs revision {@code name} with image {@code artifact}. */
     public static boolean runs(Deployment d, String container, String name, String artifact) {
-        return d != null && name.equals(annotation(d, CutoverLabels.REVISION)) && artifact.equals(image(d, container));
+        return d != null && artifact.equals(image(d, container)) && name.equals(revision(d, container));
     }
 
     public static int replicas(Deployment d) {
