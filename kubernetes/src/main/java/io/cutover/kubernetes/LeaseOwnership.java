@@ -4,7 +4,15 @@ import io.cutover.CutoverException;
 import io.cutover.kubernetes.internal.Kube;
 import io.cutover.kubernetes.internal.Names;
 import io.cutover.kubernetes.internal.Raw;
+import io.cutover.Target;
+import io.cutover.spi.Revision;
+import io.cutover.spi.Role;
+import io.cutover.spi.RouterCapability;
 import io.cutover.spi.StateStore;
+import io.cutover.spi.TrafficRouter;
+import io.cutover.spi.TrafficSplit;
+import io.cutover.spi.WorkloadStatus;
+import io.cutover.spi.Workloads;
 import io.cutover.state.RolloutState;
 import io.cutover.state.StateConflictException;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -21,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +43,14 @@ import org.slf4j.LoggerFactory;
  * RolloutEngine engine = RolloutEngine.builder()
  *         .withStateStore(leases.guard(new ConfigMapStateStore(client, "prod")))
  *         .build();
+ * engine.start("myapp", canary, revision, leases.guard("myapp", target));
  * }</pre>
  *
- * <p>{@link #guard} wraps a state store: every save first makes sure this holder has the lease
+ * <p>{@link #guard(StateStore)} wraps a state store: every save first makes sure this holder has the lease
  * (creating, renewing or, once expired, taking it over) and is refused with
  * {@link StateConflictException} otherwise. The engine saves after every transition, so an engine
- * that lost its lease stops at its next transition, before it writes anything more. Renewals and
+ * that lost its lease stops at its next transition. {@link #guard(String, Target)} also checks the
+ * lease before every platform write, so an engine that does not hold it changes nothing. Renewals and
  * takeovers carry the lease's {@code resourceVersion}: of two engines racing, the API server lets
  * one win. Time comes from the injected clock. Defaults: a 30-second lease, renewed when a third of
  * it has passed.
@@ -159,6 +170,39 @@ public final class LeaseOwnership {
                 return store + " guarded by leases of " + holder;
             }
         };
+    }
+
+    /**
+     * {@code target} with every platform write (deploy, scale, promote, retire, traffic changes)
+     * made only while this holder has {@code rollout}'s lease; otherwise the write is refused with a
+     * CONFLICT naming the holder, before anything reaches the cluster. Reads are not guarded.
+     */
+    public Target guard(String rollout, Target target) {
+        DeploymentWorkloads.requireName("rollout", rollout);
+        Objects.requireNonNull(target, "target");
+        Workloads w = target.workloads();
+        TrafficRouter r = target.router();
+        Runnable check = () -> requireHeld(rollout);
+        Workloads guardedWorkloads = new Workloads() {
+            @Override public void deploy(Revision revision, int replicas) { check.run(); w.deploy(revision, replicas); }
+            @Override public void scale(Role role, int replicas) { check.run(); w.scale(role, replicas); }
+            @Override public WorkloadStatus status(Role role) { return w.status(role); }
+            @Override public void promote(Revision revision) { check.run(); w.promote(revision); }
+            @Override public void retire(Role role) { check.run(); w.retire(role); }
+        };
+        TrafficRouter guardedRouter = new TrafficRouter() {
+            @Override public Set<RouterCapability> capabilities() { return r.capabilities(); }
+            @Override public void apply(TrafficSplit split) { check.run(); r.apply(split); }
+            @Override public TrafficSplit read() { return r.read(); }
+        };
+        return target.toBuilder().workloads(guardedWorkloads).router(guardedRouter).build();
+    }
+
+    private void requireHeld(String rollout) {
+        if (!tryAcquire(rollout)) {
+            throw CutoverException.conflict("lease " + ref(leaseName(rollout)),
+                    "rollout " + rollout + " is driven by another engine: " + holder + " does not hold lease " + ref(leaseName(rollout)), null);
+        }
     }
 
     private boolean write(Runnable call, String rollout, String what) {

@@ -66,17 +66,21 @@ final class FakeDeploymentController {
         return syncs;
     }
 
-    /** One pass over every Deployment of the namespace, at the clock's instant. */
-    synchronized void reconcile() {
+    /** One pass over every Deployment of the namespace, at the clock's instant; true when every one is complete. */
+    synchronized boolean reconcile() {
         syncs++;
         Instant now = clock.get();
         List<Deployment> deployments = client.apps().deployments().inNamespace(namespace).list().getItems();
+        complete = true;
         replicaSets = client.apps().replicaSets().inNamespace(namespace).list().getItems();
         for (Deployment d : deployments) {
             sync(d, now);
         }
         pods.keySet().removeIf(name -> deployments.stream().noneMatch(d -> d.getMetadata().getName().equals(name)));
+        return complete;
     }
+
+    private boolean complete;
 
     private void sync(Deployment d, Instant now) {
         String name = d.getMetadata().getName();
@@ -159,6 +163,7 @@ final class FakeDeploymentController {
         int ready = (int) list.stream().filter(p -> ready(p, now)).count();
         int available = count(list, now, minReady, null);
         boolean complete = updated == n && list.size() == n && count(list, now, minReady, hash) == n;
+        this.complete &= complete;
         int deadline = d.getSpec().getProgressDeadlineSeconds() == null ? 600 : d.getSpec().getProgressDeadlineSeconds();
         DeploymentCondition progressing;
         if (paused) {

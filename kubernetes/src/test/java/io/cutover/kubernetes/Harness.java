@@ -30,7 +30,7 @@ final class Harness {
 
     final KubernetesClient mock;
     final KubernetesClient client;
-    final VirtualScheduler time = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
+    VirtualScheduler time = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
     final FakeDeploymentController controller;
     final List<Snapshot> snapshots = new ArrayList<>();
 
@@ -41,16 +41,19 @@ final class Harness {
     Harness(KubernetesClient mock, Duration startup) {
         this.mock = mock;
         this.client = Cluster.adapterClient(mock);
-        this.controller = new FakeDeploymentController(mock, NS, time::now, startup, image -> image.contains("bad") && image.contains("never"));
+        this.controller = new FakeDeploymentController(mock, NS, () -> time.now(), startup, image -> image.contains("bad") && image.contains("never"));
     }
 
     /** Lets the seeded Deployments become ready before the rollout starts. */
     void settle() {
-        for (int i = 0; i < 30; i++) {
-            controller.reconcile();
+        for (int i = 0; i < 30 && !controller.reconcile(); i++) {
             time.advance(Duration.ofSeconds(10));
         }
-        controller.reconcile();
+    }
+
+    /** A new virtual time starting where the current one stands (the old engine's pending tasks never run). */
+    void restartTime() {
+        time = new VirtualScheduler(time.now());
     }
 
     RolloutEngine engine(StateStore store) {
