@@ -89,8 +89,10 @@ public final class ConfigMapStateStore implements StateStore {
             Raw.child(patch, "metadata").put("resourceVersion", expectedVersion);
             Raw.child(patch, "data").put(KEY, json);
             String body = raw.json(patch);
+            // a named stub: fabric8 patches it as it is, without reading the ConfigMap first
+            ConfigMap stub = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
             ConfigMap saved = Kube.call("patch", "configmap " + ref(name), () -> client.configMaps().inNamespace(namespace)
-                    .withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), body));
+                    .resource(stub).patch(PatchContext.of(PatchType.JSON_MERGE), body));
             return saved.getMetadata().getResourceVersion();
         } catch (CutoverException e) {
             if (e.kind() == CutoverException.Kind.CONFLICT) {

@@ -188,6 +188,9 @@ public final class DeploymentWorkloads implements Workloads {
     @Override
     public WorkloadStatus status(Role role) {
         Objects.requireNonNull(role, "role");
+        if (mode == Mode.CANARY) {
+            return Deployments.status(get((role == Role.STABLE ? first : second).name()), container);
+        }
         Live p = read();
         return Deployments.status(role == Role.STABLE ? p.stable : p.candidate, container);
     }
@@ -419,14 +422,14 @@ public final class DeploymentWorkloads implements Workloads {
         String name = live.getMetadata().getName();
         String json = raw.json(patch);
         return Kube.call("patch", "deployment " + ref(name), () -> client.apps().deployments().inNamespace(namespace)
-                .withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), json));
+                .resource(live).patch(PatchContext.of(PatchType.JSON_MERGE), json));
     }
 
     private Deployment jsonPatch(Deployment live, JsonPatch patch) {
         String name = live.getMetadata().getName();
         String json = raw.json(patch.ops());
         return Kube.call("patch", "deployment " + ref(name), () -> client.apps().deployments().inNamespace(namespace)
-                .withName(name).patch(PatchContext.of(PatchType.JSON), json));
+                .resource(live).patch(PatchContext.of(PatchType.JSON), json));
     }
 
     private String ref(String name) {

@@ -102,7 +102,7 @@ public final class GatewayApiRouter implements TrafficRouter {
             }
             JsonPatch patch = new JsonPatch(tree).expectVersion(live.getMetadata().getResourceVersion()).replace(rules, "spec", "rules");
             String json = raw.json(patch.ops());
-            Kube.run("patch", "httproute " + ref(), () -> client.resources(HTTPRoute.class).inNamespace(namespace).withName(route)
+            Kube.run("patch", "httproute " + ref(), () -> client.resources(HTTPRoute.class).inNamespace(namespace).resource(live)
                     .patch(PatchContext.of(PatchType.JSON), json));
             LOG.info("httproute {} sends {}", ref(), split);
             return null;

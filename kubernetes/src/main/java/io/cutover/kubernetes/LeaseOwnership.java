@@ -130,7 +130,7 @@ public final class LeaseOwnership {
         Raw.child(patch, "metadata").put("resourceVersion", lease.getMetadata().getResourceVersion());
         patch.put("spec", spec);
         String json = raw.json(patch);
-        return write(() -> Kube.run("patch", "lease " + ref(name), () -> client.leases().inNamespace(namespace).withName(name)
+        return write(() -> Kube.run("patch", "lease " + ref(name), () -> client.leases().inNamespace(namespace).resource(lease)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), json)), rollout, holder.equals(current) ? "renewed" : "took over");
     }
 
@@ -143,7 +143,7 @@ public final class LeaseOwnership {
             Raw.child(patch, "metadata").put("resourceVersion", lease.getMetadata().getResourceVersion());
             Raw.child(patch, "spec").put("holderIdentity", null);
             String json = raw.json(patch);
-            Kube.run("patch", "lease " + ref(name), () -> client.leases().inNamespace(namespace).withName(name)
+            Kube.run("patch", "lease " + ref(name), () -> client.leases().inNamespace(namespace).resource(lease)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), json));
         }
     }

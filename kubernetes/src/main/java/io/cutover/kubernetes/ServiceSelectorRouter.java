@@ -100,7 +100,7 @@ public final class ServiceSelectorRouter implements TrafficRouter {
             }
             String json = raw.json(Raw.path("spec", "selector", labels));
             Kube.run("patch", "service " + ref(name), () -> workloads.client().services().inNamespace(workloads.namespace())
-                    .withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), json));
+                    .resource(s).patch(PatchContext.of(PatchType.JSON_MERGE), json));
             LOG.info("service {} selects {} now", ref(name), labels);
             return null;
         });
