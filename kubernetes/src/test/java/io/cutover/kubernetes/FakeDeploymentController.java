@@ -122,7 +122,7 @@ final class FakeDeploymentController {
             lastProgress.put(name + hash, now);
         }
         writeStatus(d, list, hash, now, minReady, revision, paused);
-        updateReplicaSets(d, list);
+        updateReplicaSets(d, list, now, minReady);
     }
 
     private void grow(List<Pod> list, String hash, int n, Instant now, boolean isBroken, int room) {
@@ -235,13 +235,22 @@ final class FakeDeploymentController {
         return Integer.toString(max + 1);
     }
 
-    private void updateReplicaSets(Deployment d, List<Pod> list) {
+    private void updateReplicaSets(Deployment d, List<Pod> list, Instant now, int minReady) {
         for (ReplicaSet rs : replicaSets(d)) {
             String hash = rs.getMetadata().getLabels().get("pod-template-hash");
             int count = (int) list.stream().filter(p -> p.hash().equals(hash)).count();
+            int ready = (int) list.stream().filter(p -> p.hash().equals(hash)).filter(p -> ready(p, now)).count();
+            int available = count(list, now, minReady, hash);
+            var status = new io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder().withReplicas(count).withReadyReplicas(ready)
+                    .withAvailableReplicas(available).withObservedGeneration(rs.getMetadata().getGeneration()).build();
             if (!Objects.equals(rs.getSpec().getReplicas(), count)) {
                 rs.getSpec().setReplicas(count);
-                replace(client.apps().replicaSets().inNamespace(namespace).resource(rs).update());
+                rs = client.apps().replicaSets().inNamespace(namespace).resource(rs).update();
+                replace(rs);
+            }
+            if (!status.equals(rs.getStatus())) {
+                rs.setStatus(status);
+                replace(client.apps().replicaSets().inNamespace(namespace).resource(rs).updateStatus());
             }
         }
     }

@@ -54,6 +54,15 @@ public final class JsonPatch {
         return op("add", pointer(mapPath), created);
     }
 
+    /** Removes the value at {@code path} (segments), which must exist in the live object. */
+    public JsonPatch remove(Object... path) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("op", "remove");
+        o.put("path", pointer(path));
+        ops.add(o);
+        return this;
+    }
+
     public boolean isEmpty() {
         return ops.stream().noneMatch(o -> !"/metadata/resourceVersion".equals(o.get("path")));
     }
