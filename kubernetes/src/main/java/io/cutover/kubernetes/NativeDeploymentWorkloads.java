@@ -148,7 +148,8 @@ public final class NativeDeploymentWorkloads implements Workloads {
                     pause(d);
                 }
                 int updated = Math.min(current.updated(), batch);
-                return new WorkloadStatus(current.revision(), batch, Math.min(newReady(d), batch), Math.min(newAvailable(d), batch), updated,
+                Optional<ReplicaSet> rs = newSet(d);
+                return new WorkloadStatus(current.revision(), batch, Math.min(ready(rs), batch), Math.min(available(rs), batch), updated,
                         current.failure());
             }
             return current;
@@ -158,7 +159,8 @@ public final class NativeDeploymentWorkloads implements Workloads {
         }
         // what the previous template keeps: the replicas the current batch leaves it
         int keep = Math.max(0, current.desired() - annotationInt(d, BATCH, current.desired()));
-        return new WorkloadStatus(previous.get(), keep, Math.max(0, ready(d) - newReady(d)), Math.max(0, available(d) - newAvailable(d)), keep, null);
+        Optional<ReplicaSet> rs = newSet(d);
+        return new WorkloadStatus(previous.get(), keep, Math.max(0, ready(d) - ready(rs)), Math.max(0, available(d) - available(rs)), keep, null);
     }
 
     /** The stable role is the template itself from here on: the previous revision is forgotten. */
@@ -275,15 +277,20 @@ public final class NativeDeploymentWorkloads implements Workloads {
         }
     }
 
-    /** Ready pods of the current template: its ReplicaSet's status, found by the Deployment's revision. */
+    /** Ready pods of the current template: its ReplicaSet's status. */
     private int newReady(Deployment d) {
-        return newSet(d).map(rs -> rs.getStatus() == null || rs.getStatus().getReadyReplicas() == null ? 0 : rs.getStatus().getReadyReplicas()).orElse(0);
+        return ready(newSet(d));
     }
 
-    private int newAvailable(Deployment d) {
-        return newSet(d).map(rs -> rs.getStatus() == null || rs.getStatus().getAvailableReplicas() == null ? 0 : rs.getStatus().getAvailableReplicas()).orElse(0);
+    private static int ready(Optional<ReplicaSet> rs) {
+        return rs.map(r -> r.getStatus() == null || r.getStatus().getReadyReplicas() == null ? 0 : r.getStatus().getReadyReplicas()).orElse(0);
     }
 
+    private static int available(Optional<ReplicaSet> rs) {
+        return rs.map(r -> r.getStatus() == null || r.getStatus().getAvailableReplicas() == null ? 0 : r.getStatus().getAvailableReplicas()).orElse(0);
+    }
+
+    /** The ReplicaSet of the current template, found by the Deployment's revision annotation. */
     private Optional<ReplicaSet> newSet(Deployment d) {
         String revision = Deployments.annotation(d, RS_REVISION);
         if (revision == null || d.getStatus() == null || d.getStatus().getObservedGeneration() == null

@@ -105,6 +105,24 @@ class RequestBudgetTest {
     }
 
     @Test
+    void a_native_rolling_update_paused_at_each_batch_and_its_undo_stay_within_the_role() {
+        Cluster.apply(mock, "seed/rolling-deployment.yaml");
+        h.settle();
+        NativeDeploymentWorkloads w = NativeDeploymentWorkloads.builder(h.client, NS, "myapp").pauseAtBatches(true).build();
+        Target target = h.controlled(Target.builder("myapp").workloads(w).router(w.router()).build());
+        Deployment rolling = Deployment.rolling().maxSurge(1).maxUnavailable(0).batchGate(successRate(0.95)).build();
+        Cluster.drain(server);
+
+        RolloutResult ok = h.engine(new ConfigMapStateStore(h.client, NS)).start("myapp", rolling, Revision.of("v2.0.0", "myapp:v2.0.0"), target).await();
+        RolloutResult undone = h.engine(new ConfigMapStateStore(h.client, NS)).start("myapp-2", rolling, Revision.of("v3-bad", "myapp:v3-bad"), target).await();
+
+        assertThat(ok.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(undone.phase()).isEqualTo(Phase.ABORTED);
+        check("native rolling update (5 replicas, maxSurge 1, paused at each batch), then one undone at its first batch",
+                Cluster.adapter(Cluster.drain(server)));
+    }
+
+    @Test
     void switching_the_seed_service_wall_time() {
         Cluster.seedBlueGreen(mock);
         var router = ServiceSelectorRouter.builder(DeploymentWorkloads.blueGreen(h.client, NS, "myapp").activeService("myapp").build(), "myapp").build();
