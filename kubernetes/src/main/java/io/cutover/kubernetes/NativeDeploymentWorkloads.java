@@ -181,10 +181,16 @@ public final class NativeDeploymentWorkloads implements Workloads {
         });
     }
 
-    /** Nothing to release: the Deployment's controller scales the old ReplicaSet down itself. */
+    /**
+     * Retiring the candidate before promotion undoes the rollout, as {@code scale(CANDIDATE, 0)} does;
+     * otherwise there is nothing to release: the Deployment's controller scales old ReplicaSets down itself.
+     */
     @Override
     public void retire(Role role) {
         Objects.requireNonNull(role, "role");
+        if (role == Role.CANDIDATE) {
+            scale(Role.CANDIDATE, 0);
+        }
     }
 
     /**

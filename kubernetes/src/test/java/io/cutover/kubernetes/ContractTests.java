@@ -77,6 +77,33 @@ class ContractTests {
 
     @Nested
     @EnableKubernetesMockClient(crud = true)
+    class NativeWorkloads extends WorkloadsContract {
+        KubernetesClient mock;
+        final Env env = new Env() { };
+
+        @Override
+        protected Workloads newWorkloads() {
+            env.start(mock);
+            Cluster.apply(mock, "seed/rolling-deployment.yaml");
+            env.settle();
+            return NativeDeploymentWorkloads.builder(env.client, NS, "myapp").pauseAtBatches(true).build();
+        }
+
+        @Override protected String stableRevision() { return "v1.0.0"; }
+
+        @Override
+        protected void settle() {
+            // the engine's status polls are what pause a batch: poll while the controller works
+            for (int i = 0; i < 30 && !env.controller.reconcile(); i++) {
+                workloads.status(Role.CANDIDATE);
+                env.now.updateAndGet(t -> t.plusSeconds(10));
+            }
+            workloads.status(Role.CANDIDATE);
+        }
+    }
+
+    @Nested
+    @EnableKubernetesMockClient(crud = true)
     class ServiceSelector extends TrafficRouterContract {
         KubernetesClient mock;
         final Env env = new Env() { };
