@@ -128,4 +128,28 @@ class CanaryEndToEndTest {
         assertThat(h.deployment("myapp").getSpec().getReplicas()).isEqualTo(5);
         assertThat(h.deployment("myapp").getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("myapp:v1.0.0");
     }
+
+    @Test
+    void an_ab_test_on_the_gateway_api_routes_the_header_to_the_variant_and_removes_the_rule_after() {
+        Deployment ab = Deployment.abTest().match(io.cutover.spi.HeaderMatch.exact("x-variant", "b"))
+                .duration(Duration.ofMinutes(30)).gate(successRate(0.95)).build();
+        List<List<String>> rulesAtEvents = new java.util.ArrayList<>();
+        var engine = io.cutover.RolloutEngine.builder().withScheduler(h.time).withClock(h.time.clock())
+                .withStateStore(new ConfigMapStateStore(h.client, NS))
+                .listener(e -> {
+                    if (e instanceof RolloutEvent.TrafficChanged) {
+                        var route = mock.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(NS).withName("myapp").get();
+                        rulesAtEvents.add(route.getSpec().getRules().stream().map(r -> r.getName() == null ? "-" : r.getName()).toList());
+                    }
+                }).build();
+
+        RolloutResult result = engine.start("myapp", ab, Revision.of("v2-variant", "myapp:v2-variant"), byRoute()).await();
+
+        assertThat(result.phase()).as("%s", result).isEqualTo(Phase.SUCCEEDED);
+        assertThat(rulesAtEvents.get(0)).containsExactly("-", GatewayApiRouter.ROUTES_RULE, "-");
+        assertThat(rulesAtEvents.get(rulesAtEvents.size() - 1)).containsExactly("-", "-");
+        var route = mock.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(NS).withName("myapp").get();
+        assertThat(route.getSpec().getRules()).noneMatch(r -> GatewayApiRouter.ROUTES_RULE.equals(r.getName()));
+        assertThat(h.deployment("myapp").getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("myapp:v2-variant");
+    }
 }
