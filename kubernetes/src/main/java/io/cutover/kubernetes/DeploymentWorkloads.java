@@ -1,6 +1,7 @@
 package io.cutover.kubernetes;
 
 import io.cutover.CutoverException;
+import io.cutover.kubernetes.internal.CandidateSpecs;
 import io.cutover.kubernetes.internal.Deployments;
 import io.cutover.kubernetes.internal.JsonPatch;
 import io.cutover.kubernetes.internal.Kube;
@@ -14,8 +15,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -81,6 +80,7 @@ public final class DeploymentWorkloads implements Workloads {
     private final String activeService;
     private final String activeLabel;
     private final Raw raw;
+    private final CandidateSpecs specs;
 
     private DeploymentWorkloads(Builder b) {
         this.client = b.client;
@@ -93,6 +93,7 @@ public final class DeploymentWorkloads implements Workloads {
         this.activeService = b.activeService;
         this.activeLabel = b.activeLabel;
         this.raw = new Raw(client);
+        this.specs = new CandidateSpecs(raw, namespace, application, container);
     }
 
     /**
@@ -215,7 +216,7 @@ public final class DeploymentWorkloads implements Workloads {
                 LOG.info("promoted {}: {} is stable now", revision.name(), ref(p.candidateSlot.name()));
             } else {
                 int capacity = Math.max(Deployments.replicas(p.stable), Deployments.replicas(p.candidate));
-                jsonPatch(p.stable, imagePatch(p.stable, revision).put("replicas", capacity, "spec"));
+                jsonPatch(p.stable, specs.image(p.stable, revision).put("replicas", capacity, "spec"));
                 LOG.info("promoted {}: {} runs {} with {} replicas", revision.name(), ref(p.stableSlot.name()), revision.artifact(), capacity);
             }
             return null;
@@ -329,33 +330,7 @@ public final class DeploymentWorkloads implements Workloads {
     // --- writing ------------------------------------------------------------------------------
 
     private void create(Live p, Revision revision, int replicas) {
-        Map<String, Object> tree = raw.tree(p.stable);
-        Map<String, Object> metadata = Raw.child(tree, "metadata");
-        Map<String, Object> keptMetadata = new LinkedHashMap<>();
-        keptMetadata.put("name", p.candidateSlot.name());
-        keptMetadata.put("namespace", namespace);
-        Map<String, Object> labels = new LinkedHashMap<>(Raw.child(metadata, "labels"));
-        labels.putAll(p.candidateSlot.podLabels());
-        labels.put(CutoverLabels.REVISION, revision.name());
-        labels.put(CutoverLabels.MANAGED_BY, CutoverLabels.MANAGED_BY_VALUE);
-        keptMetadata.put("labels", labels);
-        Map<String, Object> annotations = new LinkedHashMap<>();
-        Raw.child(metadata, "annotations").forEach((k, v) -> {
-            if (!k.startsWith("cutover.io/") && !k.startsWith("deployment.kubernetes.io/") && !k.startsWith("kubectl.kubernetes.io/")) {
-                annotations.put(k, v);
-            }
-        });
-        annotations.putAll(ownerAnnotations(revision));
-        annotations.put(CutoverLabels.CREATED_FROM, p.stableSlot.name());
-        keptMetadata.put("annotations", annotations);
-        tree.put("metadata", keptMetadata);
-        tree.remove("status");
-        Map<String, Object> spec = Raw.child(tree, "spec");
-        spec.put("replicas", replicas);
-        spec.remove("paused");
-        Raw.child(Raw.child(spec, "selector"), "matchLabels").putAll(p.candidateSlot.podLabels());
-        Raw.merge(Raw.child(spec, "template"), templateChanges(p.stable, revision, p.candidateSlot));
-        Deployment candidate = raw.typed(tree, Deployment.class);
+        Deployment candidate = specs.newCandidate(p.stable, p.candidateSlot.name(), p.candidateSlot.podLabels(), revision, replicas);
         Kube.run("create", "deployment " + ref(p.candidateSlot.name()),
                 () -> client.apps().deployments().inNamespace(namespace).resource(candidate).create());
         LOG.info("created deployment {} from {} running {} with {} replicas", ref(p.candidateSlot.name()),
@@ -363,59 +338,11 @@ public final class DeploymentWorkloads implements Workloads {
     }
 
     private void update(Live p, Revision revision, int replicas) {
-        JsonPatch patch;
-        if (Deployments.annotation(p.candidate, CutoverLabels.CREATED_FROM) != null) {
-            // a candidate Cutover made follows stable's template
-            Map<String, Object> template = raw.tree(p.stable.getSpec().getTemplate());
-            Raw.merge(template, templateChanges(p.stable, revision, p.candidateSlot));
-            patch = new JsonPatch(raw.tree(p.candidate)).expectVersion(p.candidate.getMetadata().getResourceVersion())
-                    .replace(template, "spec", "template");
-            revisionMarks(patch, revision, false);
-        } else {
-            patch = imagePatch(p.candidate, revision);
-        }
+        JsonPatch patch = Deployments.annotation(p.candidate, CutoverLabels.CREATED_FROM) != null
+                ? specs.followStable(p.candidate, p.stable, p.candidateSlot.podLabels(), revision) // a candidate Cutover made
+                : specs.image(p.candidate, revision);                                              // a colour the team wrote
         jsonPatch(p.candidate, patch.put("replicas", replicas, "spec"));
         LOG.info("deployment {} runs {} with {} replicas", ref(p.candidateSlot.name()), revision.artifact(), replicas);
-    }
-
-    /** Changes {@code d}'s application image and revision labels, guarded by its resourceVersion. */
-    private JsonPatch imagePatch(Deployment d, Revision revision) {
-        int index = Deployments.containerIndex(d, container);
-        JsonPatch patch = new JsonPatch(raw.tree(d)).expectVersion(d.getMetadata().getResourceVersion())
-                .replace(revision.artifact(), "spec", "template", "spec", "containers", index, "image");
-        return revisionMarks(patch, revision, true);
-    }
-
-    private JsonPatch revisionMarks(JsonPatch patch, Revision revision, boolean podLabel) {
-        patch.put(CutoverLabels.REVISION, revision.name(), "metadata", "labels");
-        if (podLabel) {
-            patch.put(CutoverLabels.REVISION, revision.name(), "spec", "template", "metadata", "labels");
-        }
-        ownerAnnotations(revision).forEach((k, v) -> patch.put(k, v, "metadata", "annotations"));
-        return patch;
-    }
-
-    /** What the candidate's pod template adds to stable's: role labels, revision label, the new image. */
-    private Map<String, Object> templateChanges(Deployment stable, Revision revision, Slot slot) {
-        int index = Deployments.containerIndex(stable, container);
-        List<Object> containers = Raw.list(raw.tree(stable.getSpec().getTemplate().getSpec()), "containers");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> app = (Map<String, Object>) containers.get(index);
-        app.put("image", revision.artifact());
-        Map<String, Object> labels = new LinkedHashMap<>(slot.podLabels());
-        labels.put(CutoverLabels.REVISION, revision.name());
-        Map<String, Object> changes = new LinkedHashMap<>();
-        Raw.child(changes, "metadata").put("labels", labels);
-        Raw.child(changes, "spec").put("containers", containers);
-        return changes;
-    }
-
-    private Map<String, Object> ownerAnnotations(Revision revision) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put(CutoverLabels.REVISION, revision.name());
-        a.put(CutoverLabels.ARTIFACT, revision.artifact());
-        a.put(CutoverLabels.APPLICATION, application);
-        return a;
     }
 
     private Deployment patch(Deployment live, Map<String, Object> patch) {
