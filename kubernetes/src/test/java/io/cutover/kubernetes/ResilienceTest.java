@@ -79,10 +79,16 @@ class ResilienceTest {
                     }
                 }).build();
         Target target = h.controlled(KubernetesTarget.blueGreen(h.client, NS, "myapp").build());
+        Cluster.drain(server);
 
         RolloutResult result = engine.start("myapp", io.cutover.Deployment.blueGreen().build(), Revision.of("v3.0.0", "myapp:v3.0.0"), target).await();
 
         assertThat(result.phase()).as("%s", result).isEqualTo(Phase.SUCCEEDED);
+        List<Cluster.Call> sent = Cluster.adapter(Cluster.drain(server));
+        // green: the refused image patch, the same patch again after a fresh read, then the promotion mark
+        assertThat(sent).filteredOn(c -> c.method().equals("PATCH") && c.path().endsWith("/deployments/myapp-green")).hasSize(3);
+        // the Service: the refused switch and the switch again after a fresh read
+        assertThat(sent).filteredOn(c -> c.method().equals("PATCH") && c.path().endsWith("/services/myapp")).hasSize(2);
         var green = h.deployment("myapp-green");
         assertThat(edited[0]).isTrue();
         assertThat(green.getMetadata().getAnnotations()).containsEntry("oncall", "alice");
