@@ -188,7 +188,6 @@ public final class EcsTaskSetWorkloads implements Workloads {
         if (set.isEmpty()) {
             return;
         }
-        updateScale(set.get(), 0);
         delete(set.get());
     }
 
@@ -301,7 +300,9 @@ public final class EcsTaskSetWorkloads implements Workloads {
                         .scale(Scale.builder().unit(ScaleUnit.PERCENT).value(percent).build())));
     }
 
+    /** Scales to zero first, so ECS drains the tasks before the task set goes. */
     private void delete(TaskSet set) {
+        updateScale(set, 0);
         AwsCalls.call("DeleteTaskSet " + set.id() + " of service " + service,
                 () -> ecs.deleteTaskSet(r -> r.cluster(cluster).service(service).taskSet(set.taskSetArn())));
         log.info("service {}: deleted task set {} ({})", service, set.id(), revisionName(set));
