@@ -7,6 +7,9 @@ import java.util.Objects;
 /**
  * How gates are measured and when their verdicts stop a rollout.
  *
+ * <p>A step's analysis takes its first round after the initial delay; background gates take theirs one
+ * interval after the candidate first gets traffic (plus the initial delay), so their window holds data.
+ *
  * <p>Defaults: interval 1 minute, count 3, no initial delay, metric window 5 minutes, failure limit 0
  * (the first FAILED aborts), consecutive error limit 4 (the fifth ERROR in a row aborts),
  * inconclusive limit 0 (the first INCONCLUSIVE pauses for a person), no data counts as INCONCLUSIVE.

@@ -134,9 +134,10 @@ public record RolloutState(String name, String application, Revision candidate, 
     }
 
     /** The first state of a rollout. */
-    public static RolloutState initial(String name, String application, Revision candidate, String planFingerprint, Instant now) {
+    public static RolloutState initial(String name, String application, Revision candidate, String planFingerprint,
+                                       int stableReplicas, String stableRevision, Instant now) {
         return new RolloutState(name, application, candidate, planFingerprint, Phase.PENDING, null, 0, now,
-                TrafficSplit.stableOnly(), 0, null, AnalysisProgress.NONE, AnalysisProgress.NONE, 0, false, false,
+                TrafficSplit.stableOnly(), stableReplicas, stableRevision, AnalysisProgress.NONE, AnalysisProgress.NONE, 0, false, false,
                 now, now, List.of(), List.of(new HistoryEntry(now, "created for " + candidate.name())));
     }
 }

@@ -1,0 +1,175 @@
+package io.cutover;
+
+import io.cutover.gate.Gate;
+import io.cutover.internal.Checks;
+import io.cutover.plan.Replicas;
+import io.cutover.plan.Step;
+import io.cutover.spi.HeaderMatch;
+import io.cutover.spi.HookStage;
+import io.cutover.spi.Role;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A canary: the candidate takes a growing share of traffic, step by step, while gates watch it.
+ *
+ * <pre>{@code
+ * Deployment.canary().steps(10, 25, 50, 75).pauseBetween(Duration.ofMinutes(5)).gate(successRate(0.95)).build();
+ * }</pre>
+ *
+ * Defaults: no pause between steps; the candidate scaled to match its weight (closest whole number of
+ * stable's replicas, ties up); max weight 100. Gates given with {@link #gate} are measured in the
+ * background during every pause from the first step on, at the analysis policy's interval; at a step
+ * without a pause they are measured {@code count} times before the next step. Without a weighted
+ * router, weights are approximated by replica counts and the effective weight is reported.
+ */
+public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
+
+    private int[] steps;
+    private Duration pauseBetween;
+    private Duration[] pauses;
+    private final List<Integer> holdAt = new ArrayList<>();
+    private final List<Gate> gates = new ArrayList<>();
+    private int maxWeight = 100;
+    private Integer candidateReplicas;
+    private final List<HeaderMatch> testerRoutes = new ArrayList<>();
+
+    CanaryBuilder() { }
+
+    /** The candidate's weights, in percent: strictly increasing, each within 1..100. */
+    public CanaryBuilder steps(int... weights) {
+        Objects.requireNonNull(weights, "steps");
+        if (weights.length == 0) {
+            throw new IllegalArgumentException("steps must name at least one weight");
+        }
+        for (int i = 0; i < weights.length; i++) {
+            if (weights[i] < 1 || weights[i] > 100) {
+                throw new IllegalArgumentException("steps must be within 1..100: " + weights[i]);
+            }
+            if (i > 0 && weights[i] <= weights[i - 1]) {
+                throw new IllegalArgumentException("steps must increase: " + weights[i] + " after " + weights[i - 1]);
+            }
+        }
+        this.steps = weights.clone();
+        return this;
+    }
+
+    /** The same pause after every step. */
+    public CanaryBuilder pauseBetween(Duration pause) {
+        this.pauseBetween = Checks.positive("pauseBetween", pause);
+        return this;
+    }
+
+    /** A pause per step, in order; as many as there are steps. */
+    public CanaryBuilder pauses(Duration... pauses) {
+        Objects.requireNonNull(pauses, "pauses");
+        for (Duration p : pauses) {
+            Checks.positive("pauses", p);
+        }
+        this.pauses = pauses.clone();
+        return this;
+    }
+
+    /** After the step at {@code weight}, wait until a person promotes. */
+    public CanaryBuilder pauseUntilPromotedAt(int weight) {
+        holdAt.add(weight);
+        return this;
+    }
+
+    /** Gates measured through the canary (see the class comment). */
+    public CanaryBuilder gate(Gate... gates) {
+        this.gates.addAll(gates("gate", gates));
+        return this;
+    }
+
+    /** The largest weight a step may set before promotion; default 100. */
+    public CanaryBuilder maxWeight(int maxWeight) {
+        this.maxWeight = Checks.within("maxWeight", maxWeight, 1, 100);
+        return this;
+    }
+
+    /** Run the candidate at a fixed number of replicas until promotion instead of matching its weight. */
+    public CanaryBuilder candidateReplicas(int replicas) {
+        this.candidateReplicas = Checks.atLeast("candidateReplicas", replicas, 1);
+        return this;
+    }
+
+    /** Requests matching this also go to the candidate from the first step on (for testers). */
+    public CanaryBuilder testerRoute(HeaderMatch match) {
+        testerRoutes.add(Objects.requireNonNull(match, "testerRoute"));
+        return this;
+    }
+
+    @Override
+    public Deployment build() {
+        if (steps == null) {
+            throw new IllegalArgumentException("steps must be set: a canary needs at least one weight");
+        }
+        if (pauses != null && pauseBetween != null) {
+            throw new IllegalArgumentException("pauses and pauseBetween cannot both be set");
+        }
+        if (pauses != null && pauses.length != steps.length) {
+            throw new IllegalArgumentException("pauses must give one pause per step: " + pauses.length + " for " + steps.length + " steps");
+        }
+        for (int w : steps) {
+            if (w > maxWeight) {
+                throw new IllegalArgumentException("steps must not exceed maxWeight " + maxWeight + ": " + w);
+            }
+        }
+        for (int w : holdAt) {
+            if (Arrays.stream(steps).noneMatch(s -> s == w)) {
+                throw new IllegalArgumentException("pauseUntilPromotedAt names no step: " + w);
+            }
+        }
+        int[] weights = steps.clone();
+        Duration[] perStep = new Duration[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            perStep[i] = pauses != null ? pauses[i] : pauseBetween;
+        }
+        List<Gate> background = List.copyOf(gates);
+        List<Integer> holds = List.copyOf(holdAt);
+        List<HeaderMatch> routes = List.copyOf(testerRoutes);
+        Integer fixed = candidateReplicas;
+        return new Deployment("canary", ctx -> {
+            List<Step> plan = new ArrayList<>();
+            hooksAt(plan, HookStage.BEFORE_INSTALL);
+            plan.add(new Step.Deploy(fixed != null ? Replicas.exactly(fixed) : Replicas.shareOfStable(weights[0])));
+            plan.add(new Step.AwaitReady(Role.CANDIDATE));
+            hooksAt(plan, HookStage.AFTER_INSTALL);
+            if (!routes.isEmpty()) {
+                plan.add(new Step.SetHeaderRoutes(routes));
+                hooksAt(plan, HookStage.AFTER_TEST_TRAFFIC);
+            }
+            hooksAt(plan, HookStage.BEFORE_TRAFFIC);
+            int backgroundFrom = -1;
+            for (int i = 0; i < weights.length; i++) {
+                if (fixed == null && i > 0) {
+                    plan.add(new Step.Scale(Role.CANDIDATE, Replicas.shareOfStable(weights[i])));
+                    plan.add(new Step.AwaitReady(Role.CANDIDATE));
+                }
+                plan.add(new Step.SetWeight(weights[i]));
+                if (backgroundFrom < 0) {
+                    backgroundFrom = plan.size();
+                }
+                if (perStep[i] != null) {
+                    plan.add(new Step.Pause(perStep[i]));
+                } else if (!background.isEmpty()) {
+                    plan.add(new Step.Analyze("step " + weights[i] + "%", background, analysis));
+                }
+                if (holds.contains(weights[i])) {
+                    plan.add(Step.Pause.untilPromoted());
+                }
+            }
+            if (!routes.isEmpty()) {
+                plan.add(new Step.SetHeaderRoutes(List.of()));
+            }
+            promotion(plan, false);
+            finish(plan);
+            boolean anyPause = perStep[0] != null || Arrays.stream(perStep).anyMatch(Objects::nonNull);
+            return plan("canary", plan, anyPause ? background : List.of(), Math.max(0, backgroundFrom), Replicas.exactly(0));
+        });
+    }
+}

@@ -1,0 +1,139 @@
+package io.cutover;
+
+import io.cutover.plan.Plan;
+import io.cutover.spi.Revision;
+import io.cutover.spi.RouterCapability;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A release strategy, validated and compiled to a {@link Plan}. Start here:
+ *
+ * <pre>{@code
+ * import static io.cutover.gate.Gates.*;
+ *
+ * Deployment canary = Deployment.canary()
+ *         .steps(10, 25, 50, 75)
+ *         .pauseBetween(Duration.ofMinutes(5))
+ *         .gate(successRate(0.95))
+ *         .build();
+ * RolloutResult result = canary.rollout(Revision.of("v2.0.0", "myapp:v2.0.0")).on(target).start().await();
+ * }</pre>
+ *
+ * Deployments are immutable and can be shared; each strategy's builder documents its defaults.
+ */
+public final class Deployment {
+
+    private static final PlanContext TYPICAL = new PlanContext(4, EnumSet.of(RouterCapability.WEIGHTED));
+
+    private final String strategy;
+    private final Function<PlanContext, Plan> compiler;
+
+    Deployment(String strategy, Function<PlanContext, Plan> compiler) {
+        this.strategy = strategy;
+        this.compiler = compiler;
+        compiler.apply(TYPICAL); // fail at build() for anything the plan itself refuses
+    }
+
+    public static CanaryBuilder canary() {
+        return new CanaryBuilder();
+    }
+
+    public static BlueGreenBuilder blueGreen() {
+        return new BlueGreenBuilder();
+    }
+
+    public static RollingBuilder rolling() {
+        return new RollingBuilder();
+    }
+
+    public static RecreateBuilder recreate() {
+        return new RecreateBuilder();
+    }
+
+    public static AbTestBuilder abTest() {
+        return new AbTestBuilder();
+    }
+
+    public static ShadowBuilder shadow() {
+        return new ShadowBuilder();
+    }
+
+    public String strategy() {
+        return strategy;
+    }
+
+    /** The plan for a stable workload of {@code context.stableReplicas()} replicas behind a router with {@code context.router()}. */
+    public Plan plan(PlanContext context) {
+        return compiler.apply(context);
+    }
+
+    /** The plan for a typical target (4 stable replicas, a weighted router). */
+    public Plan plan() {
+        return compiler.apply(TYPICAL);
+    }
+
+    /** The plan as numbered lines, for a typical target. */
+    public String describe() {
+        return plan().describe();
+    }
+
+    /** Starts describing a rollout of {@code revision} with this deployment. */
+    public RolloutRequest rollout(Revision revision) {
+        return new RolloutRequest(this, Objects.requireNonNull(revision, "revision"));
+    }
+
+    @Override
+    public String toString() {
+        return "Deployment[" + strategy + "]";
+    }
+
+    /** A rollout being set up: where it runs, under which name, on which engine. */
+    public static final class RolloutRequest {
+        private final Deployment deployment;
+        private final Revision revision;
+        private Target target;
+        private String name;
+        private RolloutEngine engine;
+
+        private RolloutRequest(Deployment deployment, Revision revision) {
+            this.deployment = deployment;
+            this.revision = revision;
+        }
+
+        public RolloutRequest on(Target target) {
+            this.target = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        /** The rollout's name in the state store; default the target's application. */
+        public RolloutRequest named(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** The engine to run on; default a shared engine on the system clock. */
+        public RolloutRequest using(RolloutEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        public Rollout start() {
+            if (target == null) {
+                throw new IllegalStateException("rollout of " + revision.name() + " has no target: call on(target) first");
+            }
+            RolloutEngine e = engine != null ? engine : SharedEngine.INSTANCE;
+            return e.start(name != null ? name : target.application(), deployment, revision, target);
+        }
+    }
+
+    private static final class SharedEngine {
+        static final RolloutEngine INSTANCE = RolloutEngine.builder().build();
+    }
+
+    static Set<RouterCapability> weighted() {
+        return EnumSet.of(RouterCapability.WEIGHTED);
+    }
+}

@@ -1,0 +1,18 @@
+package io.cutover;
+
+import io.cutover.spi.RouterCapability;
+import java.util.Set;
+
+/**
+ * What a plan is compiled against when a rollout is bound: stable's replica count and what the
+ * router can do. Strategies whose steps do not depend on them (canary, blue-green) ignore it.
+ */
+public record PlanContext(int stableReplicas, Set<RouterCapability> router) {
+
+    public PlanContext {
+        if (stableReplicas < 1) {
+            throw new IllegalArgumentException("stable must run at least one replica: " + stableReplicas);
+        }
+        router = Set.copyOf(router);
+    }
+}

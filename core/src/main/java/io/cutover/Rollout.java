@@ -1,0 +1,113 @@
+package io.cutover;
+
+import io.cutover.internal.RolloutRunner;
+import io.cutover.state.RolloutState;
+import io.cutover.time.VirtualScheduler;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A handle on a running rollout: read its status, act on it as a person would, wait for its end.
+ * Operations are safe from any thread.
+ */
+public final class Rollout {
+
+    private final RolloutRunner runner;
+    private final RolloutEngine engine;
+
+    Rollout(RolloutRunner runner, RolloutEngine engine) {
+        this.runner = runner;
+        this.engine = engine;
+    }
+
+    public String name() {
+        return runner.name();
+    }
+
+    /** The state as last saved. */
+    public RolloutState status() {
+        return runner.state();
+    }
+
+    public Phase phase() {
+        return runner.state().phase();
+    }
+
+    /** Skips the current pause or analysis and lets a paused rollout go on. */
+    public Rollout promote() {
+        runner.promote();
+        return this;
+    }
+
+    /** Skips every remaining pause and analysis. */
+    public Rollout promoteFully() {
+        runner.promoteFully();
+        return this;
+    }
+
+    /** Returns traffic to stable and scales the candidate down. */
+    public Rollout abort(String reason) {
+        runner.abort(reason);
+        return this;
+    }
+
+    /** Runs an aborted rollout again from its first step. */
+    public Rollout retry() {
+        runner.retry();
+        return this;
+    }
+
+    public Rollout pause(String reason) {
+        runner.pause(reason);
+        return this;
+    }
+
+    public Rollout resume() {
+        runner.resume();
+        return this;
+    }
+
+    /** Completes when the rollout succeeds, is aborted or fails. */
+    public CompletableFuture<RolloutResult> result() {
+        return runner.result();
+    }
+
+    /**
+     * Waits for the end. On an engine with a {@link VirtualScheduler}, drives virtual time until the
+     * rollout ends or pauses for a person (then returns its current state as the result); otherwise
+     * blocks the calling thread.
+     */
+    public RolloutResult await() {
+        if (engine.scheduler() instanceof VirtualScheduler time) {
+            time.runUntil(() -> runner.result().isDone() || runner.state().phase() == Phase.PAUSED, Duration.ofDays(30));
+            if (!runner.result().isDone()) {
+                return RolloutResult.of(runner.state());
+            }
+        }
+        try {
+            return runner.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** Platform reads made for this rollout's target so far. */
+    public long platformReads() {
+        return runner.calls().reads();
+    }
+
+    /** Platform writes made for this rollout's target so far. */
+    public long platformWrites() {
+        return runner.calls().writes();
+    }
+
+    @Override
+    public String toString() {
+        RolloutState s = runner.state();
+        return "Rollout[" + s.name() + " " + s.phase() + " step " + (s.stepIndex() + 1) + ", " + s.split() + "]";
+    }
+}

@@ -1,0 +1,263 @@
+package io.cutover;
+
+import io.cutover.event.RolloutListener;
+import io.cutover.internal.EngineContext;
+import io.cutover.internal.PlatformCalls;
+import io.cutover.internal.RolloutRunner;
+import io.cutover.plan.Plan;
+import io.cutover.spi.Revision;
+import io.cutover.spi.Role;
+import io.cutover.spi.RouterCapability;
+import io.cutover.spi.WorkloadStatus;
+import io.cutover.spi.StateStore;
+import io.cutover.state.InMemoryStateStore;
+import io.cutover.state.RolloutState;
+import io.cutover.time.Scheduler;
+import io.cutover.time.VirtualScheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs rollouts. Time, scheduling and state storage are injected; many rollouts share a small
+ * thread pool because no step ever blocks waiting: waits are scheduled.
+ *
+ * <pre>{@code
+ * RolloutEngine engine = RolloutEngine.builder()
+ *         .withStateStore(new FileStateStore(Path.of("state")))
+ *         .listener(event -> log.info("{}", event))
+ *         .build();
+ * Rollout rollout = engine.start("myapp", canary, Revision.of("v2.0.0", "myapp:v2.0.0"), target);
+ * RolloutResult result = rollout.await();
+ * }</pre>
+ *
+ * Defaults: the system UTC clock, a scheduler on two daemon threads, an {@link InMemoryStateStore},
+ * readiness polled every 5 seconds, a retry budget of 6 attempts per step (20 while rolling back)
+ * with exponential backoff from 1 to 30 seconds with jitter, and a circuit breaker per target that
+ * opens at 80% failures over 20 calls for 30 seconds.
+ */
+public final class RolloutEngine {
+
+    private final EngineContext ctx;
+    private final ScheduledExecutorService ownExecutor;
+    private final Map<String, RolloutRunner> runners = new ConcurrentHashMap<>();
+    private final Map<Target, PlatformCalls> callsByTarget = new ConcurrentHashMap<>();
+
+    private RolloutEngine(Builder b) {
+        ScheduledExecutorService own = null;
+        Scheduler scheduler = b.scheduler;
+        if (scheduler == null) {
+            AtomicInteger n = new AtomicInteger();
+            own = Executors.newScheduledThreadPool(b.threads, r -> {
+                Thread t = new Thread(r, "cutover-engine-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            scheduler = Scheduler.of(own);
+        }
+        Clock clock = b.clock != null ? b.clock
+                : scheduler instanceof VirtualScheduler v ? v.clock() : Clock.systemUTC();
+        this.ownExecutor = own;
+        this.ctx = new EngineContext(clock, scheduler, b.store, b.listeners, b.pollInterval,
+                new PlatformCalls.RetrySettings(b.retryBudget, b.abortRetryBudget, b.initialBackoff, b.maxBackoff,
+                        20, 80f, Duration.ofSeconds(30)));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds {@code deployment} to {@code target} and starts rolling out {@code revision} under {@code name}.
+     *
+     * @throws IllegalArgumentException when the target's router cannot honour the plan (nothing is changed)
+     * @throws IllegalStateException    when a rollout of that name exists in the store and has not ended
+     */
+    public Rollout start(String name, Deployment deployment, Revision revision, Target target) {
+        Objects.requireNonNull(deployment, "deployment");
+        Objects.requireNonNull(revision, "revision");
+        Objects.requireNonNull(target, "target");
+        checkName(name);
+        PlatformCalls calls = calls(target);
+        WorkloadStatus stable = calls.read("status STABLE", () -> target.workloads().status(Role.STABLE));
+        if (stable == null || !stable.exists() || stable.desired() < 1) {
+            throw new IllegalStateException("no stable workload of '" + target.application() + "' to roll out from");
+        }
+        Plan plan = deployment.plan(new PlanContext(stable.desired(), target.router().capabilities()));
+        bind(plan, target);
+        Optional<StateStore.Stored> existing = ctx.store().load(name);
+        String version = null;
+        if (existing.isPresent()) {
+            RolloutState s = existing.get().state();
+            if (!s.phase().isTerminal()) {
+                throw new IllegalStateException("rollout '" + name + "' is already " + s.phase() + "; resume it or abort it first");
+            }
+            version = existing.get().version();
+        }
+        RolloutState initial = RolloutState.initial(name, target.application(), revision, plan.fingerprint(),
+                stable.desired(), stable.revision(), ctx.clock().instant());
+        version = ctx.store().save(name, initial, version);
+        RolloutRunner runner = new RolloutRunner(name, plan, target, ctx, calls, initial, version);
+        runners.put(name, runner);
+        runner.start();
+        return new Rollout(runner, this);
+    }
+
+    /**
+     * Continues a rollout from the store, where the last engine left it. A timed pause keeps only
+     * its remaining time.
+     *
+     * @throws IllegalStateException when nothing is stored under {@code name} or it was started with another plan
+     */
+    public Rollout resume(String name, Deployment deployment, Target target) {
+        checkName(name);
+        StateStore.Stored stored = ctx.store().load(name)
+                .orElseThrow(() -> new IllegalStateException("no rollout named '" + name + "' in the state store"));
+        RolloutState s = stored.state();
+        Plan plan = deployment.plan(new PlanContext(s.stableReplicas(), target.router().capabilities()));
+        bind(plan, target);
+        if (!plan.fingerprint().equals(s.planFingerprint())) {
+            throw new IllegalStateException("rollout '" + name + "' was started with plan " + s.planFingerprint()
+                    + ", not " + plan.fingerprint() + "; resume it with the same deployment");
+        }
+        RolloutRunner previous = runners.remove(name);
+        if (previous != null) {
+            previous.stop();
+        }
+        RolloutRunner runner = new RolloutRunner(name, plan, target, ctx, calls(target), s, stored.version());
+        runners.put(name, runner);
+        runner.start();
+        return new Rollout(runner, this);
+    }
+
+    /** The stored state of a rollout, whichever engine drives it. */
+    public Optional<RolloutState> status(String name) {
+        return ctx.store().load(name).map(StateStore.Stored::state);
+    }
+
+    /** Stops driving every rollout (their state stays in the store) and releases the engine's own threads. */
+    public void shutdown() {
+        runners.values().forEach(RolloutRunner::stop);
+        runners.clear();
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+        }
+    }
+
+    Scheduler scheduler() {
+        return ctx.scheduler();
+    }
+
+    /** Refuses, before anything changes, a plan the router cannot honour. */
+    static void bind(Plan plan, Target target) {
+        Set<RouterCapability> has = target.router().capabilities();
+        Set<RouterCapability> missing = EnumSet.noneOf(RouterCapability.class);
+        for (RouterCapability needed : plan.requiredCapabilities()) {
+            boolean ok = has.contains(needed)
+                    || (needed == RouterCapability.WEIGHTED && has.contains(RouterCapability.REPLICA_RATIO));
+            if (!ok) {
+                missing.add(needed);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the " + plan.strategy() + " plan needs router capabilities " + missing
+                    + " that the router of " + target + " lacks (it has " + has + ")");
+        }
+    }
+
+    private PlatformCalls calls(Target target) {
+        return callsByTarget.computeIfAbsent(target, t -> new PlatformCalls(t.application(), ctx.clock(), ctx.retry()));
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,200}")) {
+            throw new IllegalArgumentException("rollout name must be letters, digits, '.', '_' or '-': '" + name + "'");
+        }
+    }
+
+    /** Builds a {@link RolloutEngine}. */
+    public static final class Builder {
+        private Clock clock;
+        private Scheduler scheduler;
+        private StateStore store = new InMemoryStateStore();
+        private final List<RolloutListener> listeners = new ArrayList<>();
+        private Duration pollInterval = Duration.ofSeconds(5);
+        private int threads = 2;
+        private int retryBudget = 6;
+        private int abortRetryBudget = 20;
+        private Duration initialBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofSeconds(30);
+
+        private Builder() { }
+
+        /** The clock; default the scheduler's own when it is virtual, else the system UTC clock. */
+        public Builder withClock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The scheduler; default one on {@code threads} daemon threads. */
+        public Builder withScheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        public Builder withStateStore(StateStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        public Builder listener(RolloutListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** How often readiness is polled while waiting; default 5 seconds. */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = io.cutover.internal.Checks.positive("pollInterval", pollInterval);
+            return this;
+        }
+
+        /** Threads of the default scheduler; default 2. */
+        public Builder threads(int threads) {
+            this.threads = io.cutover.internal.Checks.atLeast("threads", threads, 1);
+            return this;
+        }
+
+        /** Failed platform calls a step may retry before the rollout pauses; default 6. */
+        public Builder retryBudget(int budget) {
+            this.retryBudget = io.cutover.internal.Checks.atLeast("retryBudget", budget, 0);
+            return this;
+        }
+
+        /** Failed platform calls a rollback may retry before the rollout fails; default 20. */
+        public Builder abortRetryBudget(int budget) {
+            this.abortRetryBudget = io.cutover.internal.Checks.atLeast("abortRetryBudget", budget, 0);
+            return this;
+        }
+
+        /** First and largest wait between retries (exponential with jitter); default 1 s and 30 s. */
+        public Builder backoff(Duration initial, Duration max) {
+            this.initialBackoff = io.cutover.internal.Checks.positive("initial backoff", initial);
+            this.maxBackoff = io.cutover.internal.Checks.positive("max backoff", max);
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("max backoff " + max + " is below initial backoff " + initial);
+            }
+            return this;
+        }
+
+        public RolloutEngine build() {
+            return new RolloutEngine(this);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.cutover;
+
+import io.cutover.gate.Measurement;
+import io.cutover.spi.Revision;
+import io.cutover.spi.TrafficSplit;
+import io.cutover.state.HistoryEntry;
+import io.cutover.state.RolloutState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * How a rollout ended.
+ *
+ * @param name         the rollout
+ * @param phase        SUCCEEDED, ABORTED or FAILED (or the phase it stood in when the result was read)
+ * @param reason       why it aborted or failed; {@code null} on success
+ * @param candidate    the revision rolled out
+ * @param split        the traffic split as last confirmed on the platform; for FAILED, exactly what the
+ *                     platform was left with as far as it could be read
+ * @param startedAt    when it started
+ * @param finishedAt   when it reached this phase
+ * @param measurements the latest measurements
+ * @param history      what happened
+ */
+public record RolloutResult(String name, Phase phase, String reason, Revision candidate, TrafficSplit split,
+                            Instant startedAt, Instant finishedAt, List<Measurement> measurements,
+                            List<HistoryEntry> history) {
+
+    public static RolloutResult of(RolloutState state) {
+        return new RolloutResult(state.name(), state.phase(), state.reason(), state.candidate(), state.split(),
+                state.startedAt(), state.updatedAt(), state.measurements(), state.history());
+    }
+
+    public Duration duration() {
+        return Duration.between(startedAt, finishedAt);
+    }
+
+    public boolean succeeded() {
+        return phase == Phase.SUCCEEDED;
+    }
+}

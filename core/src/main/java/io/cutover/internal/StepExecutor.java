@@ -1,0 +1,309 @@
+package io.cutover.internal;
+
+import io.cutover.Target;
+import io.cutover.event.RolloutEvent;
+import io.cutover.gate.Gate;
+import io.cutover.gate.GateContext;
+import io.cutover.gate.GatePolicy;
+import io.cutover.gate.Measurement;
+import io.cutover.gate.Verdict;
+import io.cutover.plan.Plan;
+import io.cutover.plan.Replicas;
+import io.cutover.plan.Step;
+import io.cutover.spi.Hook;
+import io.cutover.spi.HookContext;
+import io.cutover.spi.HookResult;
+import io.cutover.spi.HookStage;
+import io.cutover.spi.Role;
+import io.cutover.spi.RouterCapability;
+import io.cutover.spi.TrafficSplit;
+import io.cutover.spi.WorkloadStatus;
+import io.cutover.state.AnalysisProgress;
+import io.cutover.state.RolloutState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one step against the platform, reconciling: it reads what is there and writes only what
+ * differs from what the step wants, so running a step again (after a crash, after a retry) is safe
+ * and a normal run repeats no write.
+ */
+final class StepExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StepExecutor.class);
+
+    private final String name;
+    private final Plan plan;
+    private final Target target;
+    private final PlatformCalls calls;
+    private final EngineContext ctx;
+    private final boolean replicaRatio;
+
+    StepExecutor(String name, Plan plan, Target target, PlatformCalls calls, EngineContext ctx) {
+        this.name = name;
+        this.plan = plan;
+        this.target = target;
+        this.calls = calls;
+        this.ctx = ctx;
+        var caps = target.router().capabilities();
+        this.replicaRatio = caps.contains(RouterCapability.REPLICA_RATIO) && !caps.contains(RouterCapability.WEIGHTED);
+    }
+
+    boolean replicaRatio() {
+        return replicaRatio;
+    }
+
+    Outcome run(Step step, RolloutState.Builder s, RolloutState at, boolean aborting) {
+        Instant now = ctx.clock().instant();
+        if (step instanceof Step.Deploy d) {
+            return deploy(d, s, at);
+        } else if (step instanceof Step.Scale sc) {
+            scale(sc.role(), sc.replicas().resolve(at.stableReplicas()));
+            return Outcome.DONE;
+        } else if (step instanceof Step.AwaitReady a) {
+            return awaitReady(a.role(), at, now, aborting);
+        } else if (step instanceof Step.SetWeight w) {
+            return replicaRatio ? weightByReplicas(w.weight(), s, at, now, aborting) : route(s, s.split().withCanaryWeight(w.weight()));
+        } else if (step instanceof Step.SetHeaderRoutes r) {
+            return route(s, s.split().withCanaryMatches(r.matches()));
+        } else if (step instanceof Step.SetMirror m) {
+            return route(s, s.split().withMirrorPercent(m.percent()));
+        } else if (step instanceof Step.ResetTraffic) {
+            return resetTraffic(s);
+        } else if (step instanceof Step.Pause p) {
+            if (p.untilPromotedOnly()) {
+                return Outcome.HOLD;
+            }
+            Duration left = Duration.between(now, at.stepStartedAt().plus(p.duration()));
+            return left.isNegative() || left.isZero() ? Outcome.DONE : Outcome.waitFor(left);
+        } else if (step instanceof Step.Analyze a) {
+            return analyze(a, s, at, now);
+        } else if (step instanceof Step.RunHooks h) {
+            return hooks(h.stage(), s, at, now, aborting);
+        } else if (step instanceof Step.Promote) {
+            calls.write("promote " + at.candidate().name(), () -> target.workloads().promote(at.candidate()));
+            TrafficSplit after = calls.read("read traffic", () -> target.router().read());
+            s.promoted(true).split(after).note(now, "promoted " + at.candidate().name() + " to stable");
+            ctx.publish(new RolloutEvent.Promoted(name, now, at.candidate().name()));
+            return Outcome.DONE;
+        } else if (step instanceof Step.Retire r) {
+            WorkloadStatus st = status(r.role());
+            if (st.exists() && st.desired() > 0) {
+                calls.write("retire " + r.role(), () -> target.workloads().retire(r.role()));
+                ctx.publish(new RolloutEvent.ReplicasChanged(name, now, r.role().name(), 0));
+            }
+            return Outcome.DONE;
+        }
+        throw new IllegalStateException("unknown step " + step);
+    }
+
+    private Outcome deploy(Step.Deploy d, RolloutState.Builder s, RolloutState at) {
+        int replicas = d.replicas().resolve(at.stableReplicas());
+        WorkloadStatus st = status(Role.CANDIDATE);
+        if (!at.candidate().name().equals(st.revision()) || st.desired() != replicas) {
+            calls.write("deploy " + at.candidate().name(), () -> target.workloads().deploy(at.candidate(), replicas));
+            ctx.publish(new RolloutEvent.ReplicasChanged(name, ctx.clock().instant(), Role.CANDIDATE.name(), replicas));
+        }
+        return Outcome.DONE;
+    }
+
+    private void scale(Role role, int replicas) {
+        WorkloadStatus st = status(role);
+        if (st.desired() != replicas && (st.exists() || replicas > 0)) {
+            calls.write("scale " + role + " to " + replicas, () -> target.workloads().scale(role, replicas));
+            ctx.publish(new RolloutEvent.ReplicasChanged(name, ctx.clock().instant(), role.name(), replicas));
+        }
+    }
+
+    private Outcome awaitReady(Role role, RolloutState at, Instant now, boolean aborting) {
+        WorkloadStatus st = status(role);
+        if (st.failure() != null) {
+            return failOrAbort(role.name().toLowerCase() + " failed: " + st.failure(), aborting);
+        }
+        if (st.settled()) {
+            return Outcome.DONE;
+        }
+        return notYet(role.name().toLowerCase() + " ready " + st.ready() + "/" + st.desired(), at, now, aborting);
+    }
+
+    /** A wait that has not ended: poll again, unless the progress deadline has passed. */
+    private Outcome notYet(String what, RolloutState at, Instant now, boolean aborting) {
+        Duration waited = Duration.between(at.stepStartedAt(), now);
+        if (waited.compareTo(plan.progressDeadline()) > 0) {
+            String reason = "progress deadline " + plan.progressDeadline() + " exceeded: " + what;
+            if (aborting) {
+                return new Outcome.Fail(reason);
+            }
+            return plan.onDeadline() == Plan.DeadlineAction.PAUSE ? Outcome.pause(reason) : Outcome.abort(reason);
+        }
+        return Outcome.waitFor(ctx.pollInterval());
+    }
+
+    private Outcome failOrAbort(String reason, boolean aborting) {
+        return aborting ? new Outcome.Fail(reason) : Outcome.abort(reason);
+    }
+
+    /** A weight on a router that follows replica counts: grow one side, wait for it, then shrink the other. */
+    private Outcome weightByReplicas(int weight, RolloutState.Builder s, RolloutState at, Instant now, boolean aborting) {
+        int total = at.stableReplicas();
+        int candidate = Replicas.ofWeight(total, weight);
+        int stable = total - candidate;
+        WorkloadStatus cand = status(Role.CANDIDATE);
+        WorkloadStatus stab = status(Role.STABLE);
+        Role growing = candidate > cand.desired() || (candidate == cand.desired() && stable <= stab.desired()) ? Role.CANDIDATE : Role.STABLE;
+        Role shrinking = growing == Role.CANDIDATE ? Role.STABLE : Role.CANDIDATE;
+        int grow = growing == Role.CANDIDATE ? candidate : stable;
+        int shrink = growing == Role.CANDIDATE ? stable : candidate;
+        scale(growing, grow);
+        WorkloadStatus grown = growing == Role.CANDIDATE ? status(Role.CANDIDATE) : status(Role.STABLE);
+        if (grown.failure() != null) {
+            return failOrAbort(growing.name().toLowerCase() + " failed: " + grown.failure(), aborting);
+        }
+        if (grow > 0 && !grown.settled()) {
+            return notYet(growing.name().toLowerCase() + " ready " + grown.ready() + "/" + grown.desired(), at, now, aborting);
+        }
+        scale(shrinking, shrink);
+        int effective = Replicas.effectiveWeight(total, candidate);
+        if (effective != weight) {
+            s.note(now, "weight " + weight + "% approximated by " + candidate + "/" + total + " replicas: " + effective + "%");
+        }
+        return route(s, s.split().withCanaryWeight(effective));
+    }
+
+    private Outcome route(RolloutState.Builder s, TrafficSplit desired) {
+        if (!desired.equals(s.split())) {
+            calls.write("set traffic " + desired, () -> target.router().apply(desired));
+            s.split(desired);
+            ctx.publish(new RolloutEvent.TrafficChanged(name, ctx.clock().instant(), desired));
+        }
+        return Outcome.DONE;
+    }
+
+    /** All traffic to stable, then read back: only what the platform confirms counts as safe. */
+    private Outcome resetTraffic(RolloutState.Builder s) {
+        TrafficSplit stableOnly = TrafficSplit.stableOnly();
+        TrafficSplit read = calls.read("read traffic", () -> target.router().read());
+        if (!read.isStableOnly() || !s.split().isStableOnly()) {
+            calls.write("set traffic " + stableOnly, () -> target.router().apply(stableOnly));
+            read = calls.read("read traffic", () -> target.router().read());
+            s.split(read);
+            ctx.publish(new RolloutEvent.TrafficChanged(name, ctx.clock().instant(), read));
+        }
+        if (!read.isStableOnly() && !replicaRatio) {
+            throw io.cutover.CutoverException.transientFailure("read traffic",
+                    "traffic read back as " + read + " after sending all of it to stable", null);
+        }
+        return Outcome.DONE;
+    }
+
+    private Outcome analyze(Step.Analyze a, RolloutState.Builder s, RolloutState at, Instant now) {
+        AnalysisProgress p = s.analysis();
+        Instant due = p.nextAt() != null ? p.nextAt() : at.stepStartedAt().plus(a.policy().initialDelay());
+        if (now.isBefore(due)) {
+            return Outcome.waitFor(Duration.between(now, due));
+        }
+        Judgement j = measure(a.gates(), a.policy(), p, s, at, now);
+        s.analysis(j.progress);
+        if (j.outcome != null) {
+            return j.outcome;
+        }
+        return j.progress.taken() >= a.policy().count() ? Outcome.DONE : Outcome.waitFor(a.policy().interval());
+    }
+
+    /** Takes a background round when one is due; returns an outcome only if it stops the rollout. */
+    Outcome background(RolloutState.Builder s, RolloutState at, Instant now) {
+        AnalysisProgress p = s.background();
+        if (p.nextAt() == null) {
+            s.background(p.plannedAt(now.plus(plan.backgroundPolicy().initialDelay()).plus(plan.backgroundPolicy().interval())));
+            return null;
+        }
+        if (now.isBefore(p.nextAt())) {
+            return null;
+        }
+        Judgement j = measure(plan.backgroundGates(), plan.backgroundPolicy(), p, s, at, now);
+        s.background(j.progress);
+        return j.outcome;
+    }
+
+    Instant nextBackgroundRound(RolloutState.Builder s) {
+        return s.background().nextAt();
+    }
+
+    private record Judgement(AnalysisProgress progress, Outcome outcome) { }
+
+    private Judgement measure(List<Gate> gates, GatePolicy policy, AnalysisProgress p, RolloutState.Builder s,
+                              RolloutState at, Instant now) {
+        GateContext gc = new GateContext(name, at.application(), at.candidate(), now, target.metrics(), target.health());
+        Outcome outcome = null;
+        for (Gate gate : gates) {
+            Measurement m = measureOne(gate, gc, policy, now);
+            s.measured(m);
+            ctx.publish(new RolloutEvent.MeasurementTaken(name, now, m));
+            p = p.count(m.verdict());
+            if (outcome != null) {
+                continue;
+            }
+            if (m.verdict() == Verdict.FAILED && p.failed() > policy.failureLimit()) {
+                outcome = Outcome.abort("gate " + m.gate() + " failed: " + m.detail());
+            } else if (m.verdict() == Verdict.ERROR && p.consecutiveErrors() > policy.consecutiveErrorLimit()) {
+                outcome = Outcome.abort("gate " + m.gate() + " errored " + p.consecutiveErrors() + " times in a row: " + m.detail());
+            } else if (m.verdict() == Verdict.INCONCLUSIVE && p.inconclusive() > policy.inconclusiveLimit()) {
+                outcome = Outcome.pause("gate " + m.gate() + " inconclusive: " + m.detail());
+            }
+        }
+        return new Judgement(p.roundTaken(now.plus(policy.interval())), outcome);
+    }
+
+    private Measurement measureOne(Gate gate, GateContext gc, GatePolicy policy, Instant now) {
+        Measurement m;
+        try {
+            m = gate.measure(gc);
+            if (m == null) {
+                m = new Measurement(gate.name(), Verdict.ERROR, Double.NaN, "gate returned no measurement", now);
+            }
+        } catch (RuntimeException e) {
+            m = new Measurement(gate.name(), Verdict.ERROR, Double.NaN, "gate failed: " + e.getMessage(), now);
+        }
+        if (m.verdict() == Verdict.INCONCLUSIVE && policy.noData() == Verdict.ERROR) {
+            m = new Measurement(m.gate(), Verdict.ERROR, m.value(), m.detail(), m.at());
+        }
+        return m;
+    }
+
+    private Outcome hooks(HookStage stage, RolloutState.Builder s, RolloutState at, Instant now, boolean aborting) {
+        boolean rollbackStage = stage == HookStage.BEFORE_ROLLBACK || stage == HookStage.AFTER_ROLLBACK;
+        for (Hook hook : plan.hooks(stage)) {
+            HookContext hc = new HookContext(name, at.application(), stage, at.candidate(), at.stableRevision(), s.split(), now);
+            HookResult r;
+            try {
+                r = hook.run(hc);
+                if (r == null) {
+                    r = HookResult.fail("hook returned no result");
+                }
+            } catch (RuntimeException e) {
+                r = HookResult.fail("hook threw " + e);
+            }
+            s.note(now, stage.name().toLowerCase() + " hook " + (r.passed() ? "passed" : "failed") + ": " + r.message());
+            if (!r.passed()) {
+                if (rollbackStage || aborting || at.promoted()) {
+                    LOG.warn("{} hook failed during {}; going on: {}", stage, aborting ? "rollback" : "completion", r.message());
+                } else {
+                    return Outcome.abort(stage.name().toLowerCase().replace('_', '-') + " hook failed: " + r.message());
+                }
+            }
+        }
+        return Outcome.DONE;
+    }
+
+    WorkloadStatus status(Role role) {
+        WorkloadStatus st = calls.read("status " + role, () -> target.workloads().status(role));
+        return st == null ? WorkloadStatus.absent() : st;
+    }
+
+    TrafficSplit readTraffic() {
+        return calls.read("read traffic", () -> target.router().read());
+    }
+}

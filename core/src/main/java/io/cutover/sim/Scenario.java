@@ -1,0 +1,143 @@
+package io.cutover.sim;
+
+import io.cutover.internal.Checks;
+import io.cutover.spi.Revision;
+import io.cutover.spi.RouterCapability;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The world a simulated rollout runs in: stable and candidate revisions and how they behave, the
+ * load, the router, platform failures, and the seed that makes it all repeatable.
+ *
+ * <pre>{@code
+ * Scenario.builder()
+ *         .stable(Revision.of("v1", "app:v1"), 5, Behaviour.healthy())
+ *         .candidate(Revision.of("v2", "app:v2"), Behaviour.healthy().withErrorRate(0.2))
+ *         .seed(7)
+ *         .build();
+ * }</pre>
+ *
+ * Defaults: 50 requests per second, a router with weights, header routes and mirroring, no platform
+ * failures, seed 1, a limit of 24 hours of virtual time, readiness polled every 5 seconds.
+ */
+public record Scenario(String application, Revision stable, int stableReplicas, Behaviour stableBehaviour,
+                       Revision candidate, Behaviour candidateBehaviour, double requestsPerSecond,
+                       Set<RouterCapability> router, double transientFailures, long seed, Duration limit,
+                       Duration pollInterval) {
+
+    public Scenario {
+        Objects.requireNonNull(stable, "stable");
+        Objects.requireNonNull(candidate, "candidate");
+        router = Set.copyOf(router);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.application = application;
+        b.stable = stable;
+        b.stableReplicas = stableReplicas;
+        b.stableBehaviour = stableBehaviour;
+        b.candidate = candidate;
+        b.candidateBehaviour = candidateBehaviour;
+        b.requestsPerSecond = requestsPerSecond;
+        b.router = EnumSet.copyOf(router.isEmpty() ? EnumSet.noneOf(RouterCapability.class) : router);
+        b.transientFailures = transientFailures;
+        b.seed = seed;
+        b.limit = limit;
+        b.pollInterval = pollInterval;
+        return b;
+    }
+
+    /** Builds a {@link Scenario}. */
+    public static final class Builder {
+        private String application = "app";
+        private Revision stable;
+        private int stableReplicas;
+        private Behaviour stableBehaviour;
+        private Revision candidate;
+        private Behaviour candidateBehaviour = Behaviour.healthy();
+        private double requestsPerSecond = 50;
+        private Set<RouterCapability> router = EnumSet.of(RouterCapability.WEIGHTED, RouterCapability.HEADER_ROUTES, RouterCapability.MIRROR);
+        private double transientFailures;
+        private long seed = 1;
+        private Duration limit = Duration.ofHours(24);
+        private Duration pollInterval = Duration.ofSeconds(5);
+
+        private Builder() { }
+
+        public Builder application(String application) {
+            this.application = Checks.notBlank("application", application);
+            return this;
+        }
+
+        public Builder stable(Revision revision, int replicas, Behaviour behaviour) {
+            this.stable = Objects.requireNonNull(revision, "stable");
+            this.stableReplicas = Checks.atLeast("stable replicas", replicas, 1);
+            this.stableBehaviour = Objects.requireNonNull(behaviour, "stable behaviour");
+            return this;
+        }
+
+        public Builder candidate(Revision revision, Behaviour behaviour) {
+            this.candidate = Objects.requireNonNull(revision, "candidate");
+            this.candidateBehaviour = Objects.requireNonNull(behaviour, "candidate behaviour");
+            return this;
+        }
+
+        public Builder requestsPerSecond(double rps) {
+            if (!(rps > 0)) {
+                throw new IllegalArgumentException("requestsPerSecond must be positive: " + rps);
+            }
+            this.requestsPerSecond = rps;
+            return this;
+        }
+
+        public Builder router(RouterCapability... capabilities) {
+            this.router = capabilities.length == 0 ? EnumSet.noneOf(RouterCapability.class) : EnumSet.copyOf(List.of(capabilities));
+            return this;
+        }
+
+        /** The chance that any platform call fails transiently. */
+        public Builder transientFailures(double rate) {
+            this.transientFailures = Checks.fraction("transientFailures", rate);
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Virtual time after which the simulation stops, whatever the phase. */
+        public Builder limit(Duration limit) {
+            this.limit = Checks.positive("limit", limit);
+            return this;
+        }
+
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = Checks.positive("pollInterval", pollInterval);
+            return this;
+        }
+
+        public Scenario build() {
+            if (stable == null) {
+                throw new IllegalArgumentException("stable must be set");
+            }
+            if (candidate == null) {
+                throw new IllegalArgumentException("candidate must be set");
+            }
+            if (candidate.name().equals(stable.name())) {
+                throw new IllegalArgumentException("candidate must differ from stable: " + candidate.name());
+            }
+            return new Scenario(application, stable, stableReplicas, stableBehaviour, candidate, candidateBehaviour,
+                    requestsPerSecond, router, transientFailures, seed, limit, pollInterval);
+        }
+    }
+}

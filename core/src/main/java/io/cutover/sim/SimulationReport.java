@@ -1,0 +1,53 @@
+package io.cutover.sim;
+
+import io.cutover.Phase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a simulated rollout did.
+ *
+ * @param phase              how it ended (PAUSED when it waited for a person, or the limit was reached)
+ * @param reason             why it aborted, failed or paused; {@code null} on success
+ * @param duration           virtual time from start to end
+ * @param timeline           what happened when: weights, replicas, verdicts, phases
+ * @param requestsByRevision requests each revision served (users' and mirrored)
+ * @param blastRadius        failed requests users saw during the rollout
+ * @param timeToDetect       from the candidate's first user traffic to the start of the abort; {@code null} without abort
+ * @param timeToRollBack     from the start of the abort to traffic confirmed on stable; {@code null} without abort
+ * @param violations         invariant violations: invalid weights, traffic to unready replicas, capacity short
+ * @param platformReads      SPI reads the engine made
+ * @param platformWrites     SPI writes the engine made
+ */
+public record SimulationReport(Phase phase, String reason, Duration duration, List<TimelineEntry> timeline,
+                               Map<String, Long> requestsByRevision, long blastRadius, Duration timeToDetect,
+                               Duration timeToRollBack, List<String> violations, long platformReads, long platformWrites) {
+
+    /** One moment of the rollout. */
+    public record TimelineEntry(Duration at, int candidateWeight, int stableReady, int candidateReady, String what) {
+        @Override
+        public String toString() {
+            return String.format("%8s  weight %3d%%  stable %2d  candidate %2d  %s", format(at), candidateWeight, stableReady,
+                    candidateReady, what);
+        }
+    }
+
+    public boolean invariantsHeld() {
+        return violations.isEmpty();
+    }
+
+    static String format(Duration d) {
+        long s = d.toSeconds();
+        return String.format("%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
+    }
+
+    /** A few lines for people. */
+    public String summary() {
+        return phase + (reason == null ? "" : " (" + reason + ")") + " after " + format(duration)
+                + ", blast radius " + blastRadius + " failed requests"
+                + (timeToDetect == null ? "" : ", detected in " + format(timeToDetect))
+                + (timeToRollBack == null ? "" : ", rolled back in " + format(timeToRollBack))
+                + ", invariants " + (violations.isEmpty() ? "held" : "violated " + violations.size() + " times");
+    }
+}
