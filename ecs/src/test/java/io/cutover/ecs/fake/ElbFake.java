@@ -41,6 +41,22 @@ public final class ElbFake {
         return writes.get();
     }
 
+    /** The target-group weights of the forward action of a listener or rule, as stored. */
+    public synchronized Map<String, Integer> forwardWeights(String arn) {
+        Map<String, String> actions = listeners.containsKey(arn) ? listeners.get(arn) : rules.get(arn).actions;
+        Map<String, Integer> weights = new java.util.TreeMap<>();
+        for (int i = 1; actions.containsKey("member." + i + ".Type"); i++) {
+            if (!"forward".equals(actions.get("member." + i + ".Type"))) {
+                continue;
+            }
+            String groups = "member." + i + ".ForwardConfig.TargetGroups.member.";
+            for (int g = 1; actions.containsKey(groups + g + ".TargetGroupArn"); g++) {
+                weights.put(actions.get(groups + g + ".TargetGroupArn"), Integer.parseInt(actions.getOrDefault(groups + g + ".Weight", "1")));
+            }
+        }
+        return weights;
+    }
+
     synchronized AwsFake.Reply handle(String action, Map<String, String> p) {
         return switch (action) {
             case "DescribeListeners" -> {
