@@ -1,17 +1,14 @@
 package io.cutover.ecs;
 
-import io.cutover.CutoverException;
 import io.cutover.ecs.internal.AwsCalls;
-import io.cutover.gate.Gate;
+import io.cutover.ecs.internal.Watch;
 import io.cutover.gate.GateContext;
 import io.cutover.gate.Measurement;
-import io.cutover.gate.Verdict;
 import io.cutover.spi.Revision;
 import io.cutover.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -27,9 +24,6 @@ import software.amazon.awssdk.services.codedeploy.model.DeploymentStatus;
 public final class CodeDeployRollout {
 
     private static final Logger log = LoggerFactory.getLogger(CodeDeployRollout.class);
-    /** Consecutive transient failures {@link #watch} tolerates before it gives up. */
-    static final int WATCH_RETRY_BUDGET = 5;
-
     private final CodeDeployBlueGreen owner;
     private final String deploymentId;
     private final Revision revision;
@@ -58,22 +52,13 @@ public final class CodeDeployRollout {
         if (terminal(info.status())) {
             return progress(info, List.of());
         }
-        List<Measurement> measurements = new ArrayList<>();
         GateContext ctx = new GateContext("codedeploy-" + deploymentId, owner.application, revision, now, owner.metrics, owner.health);
-        for (Gate gate : owner.gates) {
-            Measurement m;
-            try {
-                m = gate.measure(ctx);
-            } catch (RuntimeException e) {
-                m = new Measurement(gate.name(), Verdict.ERROR, Double.NaN, "gate threw: " + e.getMessage(), now);
-            }
-            measurements.add(m);
-            if (m.verdict() == Verdict.FAILED) {
-                String reason = "gate " + m.gate() + " failed: " + m.detail();
-                stop(reason);
-                DeploymentInfo after = read();
-                return new CodeDeployProgress(deploymentId, after.status(), reason, measurements);
-            }
+        List<Measurement> measurements = Watch.measure(owner.gates, ctx);
+        Measurement failed = Watch.firstFailed(measurements);
+        if (failed != null) {
+            String reason = "gate " + failed.gate() + " failed: " + failed.detail();
+            stop(reason);
+            return new CodeDeployProgress(deploymentId, read().status(), reason, measurements);
         }
         return progress(info, measurements);
     }
@@ -91,40 +76,12 @@ public final class CodeDeployRollout {
 
     /**
      * Checks every {@code every} on {@code scheduler} until the deployment ends; transient failures
-     * are retried at the next check, up to {@value #WATCH_RETRY_BUDGET} in a row.
+     * are retried at the next check, up to {@value Watch#RETRY_BUDGET} in a row.
      */
     public CompletableFuture<CodeDeployProgress> watch(Scheduler scheduler, Clock clock, Duration every) {
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(clock, "clock");
-        if (every == null || every.isNegative() || every.isZero()) {
-            throw new IllegalArgumentException("every must be positive: " + every);
-        }
-        CompletableFuture<CodeDeployProgress> done = new CompletableFuture<>();
-        tick(scheduler, clock, every, done, 0);
-        return done;
-    }
-
-    private void tick(Scheduler scheduler, Clock clock, Duration every, CompletableFuture<CodeDeployProgress> done, int failures) {
-        scheduler.schedule(() -> {
-            int next = 0;
-            try {
-                CodeDeployProgress p = check(clock.instant());
-                if (p.done()) {
-                    done.complete(p);
-                    return;
-                }
-            } catch (CutoverException e) {
-                if (!e.isRetryable() || failures + 1 > WATCH_RETRY_BUDGET) {
-                    done.completeExceptionally(e);
-                    return;
-                }
-                next = failures + 1;
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-                return;
-            }
-            tick(scheduler, clock, every, done, next);
-        }, failures == 0 && !done.isDone() ? every : every.multipliedBy(2));
+        return Watch.until(scheduler, clock, every, this::check, CodeDeployProgress::done);
     }
 
     private DeploymentInfo read() {

@@ -49,6 +49,16 @@ public final class EcsFake {
         taskSets.put(key(cluster, service), sets);
     }
 
+    /** A service with the ECS (rolling) deployment controller, its one deployment completed. */
+    public synchronized void createRollingService(String cluster, String service, int desiredCount, String taskDefinition) {
+        rolling.create(cluster, service, desiredCount, taskDefinition);
+    }
+
+    /** A copy of a service as stored (deployments, deployment configuration). */
+    public synchronized JsonNode service(String cluster, String service) {
+        return services.get(key(cluster, service)).deepCopy();
+    }
+
     /** Tasks of this task definition never start. */
     public synchronized void breakTaskDefinition(String taskDefinition) {
         broken.add(taskDefinition);
@@ -90,6 +100,7 @@ public final class EcsFake {
                     tick(cluster, name.asString());
                     rolling.tick(s);
                     ObjectNode copy = s.deepCopy();
+                    copy.remove("lastCompletedTaskDefinition");
                     if ("EXTERNAL".equals(s.path("deploymentController").path("type").asString())) {
                         ArrayNode sets = copy.putArray("taskSets");
                         taskSets.get(key(cluster, name.asString())).forEach(sets::add);
