@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * How gates are measured and when their verdicts stop a rollout.
  *
- * <p>A step's analysis takes its first round after the initial delay; background gates take theirs one
- * interval after the candidate first gets traffic (plus the initial delay), so their window holds data.
+ * <p>Every analysis takes its first round one interval (plus the initial delay) after it starts, so the
+ * metric window holds data of what it judges: a step's analysis after the step begins, background gates
+ * after the candidate first gets traffic.
  *
  * <p>Defaults: interval 1 minute, count 3, no initial delay, metric window 5 minutes, failure limit 0
  * (the first FAILED aborts), consecutive error limit 4 (the fifth ERROR in a row aborts),

@@ -26,7 +26,8 @@ public record EngineContext(Clock clock, Scheduler scheduler, StateStore store, 
             try {
                 listener.onEvent(event);
             } catch (RuntimeException e) {
-                LOG.warn("rollout listener {} failed on {}; ignored", listener, event.getClass().getSimpleName(), e);
+                LOG.warn("rollout listener failed on {}; ignored: {}", event.getClass().getSimpleName(), e.toString());
+                LOG.debug("listener failure", e);
             }
         }
     }

@@ -41,7 +41,7 @@ public final class RolloutRunner {
     private final EngineContext ctx;
     private final PlatformCalls calls;
     private final StepExecutor executor;
-    private final CompletableFuture<RolloutResult> done = new CompletableFuture<>();
+    private CompletableFuture<RolloutResult> done = new CompletableFuture<>();
 
     private RolloutState state;
     private String version;
@@ -80,7 +80,7 @@ public final class RolloutRunner {
         return state;
     }
 
-    public CompletableFuture<RolloutResult> result() {
+    public synchronized CompletableFuture<RolloutResult> result() {
         return done;
     }
 
@@ -90,7 +90,12 @@ public final class RolloutRunner {
 
     // ---------------------------------------------------------------- operations
 
+    /** Starts, or (for a state loaded from the store) claims the rollout by saving it, then runs it. */
     public synchronized void start() {
+        if (state.phase() != Phase.PENDING && !state.phase().isTerminal()) {
+            Instant now = now();
+            transition(b -> b.note(now, "resumed by this engine")); // bumps the version: an older engine's next save fails
+        }
         if (state.phase() == Phase.PENDING) {
             Instant now = now();
             transition(b -> b.phase(Phase.PROGRESSING, null).step(0, now).note(now, "started"));
@@ -123,12 +128,20 @@ public final class RolloutRunner {
         kick();
     }
 
+    /**
+     * Rolls back. Idempotent while aborting or aborted; on a FAILED rollout it runs the rollback again
+     * (the platform may have recovered); refused once the candidate has been promoted.
+     */
     public synchronized void abort(String reason) {
-        if (state.phase().isTerminal() || state.phase() == Phase.ABORTING) {
+        if (state.phase() == Phase.ABORTED || state.phase() == Phase.ABORTING) {
             return;
         }
-        if (state.promoted()) {
+        if (state.promoted() || state.phase() == Phase.SUCCEEDED) {
             throw new IllegalStateException("rollout '" + name + "' is past promotion: nothing to roll back to");
+        }
+        if (state.phase() == Phase.FAILED) {
+            done = new CompletableFuture<>();
+            stopped = false;
         }
         startAbort("aborted by a person: " + reason);
         kick();
@@ -140,6 +153,8 @@ public final class RolloutRunner {
             throw new IllegalStateException("only an aborted rollout can be retried; '" + name + "' is " + state.phase());
         }
         Instant now = now();
+        done = new CompletableFuture<>();
+        stopped = false;
         transition(b -> b.phase(Phase.PROGRESSING, null).step(0, now).fullPromotion(false)
                 .background(io.cutover.state.AnalysisProgress.NONE).note(now, "retried"));
         kick();
@@ -222,6 +237,7 @@ public final class RolloutRunner {
         Instant now = now();
         try {
             Outcome outcome = aborting ? rollbackTick(b, now) : progressTick(b, now);
+            b.attempts(0); // the budget counts failures in a row
             handle(outcome, b, aborting, now);
         } catch (CutoverException e) {
             if (e instanceof StateConflictException sce) {
@@ -340,7 +356,13 @@ public final class RolloutRunner {
         int budget = aborting ? ctx.retry().abortBudget() : ctx.retry().budget();
         if (e.isRetryable() && attempts <= budget) {
             LOG.debug("{} failed (attempt {} of {}): {}", e.operation(), attempts, budget, e.getMessage());
-            transition(b -> b.attempts(attempts));
+            try {
+                transition(b -> b.attempts(attempts));
+            } catch (StateConflictException conflict) {
+                throw conflict;
+            } catch (CutoverException storeDown) {
+                LOG.debug("could not record attempt {}: {}", attempts, storeDown.getMessage());
+            }
             schedule(calls.backoff(attempts));
             return;
         }

@@ -201,7 +201,7 @@ final class StepExecutor {
 
     private Outcome analyze(Step.Analyze a, RolloutState.Builder s, RolloutState at, Instant now) {
         AnalysisProgress p = s.analysis();
-        Instant due = p.nextAt() != null ? p.nextAt() : at.stepStartedAt().plus(a.policy().initialDelay());
+        Instant due = p.nextAt() != null ? p.nextAt() : at.stepStartedAt().plus(a.policy().initialDelay()).plus(a.policy().interval());
         if (now.isBefore(due)) {
             return Outcome.waitFor(Duration.between(now, due));
         }
