@@ -19,10 +19,18 @@ public final class AwsFake implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "aws-fake";
     static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
-    private final EcsFake ecs = new EcsFake();
-    private final ElbFake elb = new ElbFake();
-    private final CodeDeployFake codeDeploy = new CodeDeployFake();
-    private final CloudWatchFake cloudWatch = new CloudWatchFake();
+    private volatile EcsFake ecs = new EcsFake();
+    private volatile ElbFake elb = new ElbFake();
+    private volatile CodeDeployFake codeDeploy = new CodeDeployFake();
+    private volatile CloudWatchFake cloudWatch = new CloudWatchFake();
+
+    /** Forgets every resource: the services start empty again. */
+    public void reset() {
+        ecs = new EcsFake();
+        elb = new ElbFake();
+        codeDeploy = new CodeDeployFake();
+        cloudWatch = new CloudWatchFake();
+    }
 
     public EcsFake ecs() { return ecs; }
     public ElbFake elb() { return elb; }
