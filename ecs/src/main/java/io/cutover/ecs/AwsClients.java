@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Builds the AWS SDK clients the ECS adapter uses, with the SDK's own retries set so they do not
@@ -38,9 +39,11 @@ public final class AwsClients implements AutoCloseable {
     private final CodeDeployClient codeDeploy;
     private final CloudWatchClient cloudWatch;
     private final SdkHttpClient httpClient;
+    private final AwsCredentialsProvider ownCredentials;
 
     private AwsClients(Builder b) {
         this.httpClient = b.httpClient != null ? b.httpClient : UrlConnectionHttpClient.create();
+        this.ownCredentials = b.credentials == null ? DefaultCredentialsProvider.builder().build() : null;
         this.ecs = configure(EcsClient.builder(), b).build();
         this.elb = configure(ElasticLoadBalancingV2Client.builder(), b).build();
         this.codeDeploy = configure(CodeDeployClient.builder(), b).build();
@@ -49,7 +52,7 @@ public final class AwsClients implements AutoCloseable {
 
     private <T extends AwsClientBuilder<T, ?> & AwsSyncClientBuilder<T, ?>> T configure(T builder, Builder b) {
         builder.region(b.region)
-                .credentialsProvider(b.credentials)
+                .credentialsProvider(b.credentials != null ? b.credentials : ownCredentials)
                 .httpClient(httpClient)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(b.maxAttempts == 1
@@ -79,12 +82,15 @@ public final class AwsClients implements AutoCloseable {
         codeDeploy.close();
         cloudWatch.close();
         httpClient.close();
+        if (ownCredentials instanceof SdkAutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     /** Defaults: the default credentials chain, one attempt per call, a 30-second call timeout, the URL-connection HTTP client. */
     public static final class Builder {
         private Region region;
-        private AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        private AwsCredentialsProvider credentials;
         private URI endpoint;
         private SdkHttpClient httpClient;
         private int maxAttempts = 1;

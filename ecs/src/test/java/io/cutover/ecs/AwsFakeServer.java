@@ -18,8 +18,13 @@ final class AwsFakeServer {
             .configureStaticDsl(false)
             .build();
 
+    private boolean routed;
+
     AwsClients clients() {
-        wireMock.stubFor(AwsFake.stubAll());
+        if (!routed) {
+            wireMock.stubFor(AwsFake.stubAll());
+            routed = true;
+        }
         return AwsClients.builder()
                 .region(Region.US_EAST_1)
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("test-key", "test-secret")))

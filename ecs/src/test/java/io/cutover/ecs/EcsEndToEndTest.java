@@ -205,6 +205,35 @@ class EcsEndToEndTest {
     }
 
     @Test
+    void aListenerRuleKeepsItsConditionsAndOtherActionThroughAFullRollout() {
+        server.fake.elb().createRule(Fixtures.RULE, 10);
+        aws.elb().modifyRule(r -> r.ruleArn(Fixtures.RULE).conditions(AlbRuleRouterContractTest.CONDITIONS)
+                .actions(AlbWeightedRouterTest.OIDC, AlbWeightedRouterTest.forward(1, null)));
+        var workloads = EcsTaskSetWorkloads.builder(aws.ecs(), CLUSTER, SERVICE).targetGroups(BLUE, GREEN).container("web", 8080).build();
+        Target onRule = target.toBuilder().router(AlbWeightedRouter.forRule(aws.elb(), Fixtures.RULE, workloads.targetGroupRoles())).build();
+        List<Map<String, Integer>> weights = new ArrayList<>();
+        RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withClock(time.clock())
+                .pollInterval(Duration.ofSeconds(10))
+                .listener(event -> {
+                    if (event instanceof RolloutEvent.TrafficChanged) {
+                        weights.add(server.fake.elb().forwardWeights(Fixtures.RULE));
+                    }
+                })
+                .build();
+
+        RolloutResult result = engine.start("myapp", Deployment.canary().steps(20, 60).gate(Gates.successRate(0.95)).build(), V2, onRule).await();
+
+        assertThat(result.phase()).as("%s", result.reason()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(weights).containsExactly(Map.of(BLUE, 80, GREEN, 20), Map.of(BLUE, 40, GREEN, 60), Map.of(BLUE, 0, GREEN, 100));
+        var rule = aws.elb().describeRules(r -> r.ruleArns(Fixtures.RULE)).rules().get(0);
+        assertThat(rule.conditions()).isEqualTo(AlbRuleRouterContractTest.CONDITIONS);
+        assertThat(rule.actions().get(0)).isEqualTo(AlbWeightedRouterTest.OIDC);
+        assertThat(rule.actions().get(1).forwardConfig().targetGroupStickinessConfig().enabled()).isTrue();
+        assertThat(rule.priority()).isEqualTo("10");
+        assertThat(server.fake.elb().forwardWeights(LISTENER)).as("the listener is not touched").isEqualTo(Map.of(BLUE, 1));
+    }
+
+    @Test
     void throttledWritesAreRetriedWithinTheBudgetAndTheRolloutEndsRight() {
         throttle("Action=ModifyListener", 3);
         Deployment canary = Deployment.canary().steps(25, 50).gate(Gates.successRate(0.95)).build();

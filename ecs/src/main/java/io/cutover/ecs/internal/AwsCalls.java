@@ -23,7 +23,7 @@ public final class AwsCalls {
             "ConcurrentModificationException", "ConcurrentModification");
     private static final Set<String> TRANSIENT_CODES = Set.of(
             "ServerException", "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure",
-            "InternalError", "RequestTimeout", "RequestTimeoutException", "LimitExceededException");
+            "InternalError", "RequestTimeout", "RequestTimeoutException");
     private static final Set<String> ACCESS_CODES = Set.of(
             "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException",
             "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException", "AuthFailure");
