@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupT
  * weights found back into a percent of the two, whatever their scale. Only the forward action's
  * target-group weights are changed: other actions, rule conditions, the stickiness setting and
  * any other target group in the forward action are written back as they were read, and a call
- * that would change nothing writes nothing.
+ * whose split the weights already give exactly (3 and 1 for 25%, a lone stable group for 0%)
+ * writes nothing.
  */
 public final class AlbWeightedRouter implements TrafficRouter {
 
@@ -83,7 +84,9 @@ public final class AlbWeightedRouter implements TrafficRouter {
         Weights now = weights(groups, pair);
         int candidate = split.canaryWeight();
         int stable = 100 - candidate;
-        if (now.stable == stable && now.candidate == candidate && now.stablePresent && now.candidatePresent) {
+        int total = now.stable + now.candidate;
+        if (total > 0 && 100L * now.candidate == (long) candidate * total) {
+            // The weights already give exactly this split (75/25, 3/1, or 1 on stable alone for 0%).
             return;
         }
         List<TargetGroupTuple> written = new ArrayList<>();
@@ -135,24 +138,20 @@ public final class AlbWeightedRouter implements TrafficRouter {
         return "AlbWeightedRouter[" + (rule ? "rule " : "listener ") + arn + "]";
     }
 
-    private record Weights(int stable, int candidate, boolean stablePresent, boolean candidatePresent) { }
+    private record Weights(int stable, int candidate) { }
 
     private static Weights weights(List<TargetGroupTuple> groups, TargetGroupRoles.Pair pair) {
         int stable = 0;
         int candidate = 0;
-        boolean s = false;
-        boolean c = false;
         for (TargetGroupTuple t : groups) {
             int weight = t.weight() == null ? 1 : t.weight();
             if (t.targetGroupArn().equals(pair.stable())) {
                 stable += weight;
-                s = true;
             } else if (t.targetGroupArn().equals(pair.candidate())) {
                 candidate += weight;
-                c = true;
             }
         }
-        return new Weights(stable, candidate, s, c);
+        return new Weights(stable, candidate);
     }
 
     /** The target groups of a forward action; a plain TargetGroupArn counts as one group of weight 1. */

@@ -115,6 +115,11 @@ class AlbWeightedRouterTest {
         assertThat(router.read()).isEqualTo(TrafficSplit.weighted(25));
         assertThat(AlbWeightedRouter.forListener(elb, LISTENER, TargetGroupRoles.fixed(GREEN, BLUE)).read())
                 .isEqualTo(TrafficSplit.weighted(75));
+        int writes = server.fake.elb().writes();
+        router.apply(TrafficSplit.weighted(25));
+        assertThat(server.fake.elb().writes()).as("3:1 already is 25%").isEqualTo(writes);
+        router.apply(TrafficSplit.weighted(30));
+        assertThat(weights(listenerActions())).containsExactlyInAnyOrderEntriesOf(Map.of(BLUE, 70, GREEN, 30));
     }
 
     @Test
