@@ -121,6 +121,30 @@ class AwsErrorTranslationTest {
     }
 
     @Test
+    void cloudWatchAndCodeDeployThrottlingIsTransientToo() {
+        wireMock.stubFor(post(anyUrl()).atPriority(1).withRequestBody(containing("Action=GetMetricData"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml")
+                        .withBody(AwsFake.queryErrorBody("Throttling", "Rate exceeded"))));
+        wireMock.stubFor(post(anyUrl()).atPriority(1).withHeader("X-Amz-Target", containing("CodeDeploy_20141006."))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")));
+        var metrics = CloudWatchAlbMetrics.of(aws.cloudWatch(), Fixtures.LB + "loadbalancer/app/myapp/50dc6c495c0c9188",
+                TargetGroupRoles.fixed(BLUE, GREEN));
+        var query = new io.cutover.spi.MetricQuery("myapp", io.cutover.spi.Revision.of("v2", "myapp:2"), Role.CANDIDATE,
+                java.time.Duration.ofMinutes(5), java.time.Instant.parse("2026-01-01T00:10:00Z"));
+
+        CutoverException cw = catchThrowableOfType(CutoverException.class, () -> metrics.errorRate(query));
+        CutoverException cd = catchThrowableOfType(CutoverException.class, () -> CodeDeployBlueGreen
+                .builder(aws.codeDeploy(), "myapp", "myapp-prod").container("web", 8080).build()
+                .start(io.cutover.spi.Revision.of("v2", "myapp:2")));
+
+        assertThat(cw.kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(cw.getMessage()).contains("GetMetricData").contains("throttled");
+        assertThat(cd.kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(cd.getMessage()).contains("ListDeployments of myapp/myapp-prod");
+    }
+
+    @Test
     void concurrentUpdatesAreConflicts() {
         ecsAnswers(409, "ConflictException", "another update is in progress");
         assertThat(statusFails().kind()).isEqualTo(Kind.CONFLICT);

@@ -108,6 +108,43 @@ class CodeDeployBlueGreenTest {
     }
 
     @Test
+    void aWatchGivesUpAfterItsBudgetOfThrottledChecks() {
+        CodeDeployBlueGreen cd = codeDeploy().build();
+        CodeDeployRollout rollout = cd.start(V2);
+        throttleGetDeployment(io.cutover.ecs.internal.Watch.RETRY_BUDGET + 1);
+
+        CompletableFuture<CodeDeployProgress> done = rollout.watch(time, time.clock(), Duration.ofSeconds(15));
+        time.runUntil(done::isDone, Duration.ofHours(1));
+
+        assertThat(done).isCompletedExceptionally();
+        assertThatThrownBy(done::join).hasCauseInstanceOf(io.cutover.CutoverException.class).hasMessageContaining("throttled");
+    }
+
+    @Test
+    void throttledChecksAreRetriedAtTheNextTick() {
+        CodeDeployBlueGreen cd = codeDeploy().build();
+        CodeDeployRollout rollout = cd.start(V2);
+        throttleGetDeployment(3);
+
+        CodeDeployProgress progress = run(cd, rollout);
+
+        assertThat(progress.status()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(hookCalls).containsExactly("AFTER_INSTALL v2");
+    }
+
+    private void throttleGetDeployment(int times) {
+        for (int i = 0; i < times; i++) {
+            wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(anyUrl()).atPriority(1)
+                    .withHeader("X-Amz-Target", equalTo("CodeDeploy_20141006.GetDeployment"))
+                    .inScenario("throttle").whenScenarioStateIs(i == 0 ? com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED : "t" + i)
+                    .willSetStateTo("t" + (i + 1))
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
+                            .withHeader("Content-Type", "application/x-amz-json-1.1")
+                            .withBody("{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")));
+        }
+    }
+
+    @Test
     void theAppSpecNamesTheTaskDefinitionContainerAndHookFunctions() {
         CodeDeployBlueGreen cd = codeDeploy().build();
 
