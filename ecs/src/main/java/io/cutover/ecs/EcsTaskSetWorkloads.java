@@ -86,6 +86,11 @@ public final class EcsTaskSetWorkloads implements Workloads {
             throw new IllegalArgumentException("replicas must not be negative: " + replicas);
         }
         List<TaskSet> sets = taskSets();
+        Optional<TaskSet> primary = primary(sets);
+        if (primary.isPresent() && runs(primary.get(), revision)) {
+            // The revision is already stable (a repeat after promotion): the other task set is left to retire.
+            return;
+        }
         Optional<TaskSet> candidate = candidate(sets);
         double percent = percentOf(replicas, desiredCount());
         if (candidate.isPresent()) {
@@ -96,11 +101,6 @@ public final class EcsTaskSetWorkloads implements Workloads {
             log.info("service {}: replacing candidate task set {} ({}) with {}", service, candidate.get().id(),
                     revisionName(candidate.get()), revision.name());
             delete(candidate.get());
-        }
-        Optional<TaskSet> primary = primary(sets);
-        if (primary.isPresent() && runs(primary.get(), revision)) {
-            // The revision is already stable (a repeat after promotion): nothing to create.
-            return;
         }
         String targetGroup = primary.map(p -> other(targetGroupOf(p))).orElse(greenTargetGroupArn);
         CreateTaskSetRequest.Builder create = CreateTaskSetRequest.builder()

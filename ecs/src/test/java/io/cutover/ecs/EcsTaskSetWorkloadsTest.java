@@ -96,6 +96,9 @@ class EcsTaskSetWorkloadsTest {
         assertThat(workloads.status(Role.CANDIDATE).revision()).isEqualTo("v1");
         assertThat(workloads.targetGroupRoles().current()).isEqualTo(new TargetGroupRoles.Pair(GREEN, BLUE));
 
+        workloads.deploy(V2, 4);
+        assertThat(sets()).as("deploying the stable revision again changes nothing").hasSize(2);
+
         workloads.retire(Role.CANDIDATE);
         workloads.retire(Role.CANDIDATE);
         assertThat(sets()).extracting(s -> s.path("externalId").asString()).containsExactly("v2");
