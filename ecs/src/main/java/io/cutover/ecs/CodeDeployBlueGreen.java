@@ -9,6 +9,7 @@ import io.cutover.spi.Revision;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -51,6 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class CodeDeployBlueGreen {
 
     private static final Logger log = LoggerFactory.getLogger(CodeDeployBlueGreen.class);
+    private static final String DESCRIPTION_PREFIX = "cutover ";
     static final List<DeploymentStatus> ACTIVE = List.of(DeploymentStatus.CREATED, DeploymentStatus.QUEUED,
             DeploymentStatus.IN_PROGRESS, DeploymentStatus.READY, DeploymentStatus.BAKING);
 
@@ -65,6 +67,7 @@ public final class CodeDeployBlueGreen {
     final List<Gate> gates;
     final MetricSource metrics;
     final HealthProbe health;
+    final Clock clock;
 
     private CodeDeployBlueGreen(Builder b) {
         this.codeDeploy = b.codeDeploy;
@@ -78,6 +81,7 @@ public final class CodeDeployBlueGreen {
         this.gates = List.copyOf(b.gates);
         this.metrics = b.metrics;
         this.health = b.health;
+        this.clock = b.clock;
     }
 
     public static Builder builder(CodeDeployClient codeDeploy, String application, String deploymentGroup) {
@@ -162,8 +166,17 @@ public final class CodeDeployBlueGreen {
         }
     }
 
-    private static String description(Revision revision) {
-        return "cutover " + revision.name() + " " + revision.artifact();
+    static String description(Revision revision) {
+        return DESCRIPTION_PREFIX + revision.name() + " " + revision.artifact();
+    }
+
+    /** The revision a deployment started by {@link #start} runs, read back from its description. */
+    static java.util.Optional<Revision> revisionOf(String description) {
+        if (description == null || !description.startsWith(DESCRIPTION_PREFIX)) {
+            return java.util.Optional.empty();
+        }
+        String[] parts = description.substring(DESCRIPTION_PREFIX.length()).split(" ", 2);
+        return parts.length == 2 ? java.util.Optional.of(Revision.of(parts[0], parts[1])) : java.util.Optional.empty();
     }
 
     private static String sha256(String s) {
@@ -174,7 +187,7 @@ public final class CodeDeployBlueGreen {
         }
     }
 
-    /** Defaults: {@link CodeDeployConfig#ALL_AT_ONCE}, no hooks, no gates, no metrics or health probe. */
+    /** Defaults: {@link CodeDeployConfig#ALL_AT_ONCE}, no hooks, no gates, no metrics or health probe, the system clock. */
     public static final class Builder {
         private final CodeDeployClient codeDeploy;
         private final String application;
@@ -187,6 +200,7 @@ public final class CodeDeployBlueGreen {
         private final List<Gate> gates = new ArrayList<>();
         private MetricSource metrics = MetricSource.NONE;
         private HealthProbe health = HealthProbe.NONE;
+        private Clock clock = Clock.systemUTC();
 
         private Builder(CodeDeployClient codeDeploy, String application, String deploymentGroup) {
             this.codeDeploy = Objects.requireNonNull(codeDeploy, "codeDeploy");
@@ -231,6 +245,12 @@ public final class CodeDeployBlueGreen {
 
         public Builder health(HealthProbe health) {
             this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
+        /** The clock hooks and gates are told the time by; default the system UTC clock. */
+        public Builder withClock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

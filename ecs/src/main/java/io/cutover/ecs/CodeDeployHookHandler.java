@@ -8,6 +8,7 @@ import io.cutover.spi.Revision;
 import io.cutover.spi.TrafficSplit;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.codedeploy.model.LifecycleEventStatus;
@@ -27,6 +28,26 @@ public final class CodeDeployHookHandler {
 
     CodeDeployHookHandler(CodeDeployBlueGreen owner) {
         this.owner = owner;
+    }
+
+    /**
+     * Runs the hook for {@code event} of a deployment started by {@link CodeDeployBlueGreen#start}
+     * (its revision is read back from the deployment) and reports the result. This is all a hook
+     * function has to pass on: the two ids CodeDeploy gave it and the event it serves.
+     */
+    public HookResult answer(String deploymentId, String hookExecutionId, CodeDeployEvent event) {
+        if (deploymentId == null || deploymentId.isBlank()) {
+            throw new IllegalArgumentException("deploymentId must not be blank");
+        }
+        String description = AwsCalls.call("GetDeployment " + deploymentId,
+                () -> owner.codeDeploy.getDeployment(r -> r.deploymentId(deploymentId)).deploymentInfo().description());
+        Optional<Revision> revision = CodeDeployBlueGreen.revisionOf(description);
+        if (revision.isEmpty()) {
+            HookResult refused = HookResult.fail("deployment " + deploymentId + " was not started by Cutover: '" + description + "'");
+            report(deploymentId, hookExecutionId, event, refused);
+            return refused;
+        }
+        return answer(deploymentId, hookExecutionId, event, revision.get(), owner.clock);
     }
 
     /**
@@ -58,11 +79,15 @@ public final class CodeDeployHookHandler {
                 result = HookResult.fail("hook threw: " + e.getMessage());
             }
         }
+        report(deploymentId, hookExecutionId, event, result);
+        return result;
+    }
+
+    private void report(String deploymentId, String hookExecutionId, CodeDeployEvent event, HookResult result) {
         LifecycleEventStatus status = result.passed() ? LifecycleEventStatus.SUCCEEDED : LifecycleEventStatus.FAILED;
         log.info("CodeDeploy {}: {} hook {}: {}", deploymentId, event.appSpecName(), status, result.message());
         AwsCalls.call("PutLifecycleEventHookExecutionStatus " + event.appSpecName() + " of " + deploymentId,
                 () -> owner.codeDeploy.putLifecycleEventHookExecutionStatus(r -> r.deploymentId(deploymentId)
                         .lifecycleEventHookExecutionId(hookExecutionId).status(status)));
-        return result;
     }
 }

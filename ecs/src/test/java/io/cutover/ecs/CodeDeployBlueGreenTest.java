@@ -50,10 +50,13 @@ class CodeDeployBlueGreenTest {
 
     private CodeDeployBlueGreen.Builder codeDeploy() {
         return CodeDeployBlueGreen.builder(aws.codeDeploy(), "myapp", "myapp-prod")
+                .withClock(time.clock())
                 .container("web", 8080)
                 .config(CodeDeployConfig.CANARY_10_PERCENT_5_MINUTES)
                 .hook(CodeDeployEvent.AFTER_INSTALL, FUNCTION, ctx -> {
                     hookCalls.add(ctx.stage() + " " + ctx.candidate().name());
+                    assertThat(ctx.at()).isAfter(Instant.parse("2026-01-01T00:00:00Z")).isBefore(Instant.parse("2026-01-01T01:00:00Z"));
+                    assertThat(ctx.candidate().artifact()).isEqualTo(TD2);
                     return HookResult.pass();
                 })
                 .gate(CloudWatchAlarmGate.alarms(aws.cloudWatch(), "myapp-5xx"));
@@ -63,7 +66,7 @@ class CodeDeployBlueGreenTest {
     private void relayHooks(CodeDeployBlueGreen cd) {
         time.schedule(() -> {
             for (CodeDeployFake.Invocation i : server.fake.codeDeploy().takeInvocations()) {
-                cd.hookHandler().answer(i.deploymentId(), i.hookExecutionId(), event(i.event()), V2, time.clock());
+                cd.hookHandler().answer(i.deploymentId(), i.hookExecutionId(), event(i.event()));
             }
             relayHooks(cd);
         }, Duration.ofSeconds(10));
@@ -186,6 +189,26 @@ class CodeDeployBlueGreenTest {
         wireMock.verify(postRequestedFor(anyUrl())
                 .withHeader("X-Amz-Target", equalTo("CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus"))
                 .withRequestBody(equalToJson("{\"status\":\"Failed\"}", true, true)));
+    }
+
+    @Test
+    void aDeploymentCutoverDidNotStartIsAnsweredFailed() {
+        CodeDeployBlueGreen cd = codeDeploy().build();
+        String appSpec = cd.appSpec(V2);
+        String id = aws.codeDeploy().createDeployment(r -> r.applicationName("myapp").deploymentGroupName("myapp-prod")
+                .deploymentConfigName("CodeDeployDefault.ECSAllAtOnce").description("started by hand")
+                .revision(rev -> rev.revisionType("AppSpecContent").appSpecContent(c -> c.content(appSpec)))).deploymentId();
+        for (int i = 0; i < 4; i++) {
+            aws.codeDeploy().getDeployment(r -> r.deploymentId(id));
+        }
+        CodeDeployFake.Invocation invocation = server.fake.codeDeploy().takeInvocations().get(0);
+
+        HookResult result = cd.hookHandler().answer(id, invocation.hookExecutionId(), event(invocation.event()));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.message()).contains("not started by Cutover");
+        assertThat(hookCalls).isEmpty();
+        assertThat(aws.codeDeploy().getDeployment(r -> r.deploymentId(id)).deploymentInfo().statusAsString()).isEqualTo("Failed");
     }
 
     @Test
