@@ -151,7 +151,17 @@ class EcsEndToEndTest {
         assertThat(result.reason()).contains("success-rate");
         assertThat(result.split()).isEqualTo(TrafficSplit.stableOnly());
         assertThat(end()).isEqualTo("end | blue 100 green 0 | v1 100%* v2 0%");
-        assertThat(timeline).contains("analyze post-promotion: success-rate >= 0.95 over PT5M | blue 0 green 100 | v1 100%* v2 100%");
+        assertThat(timeline).containsExactly(
+                "deploy candidate with full replicas | blue 1 green -1 | v1 100%* v2 -",
+                "await candidate ready | blue 1 green -1 | v1 100%* v2 100%",
+                "set candidate weight 100% | blue 1 green -1 | v1 100%* v2 100%",
+                "analyze post-promotion: success-rate >= 0.95 over PT5M | blue 0 green 100 | v1 100%* v2 100%",
+                "scale stable to full | blue 0 green 100 | v1 100%* v2 100%",
+                "await stable ready | blue 0 green 100 | v1 100%* v2 100%",
+                "send all traffic to stable | blue 0 green 100 | v1 100%* v2 100%",
+                "pause PT10S | blue 100 green 0 | v1 100%* v2 100%",
+                "scale candidate to 0 | blue 100 green 0 | v1 100%* v2 100%",
+                "run after-rollback hooks | blue 100 green 0 | v1 100%* v2 0%");
     }
 
     @Test
