@@ -137,6 +137,24 @@ class AlbWeightedRouterTest {
     }
 
     @Test
+    void aThirdTargetGroupInTheForwardActionIsKept() {
+        String other = Fixtures.LB + "targetgroup/myapp-debug/0a1b2c3d4e5f6a7b";
+        Action three = forward(1, 0).toBuilder().forwardConfig(forward(1, 0).forwardConfig().toBuilder().targetGroups(
+                TargetGroupTuple.builder().targetGroupArn(BLUE).weight(100).build(),
+                TargetGroupTuple.builder().targetGroupArn(other).weight(0).build(),
+                TargetGroupTuple.builder().targetGroupArn(GREEN).weight(0).build()).build()).build();
+        elb.modifyListener(r -> r.listenerArn(LISTENER).defaultActions(OIDC, three));
+        var router = AlbWeightedRouter.forListener(elb, LISTENER, TargetGroupRoles.fixed(BLUE, GREEN));
+
+        router.apply(TrafficSplit.weighted(30));
+
+        List<TargetGroupTuple> groups = listenerActions().get(1).forwardConfig().targetGroups();
+        assertThat(groups).extracting(TargetGroupTuple::targetGroupArn).containsExactly(BLUE, other, GREEN);
+        assertThat(groups).extracting(TargetGroupTuple::weight).containsExactly(70, 0, 30);
+        assertThat(router.read()).isEqualTo(TrafficSplit.weighted(30));
+    }
+
+    @Test
     void aRuleKeepsItsConditionsAndOtherActions() {
         server.fake.elb().createRule(RULE, 10);
         List<RuleCondition> conditions = List.of(
