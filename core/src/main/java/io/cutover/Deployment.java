@@ -5,7 +5,6 @@ import io.cutover.spi.Revision;
 import io.cutover.spi.RouterCapability;
 import java.util.EnumSet;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -131,9 +130,5 @@ public final class Deployment {
 
     private static final class SharedEngine {
         static final RolloutEngine INSTANCE = RolloutEngine.builder().build();
-    }
-
-    static Set<RouterCapability> weighted() {
-        return EnumSet.of(RouterCapability.WEIGHTED);
     }
 }

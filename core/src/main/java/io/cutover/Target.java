@@ -15,7 +15,7 @@ import java.util.Objects;
  *         .workloads(workloads)
  *         .router(router)
  *         .metrics(prometheus)       // default: MetricSource.NONE (metric gates are inconclusive)
- *         .health(Probes.http(uri))  // default: HealthProbe.NONE
+ *         .health(Probes.http(uri).build())  // default: HealthProbe.NONE
  *         .build();
  * }</pre>
  */

@@ -126,7 +126,12 @@ public final class Gates {
             return new Measurement(gate, wouldHold ? Verdict.ERROR : Verdict.FAILED, v, "value is " + v + ", expected " + condition, at);
         }
         boolean ok = condition.test(v);
-        return new Measurement(gate, ok ? Verdict.PASSED : Verdict.FAILED, v, v + (ok ? " meets " : " misses ") + condition, at);
+        return new Measurement(gate, ok ? Verdict.PASSED : Verdict.FAILED, v, readable(v) + (ok ? " meets " : " misses ") + condition, at);
+    }
+
+    /** Four significant digits: enough for people, the exact value stays in the measurement. */
+    static String readable(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     private static String quantileLabel(double q) {

@@ -1,5 +1,6 @@
 package io.cutover.hook;
 
+import io.cutover.internal.HttpWords;
 import io.cutover.internal.Checks;
 import io.cutover.spi.Hook;
 import io.cutover.spi.HookContext;
@@ -90,7 +91,7 @@ public final class WebhookHook implements Hook {
         try {
             body = MAPPER.writeValueAsBytes(WebhookPayload.of(context));
         } catch (RuntimeException e) {
-            return HookResult.fail(what + ": could not write the payload: " + WebhookText.failure(e));
+            return HookResult.fail(what + ": could not write the payload: " + HttpWords.failure(e));
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
@@ -110,18 +111,18 @@ public final class WebhookHook implements Hook {
         try {
             call = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         } catch (RuntimeException e) {
-            return HookResult.fail(what + " could not be sent: " + WebhookText.failure(e));
+            return HookResult.fail(what + " could not be sent: " + HttpWords.failure(e));
         }
         try {
             // The request timeout covers the wait for headers; this bound also covers the body.
             HttpResponse<String> response = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             int status = response.statusCode();
-            String shown = WebhookText.shortBody(response.body());
+            String shown = HttpWords.shortBody(response.body());
             String message = what + " answered " + status + (shown.isEmpty() ? "" : ": " + shown);
             return status >= 200 && status < 300 ? HookResult.pass(message) : HookResult.fail(message);
         } catch (TimeoutException e) {
             call.cancel(true);
-            return HookResult.fail(what + " timed out after " + WebhookText.duration(timeout));
+            return HookResult.fail(what + " timed out after " + HttpWords.duration(timeout));
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
@@ -129,12 +130,12 @@ public final class WebhookHook implements Hook {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof HttpConnectTimeoutException) {
-                return HookResult.fail(what + " could not connect within " + WebhookText.duration(timeout));
+                return HookResult.fail(what + " could not connect within " + HttpWords.duration(timeout));
             }
             if (cause instanceof HttpTimeoutException) {
-                return HookResult.fail(what + " timed out after " + WebhookText.duration(timeout));
+                return HookResult.fail(what + " timed out after " + HttpWords.duration(timeout));
             }
-            return HookResult.fail(what + " failed: " + WebhookText.failure(cause));
+            return HookResult.fail(what + " failed: " + HttpWords.failure(cause));
         }
     }
 
@@ -166,7 +167,7 @@ public final class WebhookHook implements Hook {
 
     @Override
     public String toString() {
-        return "WebhookHook{" + name + ", timeout " + WebhookText.duration(timeout)
+        return "WebhookHook{" + name + ", timeout " + HttpWords.duration(timeout)
                 + (headers.isEmpty() ? "" : ", headers " + headers.keySet())
                 + (secret == null ? "" : ", signed in " + signatureHeader) + "}";
     }
@@ -204,8 +205,7 @@ public final class WebhookHook implements Hook {
 
         /** An extra header sent with every call, e.g. {@code Authorization}; its value is never shown. */
         public Builder header(String name, String value) {
-            WebhookText.headerName("header", name);
-            WebhookText.headerValue(name, value);
+            HttpWords.header("header", name, value, WebhookText.RESERVED, "webhook");
             headers.put(name, value);
             return this;
         }
@@ -232,7 +232,7 @@ public final class WebhookHook implements Hook {
 
         /** The header carrying the signature. Default {@value WebhookHook#DEFAULT_SIGNATURE_HEADER}. */
         public Builder signatureHeader(String name) {
-            this.signatureHeader = WebhookText.headerName("signatureHeader", name);
+            this.signatureHeader = HttpWords.headerName("signatureHeader", name, WebhookText.RESERVED, "webhook");
             this.signatureHeaderSet = true;
             return this;
         }

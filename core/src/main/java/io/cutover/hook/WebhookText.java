@@ -11,10 +11,11 @@ import javax.crypto.spec.SecretKeySpec;
 /** Checks, wording and signing for webhooks. */
 final class WebhookText {
 
-    static final int BODY_CHARS = 200;
 
-    private static final Set<String> RESERVED = Set.of("connection", "content-length", "expect", "host", "upgrade",
-            "content-type");
+    /** Headers the webhook sets itself: the HTTP client's and the content type. */
+    static final Set<String> RESERVED = java.util.stream.Stream.concat(
+            io.cutover.internal.HttpWords.CLIENT_HEADERS.stream(), java.util.stream.Stream.of("content-type"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private WebhookText() { }
 
@@ -39,36 +40,10 @@ final class WebhookText {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
-    static String headerName(String what, String name) {
-        if (name == null || !name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-            throw new IllegalArgumentException(what + " must be a valid HTTP header name: '" + name + "'");
-        }
-        if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException(what + " " + name + " is set by the webhook and cannot be given");
-        }
-        return name;
-    }
 
-    static void headerValue(String name, String value) {
-        if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-            // The value is never echoed: it may be a credential.
-            throw new IllegalArgumentException("header " + name + " value must be non-null and free of CR and LF");
-        }
-    }
 
-    static String duration(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-    }
 
-    static String shortBody(String body) {
-        String s = body == null ? "" : body.strip();
-        return s.length() <= BODY_CHARS ? s : s.substring(0, BODY_CHARS) + "...";
-    }
 
-    static String failure(Throwable e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
 
     /** {@code sha256=} and the lower-case hex HMAC-SHA256 of {@code body} keyed with {@code secret}. */
     static String signature(byte[] secret, byte[] body) {

@@ -430,7 +430,7 @@ public final class RolloutRunner {
     }
 
     private void commitIfChanged(RolloutState.Builder b) {
-        if (!b.build().equals(state)) {
+        if (b.changed()) {
             commit(b);
         }
     }

@@ -228,10 +228,6 @@ final class StepExecutor {
         return j.outcome;
     }
 
-    Instant nextBackgroundRound(RolloutState.Builder s) {
-        return s.background().nextAt();
-    }
-
     private record Judgement(AnalysisProgress progress, Outcome outcome) { }
 
     private Judgement measure(List<Gate> gates, GatePolicy policy, AnalysisProgress p, RolloutState.Builder s,

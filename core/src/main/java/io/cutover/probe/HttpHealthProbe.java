@@ -1,5 +1,6 @@
 package io.cutover.probe;
 
+import io.cutover.internal.HttpWords;
 import io.cutover.internal.Checks;
 import io.cutover.spi.Health;
 import io.cutover.spi.HealthProbe;
@@ -87,7 +88,7 @@ public final class HttpHealthProbe implements HealthProbe {
         try {
             root = address == null ? base : HttpText.base("address of revision " + revision.name(), address.apply(revision));
         } catch (RuntimeException e) {
-            return log(revision, Health.down("no address to probe revision " + revision.name() + ": " + HttpText.failure(e)));
+            return log(revision, Health.down("no address to probe revision " + revision.name() + ": " + HttpWords.failure(e)));
         }
         Answer live = get(root, livenessPath);
         if (live.interrupted) {
@@ -129,14 +130,14 @@ public final class HttpHealthProbe implements HealthProbe {
         try {
             call = client.sendAsync(request.build(), CappedBody.handler(BODY_CAP));
         } catch (RuntimeException e) {
-            return new Answer(false, what + " could not be sent: " + HttpText.failure(e));
+            return new Answer(false, what + " could not be sent: " + HttpWords.failure(e));
         }
         try {
             // The request timeout covers the wait for headers; this bound also covers the body.
             return judge(what, call.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             call.cancel(true);
-            return new Answer(false, what + " timed out after " + HttpText.duration(timeout));
+            return new Answer(false, what + " timed out after " + HttpWords.duration(timeout));
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
@@ -144,12 +145,12 @@ public final class HttpHealthProbe implements HealthProbe {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof HttpConnectTimeoutException) {
-                return new Answer(false, what + " could not connect within " + HttpText.duration(connectTimeout));
+                return new Answer(false, what + " could not connect within " + HttpWords.duration(connectTimeout));
             }
             if (cause instanceof HttpTimeoutException) {
-                return new Answer(false, what + " timed out after " + HttpText.duration(timeout));
+                return new Answer(false, what + " timed out after " + HttpWords.duration(timeout));
             }
-            return new Answer(false, what + " failed: " + HttpText.failure(cause));
+            return new Answer(false, what + " failed: " + HttpWords.failure(cause));
         }
     }
 
@@ -157,7 +158,7 @@ public final class HttpHealthProbe implements HealthProbe {
         int status = response.statusCode();
         String body = response.body();
         if (!expectedStatus.accepts(status)) {
-            String shown = HttpText.shortBody(body);
+            String shown = HttpWords.shortBody(body);
             return new Answer(false, what + " answered " + status + ", expected " + expectedStatus
                     + (shown.isEmpty() ? "" : ": " + shown));
         }
@@ -165,7 +166,7 @@ public final class HttpHealthProbe implements HealthProbe {
             String actual = body == null ? "" : body.strip();
             boolean matches = bodyMatch == BodyMatch.EXACT ? actual.equals(expectedBody) : actual.contains(expectedBody);
             if (!matches) {
-                return new Answer(false, what + " answered " + status + " with body '" + HttpText.shortBody(body)
+                return new Answer(false, what + " answered " + status + " with body '" + HttpWords.shortBody(body)
                         + "', expected " + (bodyMatch == BodyMatch.EXACT ? "body '" : "a body containing '") + expectedBody + "'");
             }
         }
@@ -224,7 +225,7 @@ public final class HttpHealthProbe implements HealthProbe {
                 + ", liveness " + livenessPath + ", readiness " + readinessPath
                 + ", expect " + expectedStatus
                 + (expectedBody == null ? "" : (bodyMatch == BodyMatch.EXACT ? ", body '" : ", body containing '") + expectedBody + "'")
-                + ", timeout " + HttpText.duration(timeout) + ", connectTimeout " + HttpText.duration(connectTimeout)
+                + ", timeout " + HttpWords.duration(timeout) + ", connectTimeout " + HttpWords.duration(connectTimeout)
                 + (headers.isEmpty() ? "" : ", headers " + headers.keySet()) + "}";
     }
 
@@ -306,7 +307,7 @@ public final class HttpHealthProbe implements HealthProbe {
 
         /** An extra header sent with every request, e.g. {@code Authorization}; its value is never shown. */
         public Builder header(String name, String value) {
-            HttpText.header(name, value);
+            HttpWords.header("header", name, value, HttpWords.CLIENT_HEADERS, "HTTP client");
             headers.put(name, value);
             return this;
         }
@@ -325,7 +326,7 @@ public final class HttpHealthProbe implements HealthProbe {
 
         public HttpHealthProbe build() {
             if (client != null && connectTimeout != null) {
-                throw new IllegalArgumentException("connectTimeout " + HttpText.duration(connectTimeout)
+                throw new IllegalArgumentException("connectTimeout " + HttpWords.duration(connectTimeout)
                         + " cannot apply to a client given with withHttpClient: set it on that client");
             }
             return new HttpHealthProbe(this);

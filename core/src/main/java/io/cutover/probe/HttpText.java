@@ -8,9 +8,7 @@ import java.util.Set;
 /** Checks and wording shared by the probe's builder and its details. */
 final class HttpText {
 
-    static final int BODY_CHARS = 200;
 
-    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
     private HttpText() { }
 
@@ -63,30 +61,7 @@ final class HttpText {
                 + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + path;
     }
 
-    static void header(String name, String value) {
-        if (name == null || !name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-            throw new IllegalArgumentException("header name must be a valid HTTP header name: '" + name + "'");
-        }
-        if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("header " + name + " is set by the HTTP client and cannot be given");
-        }
-        if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-            // The value is never echoed: it may be a credential.
-            throw new IllegalArgumentException("header " + name + " value must be non-null and free of CR and LF");
-        }
-    }
 
-    static String duration(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-    }
 
-    static String shortBody(String body) {
-        String s = body == null ? "" : body.strip();
-        return s.length() <= BODY_CHARS ? s : s.substring(0, BODY_CHARS) + "...";
-    }
 
-    static String failure(Throwable e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
 }

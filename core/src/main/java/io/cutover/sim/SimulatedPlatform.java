@@ -84,6 +84,8 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
     private final Map<String, java.util.TreeMap<Long, Counts>> served = new HashMap<>();
     private final Map<String, double[]> totals = new HashMap<>();
     private double userFailures;
+    private double releaseFailures;
+    private final String initialStable;
     private Instant integratedTo;
     private final int baseline;
     private int capacityAllowance;
@@ -103,6 +105,7 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
         this.behaviours = new HashMap<>(builder.behaviours);
         this.baseline = builder.stableReplicas;
         a.revision = builder.stable;
+        this.initialStable = builder.stable.name();
         Instant longAgo = clock.instant().minus(Duration.ofDays(1));
         for (int i = 0; i < builder.stableReplicas; i++) {
             a.starts.add(longAgo);
@@ -300,6 +303,15 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
         return Math.round(userFailures);
     }
 
+    /**
+     * Failed requests users saw that the release caused: the new revision's errors above the old
+     * revision's own error rate on the same requests, and every request sent where no replica was ready.
+     */
+    public synchronized long releaseFailures() {
+        integrate();
+        return Math.round(releaseFailures);
+    }
+
     /** Invariant violations seen so far. */
     public synchronized List<String> violations() {
         integrate();
@@ -473,6 +485,7 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
             double n = requests * s;
             if (ready == 0) {
                 userFailures += n;
+                releaseFailures += n;
                 if (capacityAllowance >= baseline) {
                     continue; // a plan that accepts downtime (recreate): users see failures, no invariant is broken
                 }
@@ -487,6 +500,10 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
             }
             double errors = sampleErrors(n, behaviour(slot.revision.name()).errorRate());
             userFailures += errors;
+            if (!slot.revision.name().equals(initialStable)) {
+                double extra = behaviour(slot.revision.name()).errorRate() - behaviour(initialStable).errorRate();
+                releaseFailures += n * Math.max(0, extra);
+            }
             record(slot.revision.name(), bucket, n, errors);
         }
         if (mirrorPercent > 0 && mirrorSlot != null && mirrorSlot.revision != null && ready(mirrorSlot, from) > 0) {

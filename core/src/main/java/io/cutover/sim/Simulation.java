@@ -134,7 +134,7 @@ public final class Simulation {
             Duration detect = abortAt != null && firstTraffic != null ? Duration.between(firstTraffic, abortAt) : null;
             Duration rollBack = abortAt != null && rolledBackAt != null ? Duration.between(abortAt, rolledBackAt) : null;
             return new SimulationReport(end.phase(), end.reason(), Duration.between(START, time.now()), List.copyOf(timeline),
-                    platform.requestsByRevision(), platform.userFailures(), detect, rollBack, platform.violations(),
+                    platform.requestsByRevision(), platform.releaseFailures(), platform.userFailures(), detect, rollBack, platform.violations(),
                     rollout.platformReads(), rollout.platformWrites());
         }
     }

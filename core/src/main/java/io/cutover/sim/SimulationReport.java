@@ -13,7 +13,9 @@ import java.util.Map;
  * @param duration           virtual time from start to end
  * @param timeline           what happened when: weights, replicas, verdicts, phases
  * @param requestsByRevision requests each revision served (users' and mirrored)
- * @param blastRadius        failed requests users saw during the rollout
+ * @param blastRadius        failed requests users saw that the release caused: the new revision's errors above
+ *                           the old revision's error rate, and requests sent where no replica was ready
+ * @param failedRequests     every failed request users saw, the old revision's own errors included
  * @param timeToDetect       from the candidate's first user traffic to the start of the abort; {@code null} without abort
  * @param timeToRollBack     from the start of the abort to traffic confirmed on stable; {@code null} without abort
  * @param violations         invariant violations: invalid weights, traffic to unready replicas, capacity short
@@ -21,7 +23,7 @@ import java.util.Map;
  * @param platformWrites     SPI writes the engine made
  */
 public record SimulationReport(Phase phase, String reason, Duration duration, List<TimelineEntry> timeline,
-                               Map<String, Long> requestsByRevision, long blastRadius, Duration timeToDetect,
+                               Map<String, Long> requestsByRevision, long blastRadius, long failedRequests, Duration timeToDetect,
                                Duration timeToRollBack, List<String> violations, long platformReads, long platformWrites) {
 
     /** One moment of the rollout. */

@@ -38,13 +38,8 @@ public final class FileStateStore implements StateStore {
             return Optional.empty();
         }
         String content = read(file);
-        int newline = content.indexOf('\n');
-        String version = newline < 0 ? "" : content.substring(0, newline).trim();
-        if (newline < 0 || !version.matches("\\d+")) {
-            throw new CutoverException(CutoverException.Kind.STATE, "read state",
-                    "rollout state in " + file + " is corrupt: no version line");
-        }
-        return Optional.of(new Stored(StateCodec.fromJson(content.substring(newline + 1), file.toString()), version));
+        String version = version(file, content);
+        return Optional.of(new Stored(StateCodec.fromJson(content.substring(content.indexOf('\n') + 1), file.toString()), version));
     }
 
     @Override
@@ -56,7 +51,7 @@ public final class FileStateStore implements StateStore {
             try (FileChannel lockChannel = FileChannel.open(directory.resolve(rollout + ".lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = lockChannel.lock()) {
-                String actual = Files.exists(file) ? versionOf(file) : null;
+                String actual = Files.exists(file) ? version(file, read(file)) : null;
                 if (!Objects.equals(actual, expectedVersion)) {
                     throw new StateConflictException(rollout, expectedVersion, actual);
                 }
@@ -83,8 +78,8 @@ public final class FileStateStore implements StateStore {
         }
     }
 
-    private String versionOf(Path file) {
-        String content = read(file);
+    /** The version on the file's first line; a file without one is corrupt. */
+    private static String version(Path file, String content) {
         int newline = content.indexOf('\n');
         String version = newline < 0 ? "" : content.substring(0, newline).trim();
         if (!version.matches("\\d+")) {

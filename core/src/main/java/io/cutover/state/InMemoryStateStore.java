@@ -7,32 +7,54 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps rollout state in memory, as JSON, so what is saved goes through the same encoding as in
- * every durable store. Several engines sharing one instance see each other's writes.
+ * Keeps rollout state in memory. Several engines sharing one instance see each other's writes, and
+ * saves are compare-and-set like in every durable store.
+ *
+ * <p>{@code new InMemoryStateStore()} keeps the immutable state objects as they are (the fast choice
+ * for simulations); {@link #encodingJson()} sends every save through the JSON encoding the durable
+ * stores use, so a test proves that all of a rollout's state survives it.
  */
 public final class InMemoryStateStore implements StateStore {
 
-    private record Entry(String json, long version) { }
+    private record Entry(RolloutState state, String json, long version) { }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final boolean json;
+
+    public InMemoryStateStore() {
+        this(false);
+    }
+
+    private InMemoryStateStore(boolean json) {
+        this.json = json;
+    }
+
+    /** A store that encodes every save as JSON and decodes every load. */
+    public static InMemoryStateStore encodingJson() {
+        return new InMemoryStateStore(true);
+    }
 
     @Override
     public Optional<Stored> load(String rollout) {
         Entry e = entries.get(rollout);
-        return e == null ? Optional.empty()
-                : Optional.of(new Stored(StateCodec.fromJson(e.json, "memory:" + rollout), Long.toString(e.version)));
+        if (e == null) {
+            return Optional.empty();
+        }
+        RolloutState state = json ? StateCodec.fromJson(e.json, "memory:" + rollout) : e.state;
+        return Optional.of(new Stored(state, Long.toString(e.version)));
     }
 
     @Override
     public String save(String rollout, RolloutState state, String expectedVersion) {
-        String json = StateCodec.toJson(state);
+        Objects.requireNonNull(state, "state");
+        String encoded = json ? StateCodec.toJson(state) : null;
         Entry[] written = new Entry[1];
         entries.compute(rollout, (k, current) -> {
             String actual = current == null ? null : Long.toString(current.version);
             if (!Objects.equals(actual, expectedVersion)) {
                 throw new StateConflictException(rollout, expectedVersion, actual);
             }
-            written[0] = new Entry(json, current == null ? 1 : current.version + 1);
+            written[0] = new Entry(json ? null : state, encoded, current == null ? 1 : current.version + 1);
             return written[0];
         });
         return Long.toString(written[0].version);

@@ -57,12 +57,13 @@ public record RolloutState(String name, String application, Revision candidate, 
         return new Builder(this);
     }
 
-    /** A mutable copy for making the next state; {@link #build()} gives an immutable one. */
+    /**
+     * A mutable copy for making the next state; {@link #build()} gives an immutable one. It knows
+     * whether anything differs from the state it came from, so an engine saves only real changes.
+     */
     public static final class Builder {
-        private final String name;
-        private final String application;
-        private final Revision candidate;
-        private final String planFingerprint;
+        private final RolloutState source;
+        private boolean changed;
         private Phase phase;
         private String reason;
         private int stepIndex;
@@ -75,48 +76,72 @@ public record RolloutState(String name, String application, Revision candidate, 
         private int attempts;
         private boolean fullPromotion;
         private boolean promoted;
-        private final Instant startedAt;
         private Instant updatedAt;
-        private final List<Measurement> measurements;
-        private final List<HistoryEntry> history;
+        private List<Measurement> measurements;
+        private List<HistoryEntry> history;
 
         private Builder(RolloutState s) {
-            name = s.name; application = s.application; candidate = s.candidate; planFingerprint = s.planFingerprint;
+            source = s;
             phase = s.phase; reason = s.reason; stepIndex = s.stepIndex; stepStartedAt = s.stepStartedAt;
             split = s.split; stableReplicas = s.stableReplicas; stableRevision = s.stableRevision;
             analysis = s.analysis; background = s.background; attempts = s.attempts;
-            fullPromotion = s.fullPromotion; promoted = s.promoted; startedAt = s.startedAt; updatedAt = s.updatedAt;
-            measurements = new ArrayList<>(s.measurements); history = new ArrayList<>(s.history);
+            fullPromotion = s.fullPromotion; promoted = s.promoted; updatedAt = s.updatedAt;
+            measurements = s.measurements; history = s.history;
         }
 
-        public Builder phase(Phase phase, String reason) { this.phase = phase; this.reason = reason; return this; }
-        public Builder step(int index, Instant startedAt) {
-            this.stepIndex = index; this.stepStartedAt = startedAt; this.analysis = AnalysisProgress.NONE; this.attempts = 0;
+        private <T> T mark(T before, T after) {
+            changed |= !Objects.equals(before, after);
+            return after;
+        }
+
+        public Builder phase(Phase phase, String reason) {
+            this.phase = mark(this.phase, phase);
+            this.reason = mark(this.reason, reason);
             return this;
         }
-        public Builder split(TrafficSplit split) { this.split = split; return this; }
-        public Builder stable(int replicas, String revision) { this.stableReplicas = replicas; this.stableRevision = revision; return this; }
-        public Builder analysis(AnalysisProgress analysis) { this.analysis = analysis; return this; }
-        public Builder background(AnalysisProgress background) { this.background = background; return this; }
-        public Builder attempts(int attempts) { this.attempts = attempts; return this; }
-        public Builder fullPromotion(boolean fullPromotion) { this.fullPromotion = fullPromotion; return this; }
-        public Builder promoted(boolean promoted) { this.promoted = promoted; return this; }
-        public Builder updatedAt(Instant at) { this.updatedAt = at; return this; }
+
+        public Builder step(int index, Instant startedAt) {
+            this.stepIndex = mark(this.stepIndex, index);
+            this.stepStartedAt = mark(this.stepStartedAt, startedAt);
+            this.analysis = mark(this.analysis, AnalysisProgress.NONE);
+            this.attempts = mark(this.attempts, 0);
+            return this;
+        }
+
+        public Builder split(TrafficSplit split) { this.split = mark(this.split, split); return this; }
+        public Builder stable(int replicas, String revision) {
+            this.stableReplicas = mark(this.stableReplicas, replicas);
+            this.stableRevision = mark(this.stableRevision, revision);
+            return this;
+        }
+        public Builder analysis(AnalysisProgress analysis) { this.analysis = mark(this.analysis, analysis); return this; }
+        public Builder background(AnalysisProgress background) { this.background = mark(this.background, background); return this; }
+        public Builder attempts(int attempts) { this.attempts = mark(this.attempts, attempts); return this; }
+        public Builder fullPromotion(boolean fullPromotion) { this.fullPromotion = mark(this.fullPromotion, fullPromotion); return this; }
+        public Builder promoted(boolean promoted) { this.promoted = mark(this.promoted, promoted); return this; }
+        public Builder updatedAt(Instant at) { this.updatedAt = mark(this.updatedAt, at); return this; }
 
         public Builder measured(Measurement m) {
-            measurements.add(m);
-            if (measurements.size() > KEPT_MEASUREMENTS) {
-                measurements.remove(0);
-            }
+            measurements = append(measurements, m, KEPT_MEASUREMENTS);
             return this;
         }
 
         public Builder note(Instant at, String what) {
-            history.add(new HistoryEntry(at, what));
-            if (history.size() > KEPT_HISTORY) {
-                history.remove(0);
-            }
+            history = append(history, new HistoryEntry(at, what), KEPT_HISTORY);
             return this;
+        }
+
+        private <T> List<T> append(List<T> list, T item, int keep) {
+            List<T> copy = new ArrayList<>(Math.min(list.size() + 1, keep + 1));
+            copy.addAll(list.size() >= keep ? list.subList(list.size() - keep + 1, list.size()) : list);
+            copy.add(item);
+            changed = true;
+            return copy;
+        }
+
+        /** Whether anything differs from the state this builder started from. */
+        public boolean changed() {
+            return changed;
         }
 
         public Phase phase() { return phase; }
@@ -127,9 +152,12 @@ public record RolloutState(String name, String application, Revision candidate, 
         public int attempts() { return attempts; }
 
         public RolloutState build() {
-            return new RolloutState(name, application, candidate, planFingerprint, phase, reason, stepIndex, stepStartedAt,
-                    split, stableReplicas, stableRevision, analysis, background, attempts, fullPromotion, promoted,
-                    startedAt, updatedAt, measurements, history);
+            if (!changed) {
+                return source;
+            }
+            return new RolloutState(source.name, source.application, source.candidate, source.planFingerprint, phase, reason,
+                    stepIndex, stepStartedAt, split, stableReplicas, stableRevision, analysis, background, attempts,
+                    fullPromotion, promoted, source.startedAt, updatedAt, measurements, history);
         }
     }
 

@@ -127,6 +127,40 @@ class CrashAndResumeTest {
         assertThat(first.result()).isCompletedExceptionally(); // the first lost its compare-and-set and stopped
     }
 
+    @Test
+    void resumesFromTheFileStoreAfterACrash(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Deployment plan = PLANS.get("canary").get();
+        Fixture f = Fixture.healthy();
+        var files = new io.cutover.state.FileStateStore(dir);
+        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(files).build();
+        f.platform.crashAfterWrite(4);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.start(plan).await()).isInstanceOf(SimulatedCrash.class);
+        f.engine.shutdown();
+        RolloutEngine fresh = RolloutEngine.builder().withScheduler(f.time)
+                .withStateStore(new io.cutover.state.FileStateStore(dir)).build();
+        assertThat(fresh.resume("app", plan, f.target).await().phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(f.platform.stableRevision()).isEqualTo("v2");
+    }
+
+    @Test
+    void aCorruptStateFileIsAClearErrorAndChangesNoTraffic(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Deployment plan = PLANS.get("canary").get();
+        Fixture f = Fixture.healthy();
+        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(new io.cutover.state.FileStateStore(dir)).build();
+        f.start(plan);
+        f.time.advance(Duration.ofMinutes(3));
+        f.engine.shutdown();
+        TrafficSplit before = f.platform.read();
+        int writes = f.platform.writes();
+        java.nio.file.Files.writeString(dir.resolve("app.json"), "7\n{\"name\":");
+        RolloutEngine fresh = RolloutEngine.builder().withScheduler(f.time).withStateStore(new io.cutover.state.FileStateStore(dir)).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fresh.resume("app", plan, f.target))
+                .isInstanceOf(io.cutover.CutoverException.class).hasMessageContaining("app.json is corrupt");
+        assertThat(f.platform.read()).isEqualTo(before);
+        assertThat(f.platform.writes()).isEqualTo(writes);
+    }
+
     @org.junit.jupiter.api.AfterAll
     static void report() {
         org.slf4j.LoggerFactory.getLogger(CrashAndResumeTest.class).warn("crash points tried: {}", crashPointsTried);

@@ -22,7 +22,7 @@ final class Fixture {
     static final Revision V2 = Revision.of("v2", "app:v2");
 
     final VirtualScheduler time = new VirtualScheduler();
-    final StateStore store = new InMemoryStateStore();
+    final StateStore store = InMemoryStateStore.encodingJson(); // every save goes through JSON, as in durable stores
     final List<RolloutEvent> events = new CopyOnWriteArrayList<>();
     final SimulatedPlatform platform;
     final Target target;

@@ -95,7 +95,7 @@ class HttpHealthProbeBuilderTest {
     void headersMustBeValidAndNotManagedByTheClient() {
         assertThatThrownBy(() -> http(BASE).header("Bad Header", "x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("header name must be a valid HTTP header name: 'Bad Header'");
+                .hasMessage("header must be a valid HTTP header name: 'Bad Header'");
         assertThatThrownBy(() -> http(BASE).header("Host", "other"))
                 .hasMessage("header Host is set by the HTTP client and cannot be given");
         assertThatThrownBy(() -> http(BASE).header("Authorization", "Bearer secret\r\nX: y"))

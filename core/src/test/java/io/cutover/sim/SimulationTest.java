@@ -32,6 +32,8 @@ class SimulationTest {
         assertThat(report.duration()).isGreaterThan(Duration.ofMinutes(20)).isLessThan(Duration.ofMinutes(25));
         assertThat(report.requestsByRevision()).containsKeys("v1", "v2");
         assertThat(report.timeToDetect()).isNull();
+        assertThat(report.blastRadius()).isZero(); // as good as stable: the release added no failures
+        assertThat(report.failedRequests()).isPositive(); // stable's own 0.5% still fails
     }
 
     @Test
@@ -42,8 +44,8 @@ class SimulationTest {
         assertThat(report.violations()).isEmpty();
         assertThat(report.timeToDetect()).isLessThanOrEqualTo(Duration.ofMinutes(1));
         assertThat(report.timeToRollBack()).isNotNull();
-        // 10% of 50 rps for about a minute at 20% errors, plus stable's 0.5%
-        assertThat(report.blastRadius()).isBetween(20L, 400L);
+        // 10% of 50 rps for a minute at 19.5% more errors than stable: about 60
+        assertThat(report.blastRadius()).isBetween(45L, 75L);
     }
 
     @Test

@@ -24,6 +24,14 @@ class StateStoresContractTest {
     }
 
     @Nested
+    class InMemoryThroughJson extends StateStoreContract {
+        @Override
+        protected StateStore newStore() {
+            return InMemoryStateStore.encodingJson();
+        }
+    }
+
+    @Nested
     class InFiles extends StateStoreContract {
         @TempDir
         Path dir;

@@ -40,6 +40,8 @@ public final class SimulatedRolloutDemo {
         List<Run> runs = runAll(System.out);
         System.out.println();
         System.out.println(table(runs));
+        System.out.println("blast radius: failed requests the release added (the new revision's errors above the old one's,");
+        System.out.println("and requests sent where no replica was ready); durations are virtual time.");
         boolean asExpected = runs.get(0).report().phase() == io.cutover.Phase.SUCCEEDED
                 && runs.get(1).report().phase() == io.cutover.Phase.ABORTED
                 && runs.get(2).report().phase() == io.cutover.Phase.ABORTED
@@ -118,12 +120,12 @@ public final class SimulatedRolloutDemo {
 
     static String table(List<Run> runs) {
         StringBuilder s = new StringBuilder();
-        String format = "%-36s %-10s %10s %14s %10s %12s %11s%n";
-        s.append(String.format(format, "release", "phase", "duration", "blast radius", "detected", "rolled back", "invariants"));
+        String format = "%-36s %-10s %10s %14s %16s %10s %12s %11s%n";
+        s.append(String.format(format, "release", "phase", "duration", "blast radius", "all failed req", "detected", "rolled back", "invariants"));
         for (Run r : runs) {
             SimulationReport p = r.report();
             s.append(String.format(format, r.name(), p.phase(), SimulationReportFormat.clock(p.duration()),
-                    p.blastRadius() + " req", p.timeToDetect() == null ? "-" : SimulationReportFormat.clock(p.timeToDetect()),
+                    p.blastRadius() + " req", p.failedRequests() + " req", p.timeToDetect() == null ? "-" : SimulationReportFormat.clock(p.timeToDetect()),
                     p.timeToRollBack() == null ? "-" : SimulationReportFormat.clock(p.timeToRollBack()),
                     p.invariantsHeld() ? "held" : p.violations().size() + " broken"));
         }

@@ -1,0 +1,264 @@
+package io.cutover.istio;
+
+import static io.cutover.istio.internal.JsonMaps.map;
+import static io.cutover.istio.internal.JsonMaps.maps;
+import static io.cutover.istio.internal.JsonMaps.string;
+
+import io.cutover.CutoverException;
+import io.cutover.istio.internal.JsonMaps;
+import io.cutover.istio.internal.KubeCalls;
+import io.cutover.spi.Role;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code stable} and {@code canary} subsets of one DestinationRule, each selecting pods by a
+ * version label whose value is a revision name ({@code version: v2.0.0}).
+ *
+ * <pre>{@code
+ * DestinationRuleSubsets subsets = DestinationRuleSubsets.builder(client)
+ *         .destinationRule("shop", "myapp")
+ *         .host("myapp")              // needed only to create the DestinationRule when it is missing
+ *         .build();
+ * subsets.point(Role.CANDIDATE, "v2.0.0");
+ * }</pre>
+ *
+ * Only the label under {@link Builder#labelKey} of Cutover's two subsets is written; other labels,
+ * other subsets, traffic policies and unknown fields are kept. Moving a subset while it carries
+ * traffic would send that traffic to other pods: {@link SubsetAwareWorkloads} moves them in a safe order.
+ */
+public final class DestinationRuleSubsets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DestinationRuleSubsets.class);
+
+    private final KubernetesClient client;
+    private final ResourceDefinitionContext context;
+    private final String namespace;
+    private final String name;
+    private final String host;
+    private final String labelKey;
+    private final String stableSubset;
+    private final String candidateSubset;
+    private final String where;
+
+    private DestinationRuleSubsets(Builder b) {
+        this.client = b.client;
+        this.context = IstioResources.destinationRules(b.apiVersion);
+        this.namespace = b.namespace;
+        this.name = b.name;
+        this.host = b.host;
+        this.labelKey = b.labelKey;
+        this.stableSubset = b.stableSubset;
+        this.candidateSubset = b.candidateSubset;
+        this.where = "destinationrule " + namespace + "/" + name;
+    }
+
+    public static Builder builder(KubernetesClient client) {
+        return new Builder(client);
+    }
+
+    public String subsetName(Role role) {
+        return role == Role.STABLE ? stableSubset : candidateSubset;
+    }
+
+    public String labelKey() {
+        return labelKey;
+    }
+
+    /** The label value the subset of {@code role} selects, empty when the subset or the label is missing. */
+    public Optional<String> labelValue(Role role) {
+        GenericKubernetesResource dr = get();
+        if (dr == null) {
+            return Optional.empty();
+        }
+        Map<String, Object> subset = subset(spec(dr), subsetName(role));
+        return Optional.ofNullable(string(map(subset, "labels"), labelKey));
+    }
+
+    /** Whether the DestinationRule defines a subset of this name. */
+    public boolean defines(String subsetName) {
+        GenericKubernetesResource dr = get();
+        return dr != null && subset(spec(dr), subsetName) != null;
+    }
+
+    /**
+     * Throws a PERMANENT {@link CutoverException} when any of {@code destinations} names a subset this
+     * DestinationRule lacks (one read for all of them).
+     */
+    public void requireSubsetsOf(IstioDestination... destinations) {
+        GenericKubernetesResource dr = get();
+        for (IstioDestination destination : destinations) {
+            if (destination.subset() != null && (dr == null || subset(spec(dr), destination.subset()) == null)) {
+                throw CutoverException.permanent("get " + where, where + (dr == null ? " does not exist" : " defines no subset '"
+                        + destination.subset() + "'") + ": Cutover will not route traffic to " + destination, null);
+            }
+        }
+    }
+
+    /**
+     * Makes the subset of {@code role} select pods labelled {@code labelKey=value}, creating the subset
+     * (and the DestinationRule, when a host was given) if missing. Repeating it changes nothing.
+     */
+    public void point(Role role, String value) {
+        Objects.requireNonNull(role, "role");
+        if (value == null || !value.matches("([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]")) {
+            throw new IllegalArgumentException("label value must be a Kubernetes label value: '" + value + "'");
+        }
+        String subsetName = subsetName(role);
+        GenericKubernetesResource current = get();
+        if (current == null) {
+            create(subsetName, value);
+            return;
+        }
+        Map<String, Object> spec = JsonMaps.copyOfMap(spec(current));
+        List<Object> subsets = new ArrayList<>(maps(spec, "subsets"));
+        Map<String, Object> subset = subset(spec, subsetName);
+        if (subset == null) {
+            subset = new LinkedHashMap<>();
+            subset.put("name", subsetName);
+            subsets.add(subset);
+        } else if (value.equals(string(map(subset, "labels"), labelKey))) {
+            return;
+        }
+        Map<String, Object> labels = map(subset, "labels");
+        if (labels == null) {
+            labels = new LinkedHashMap<>();
+            subset.put("labels", labels);
+        }
+        labels.put(labelKey, value);
+        spec.put("subsets", subsets);
+        current.setAdditionalProperty("spec", spec);
+        KubeCalls.call("update " + where, () -> client.genericKubernetesResources(context)
+                .inNamespace(namespace).resource(current).update());
+        LOG.info("{}: subset {} now selects {}={}", where, subsetName, labelKey, value);
+    }
+
+    private void create(String subsetName, String value) {
+        if (host == null) {
+            throw CutoverException.permanent("get " + where, "get " + where + ": not found (give a host to let Cutover create it)", null);
+        }
+        GenericKubernetesResource dr = new GenericKubernetesResource();
+        dr.setApiVersion(IstioResources.GROUP + "/" + context.getVersion());
+        dr.setKind(context.getKind());
+        dr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        Map<String, Object> subset = new LinkedHashMap<>();
+        subset.put("name", subsetName);
+        subset.put("labels", new LinkedHashMap<>(Map.of(labelKey, value)));
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("host", host);
+        spec.put("subsets", new ArrayList<>(List.of(subset)));
+        dr.setAdditionalProperty("spec", spec);
+        KubeCalls.call("create " + where, () -> client.genericKubernetesResources(context)
+                .inNamespace(namespace).resource(dr).create());
+        LOG.info("{}: created with subset {} selecting {}={}", where, subsetName, labelKey, value);
+    }
+
+    private GenericKubernetesResource get() {
+        return KubeCalls.call("get " + where,
+                () -> client.genericKubernetesResources(context).inNamespace(namespace).withName(name).get());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> spec(GenericKubernetesResource dr) {
+        if (!(dr.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)) {
+            throw CutoverException.permanent("get " + where, where + " has no spec", null);
+        }
+        return (Map<String, Object>) spec;
+    }
+
+    private static Map<String, Object> subset(Map<String, Object> spec, String subsetName) {
+        return maps(spec, "subsets").stream().filter(s -> subsetName.equals(string(s, "name"))).findFirst().orElse(null);
+    }
+
+    @Override
+    public String toString() {
+        return "DestinationRuleSubsets[" + namespace + "/" + name + " " + stableSubset + "," + candidateSubset + " by " + labelKey + "]";
+    }
+
+    /** Builds {@link DestinationRuleSubsets}. Defaults: label key {@code version}, subsets {@code stable} and {@code canary}. */
+    public static final class Builder {
+        private final KubernetesClient client;
+        private String namespace;
+        private String name;
+        private String host;
+        private String labelKey = "version";
+        private String stableSubset = "stable";
+        private String candidateSubset = "canary";
+        private String apiVersion = IstioResources.DEFAULT_VERSION;
+
+        private Builder(KubernetesClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+        }
+
+        public Builder destinationRule(String namespace, String name) {
+            if (namespace == null || !namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                throw new IllegalArgumentException("namespace must be a Kubernetes namespace name: '" + namespace + "'");
+            }
+            if (name == null || !name.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+                throw new IllegalArgumentException("destinationRule name must be a Kubernetes name: '" + name + "'");
+            }
+            this.namespace = namespace;
+            this.name = name;
+            return this;
+        }
+
+        public Builder host(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank: '" + host + "'");
+            }
+            this.host = host;
+            return this;
+        }
+
+        public Builder labelKey(String labelKey) {
+            if (labelKey == null || !labelKey.matches("([a-z0-9.-]{1,253}/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")) {
+                throw new IllegalArgumentException("labelKey must be a Kubernetes label key: '" + labelKey + "'");
+            }
+            this.labelKey = labelKey;
+            return this;
+        }
+
+        public Builder stableSubset(String name) {
+            this.stableSubset = requireName("stableSubset", name);
+            return this;
+        }
+
+        public Builder candidateSubset(String name) {
+            this.candidateSubset = requireName("candidateSubset", name);
+            return this;
+        }
+
+        public Builder apiVersion(String apiVersion) {
+            IstioResources.destinationRules(apiVersion);
+            this.apiVersion = apiVersion;
+            return this;
+        }
+
+        public DestinationRuleSubsets build() {
+            if (name == null) {
+                throw new IllegalArgumentException("destinationRule: namespace and name are required");
+            }
+            if (stableSubset.equals(candidateSubset)) {
+                throw new IllegalArgumentException("stableSubset and candidateSubset must differ: both '" + stableSubset + "'");
+            }
+            return new DestinationRuleSubsets(this);
+        }
+
+        private static String requireName(String parameter, String value) {
+            if (value == null || !value.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+                throw new IllegalArgumentException(parameter + " must be a DNS label: '" + value + "'");
+            }
+            return value;
+        }
+    }
+}

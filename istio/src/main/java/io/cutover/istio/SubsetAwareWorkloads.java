@@ -1,0 +1,106 @@
+package io.cutover.istio;
+
+import io.cutover.CutoverException;
+import io.cutover.spi.Revision;
+import io.cutover.spi.Role;
+import io.cutover.spi.TrafficRouter;
+import io.cutover.spi.TrafficSplit;
+import io.cutover.spi.WorkloadStatus;
+import io.cutover.spi.Workloads;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wraps any {@link Workloads} whose pods carry a version label with the revision name, and keeps the
+ * DestinationRule subsets pointing at the right pods, in an order that never sends traffic to a
+ * subset that is missing or selects the wrong pods:
+ * <ul>
+ *   <li>{@link #deploy}: the stable subset is created for the running revision if missing, and the
+ *       candidate subset is pointed at the new revision while it carries no traffic; then the
+ *       candidate is deployed.</li>
+ *   <li>{@link #promote}: all traffic goes to the candidate subset (the promoted pods), then the
+ *       workloads are promoted, then the stable subset moves to the new revision. The engine then
+ *       sends all traffic back to the stable subset, which now selects the promoted pods.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Workloads workloads = SubsetAwareWorkloads.wrap(deployments, subsets, router);
+ * }</pre>
+ */
+public final class SubsetAwareWorkloads implements Workloads {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubsetAwareWorkloads.class);
+
+    private final Workloads delegate;
+    private final DestinationRuleSubsets subsets;
+    private final TrafficRouter router;
+
+    private SubsetAwareWorkloads(Workloads delegate, DestinationRuleSubsets subsets, TrafficRouter router) {
+        this.delegate = Objects.requireNonNull(delegate, "workloads");
+        this.subsets = Objects.requireNonNull(subsets, "subsets");
+        this.router = Objects.requireNonNull(router, "router");
+    }
+
+    public static SubsetAwareWorkloads wrap(Workloads workloads, DestinationRuleSubsets subsets, TrafficRouter router) {
+        return new SubsetAwareWorkloads(workloads, subsets, router);
+    }
+
+    @Override
+    public void deploy(Revision revision, int replicas) {
+        Objects.requireNonNull(revision, "revision");
+        if (subsets.labelValue(Role.STABLE).isEmpty()) {
+            String running = delegate.status(Role.STABLE).revision();
+            if (running == null) {
+                throw CutoverException.permanent("deploy " + revision.name(), "no stable revision runs and the DestinationRule "
+                        + "has no subset '" + subsets.subsetName(Role.STABLE) + "': nothing to route stable traffic to", null);
+            }
+            subsets.point(Role.STABLE, running);
+        }
+        Optional<String> candidate = subsets.labelValue(Role.CANDIDATE);
+        if (!candidate.equals(Optional.of(revision.name()))) {
+            TrafficSplit split = router.read();
+            if (!split.isStableOnly()) {
+                throw CutoverException.permanent("deploy " + revision.name(), "subset '" + subsets.subsetName(Role.CANDIDATE)
+                        + "' selects " + candidate.orElse("nothing") + " and carries traffic (" + split
+                        + "): Cutover will not point it at " + revision.name(), null);
+            }
+            subsets.point(Role.CANDIDATE, revision.name());
+        }
+        delegate.deploy(revision, replicas);
+    }
+
+    @Override
+    public void promote(Revision revision) {
+        Objects.requireNonNull(revision, "revision");
+        if (subsets.labelValue(Role.STABLE).equals(Optional.of(revision.name()))) {
+            delegate.promote(revision);
+            return;
+        }
+        if (!subsets.labelValue(Role.CANDIDATE).equals(Optional.of(revision.name()))) {
+            throw CutoverException.permanent("promote " + revision.name(), "subset '" + subsets.subsetName(Role.CANDIDATE)
+                    + "' does not select " + revision.name() + ": Cutover will not send all traffic to it", null);
+        }
+        router.apply(router.read().withCanaryWeight(100));
+        LOG.info("promoting {}: all traffic on subset {} before subset {} moves", revision.name(),
+                subsets.subsetName(Role.CANDIDATE), subsets.subsetName(Role.STABLE));
+        delegate.promote(revision);
+        subsets.point(Role.STABLE, revision.name());
+    }
+
+    @Override
+    public void scale(Role role, int replicas) {
+        delegate.scale(role, replicas);
+    }
+
+    @Override
+    public WorkloadStatus status(Role role) {
+        return delegate.status(role);
+    }
+
+    @Override
+    public void retire(Role role) {
+        delegate.retire(role);
+    }
+}

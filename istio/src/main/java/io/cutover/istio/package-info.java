@@ -1,0 +1,2 @@
+/** Istio traffic routing for Cutover: VirtualService weights, header routes and mirroring, and DestinationRule subsets. */
+package io.cutover.istio;

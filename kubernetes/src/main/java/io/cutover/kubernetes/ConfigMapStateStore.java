@@ -1,0 +1,122 @@
+package io.cutover.kubernetes;
+
+import io.cutover.CutoverException;
+import io.cutover.kubernetes.internal.Kube;
+import io.cutover.kubernetes.internal.Names;
+import io.cutover.kubernetes.internal.Raw;
+import io.cutover.spi.StateStore;
+import io.cutover.state.RolloutState;
+import io.cutover.state.StateCodec;
+import io.cutover.state.StateConflictException;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Keeps each rollout's state as JSON in a ConfigMap ({@code cutover-rollout-<name>}, key
+ * {@value #KEY}); the version is the ConfigMap's {@code resourceVersion}.
+ *
+ * <pre>{@code
+ * RolloutEngine engine = RolloutEngine.builder().withStateStore(new ConfigMapStateStore(client, "prod")).build();
+ * }</pre>
+ *
+ * <p>A first save creates the ConfigMap (409 "already exists" is a conflict); later saves are a
+ * merge patch that carries the expected {@code resourceVersion}, which the API server checks: a
+ * writer that read an older version gets {@link StateConflictException}. One request per save.
+ */
+public final class ConfigMapStateStore implements StateStore {
+
+    /** The data key holding the state's JSON. */
+    public static final String KEY = "state.json";
+    /** Annotation with the rollout's name as given (the ConfigMap name may be shortened). */
+    public static final String ROLLOUT_ANNOTATION = "cutover.io/rollout";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Raw raw;
+
+    public ConfigMapStateStore(KubernetesClient client, String namespace) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.namespace = DeploymentWorkloads.requireName("namespace", namespace);
+        this.raw = new Raw(client);
+    }
+
+    /** The ConfigMap that holds {@code rollout}'s state. */
+    public String configMapName(String rollout) {
+        return Names.objectName("cutover-rollout-", DeploymentWorkloads.requireName("rollout", rollout));
+    }
+
+    @Override
+    public Optional<Stored> load(String rollout) {
+        String name = configMapName(rollout);
+        ConfigMap cm = Kube.call("get", "configmap " + ref(name), () -> client.configMaps().inNamespace(namespace).withName(name).get());
+        if (cm == null) {
+            return Optional.empty();
+        }
+        String json = cm.getData() == null ? null : cm.getData().get(KEY);
+        if (json == null) {
+            throw new CutoverException(CutoverException.Kind.STATE, "read state " + rollout,
+                    "configmap " + ref(name) + " has no '" + KEY + "' entry");
+        }
+        return Optional.of(new Stored(StateCodec.fromJson(json, "configmap " + ref(name)), cm.getMetadata().getResourceVersion()));
+    }
+
+    @Override
+    public String save(String rollout, RolloutState state, String expectedVersion) {
+        Objects.requireNonNull(state, "state");
+        String name = configMapName(rollout);
+        String json = StateCodec.toJson(state);
+        try {
+            if (expectedVersion == null) {
+                ConfigMap cm = new ConfigMapBuilder()
+                        .withNewMetadata().withName(name).withNamespace(namespace)
+                        .addToLabels(CutoverLabels.MANAGED_BY, CutoverLabels.MANAGED_BY_VALUE)
+                        .addToAnnotations(ROLLOUT_ANNOTATION, rollout)
+                        .endMetadata()
+                        .addToData(KEY, json)
+                        .build();
+                ConfigMap created = Kube.call("create", "configmap " + ref(name),
+                        () -> client.configMaps().inNamespace(namespace).resource(cm).create());
+                return created.getMetadata().getResourceVersion();
+            }
+            Map<String, Object> patch = new LinkedHashMap<>();
+            Raw.child(patch, "metadata").put("resourceVersion", expectedVersion);
+            Raw.child(patch, "data").put(KEY, json);
+            String body = raw.json(patch);
+            // a named stub: fabric8 patches it as it is, without reading the ConfigMap first
+            ConfigMap stub = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
+            ConfigMap saved = Kube.call("patch", "configmap " + ref(name), () -> client.configMaps().inNamespace(namespace)
+                    .resource(stub).patch(PatchContext.of(PatchType.JSON_MERGE), body));
+            return saved.getMetadata().getResourceVersion();
+        } catch (CutoverException e) {
+            if (e.kind() == CutoverException.Kind.CONFLICT) {
+                throw new StateConflictException(rollout, expectedVersion, "a newer version");
+            }
+            if (expectedVersion != null && e.getCause() instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 404) {
+                throw new StateConflictException(rollout, expectedVersion, null);
+            }
+            throw e;
+        }
+    }
+
+    /** Deletes {@code rollout}'s ConfigMap, if any. */
+    public void delete(String rollout) {
+        String name = configMapName(rollout);
+        Kube.run("delete", "configmap " + ref(name), () -> client.configMaps().inNamespace(namespace).withName(name).delete());
+    }
+
+    private String ref(String name) {
+        return namespace + "/" + name;
+    }
+
+    @Override
+    public String toString() {
+        return "ConfigMapStateStore[" + namespace + "]";
+    }
+}

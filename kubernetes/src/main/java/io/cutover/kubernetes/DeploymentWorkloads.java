@@ -1,0 +1,461 @@
+package io.cutover.kubernetes;
+
+import io.cutover.CutoverException;
+import io.cutover.kubernetes.internal.CandidateSpecs;
+import io.cutover.kubernetes.internal.Deployments;
+import io.cutover.kubernetes.internal.JsonPatch;
+import io.cutover.kubernetes.internal.Kube;
+import io.cutover.kubernetes.internal.Raw;
+import io.cutover.spi.Revision;
+import io.cutover.spi.Role;
+import io.cutover.spi.WorkloadStatus;
+import io.cutover.spi.Workloads;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two Deployments of one application as Cutover's stable and candidate roles.
+ *
+ * <pre>{@code
+ * // blue-green: myapp-blue / myapp-green, told apart by their pod label version=blue|green
+ * DeploymentWorkloads bg = DeploymentWorkloads.blueGreen(client, "prod", "myapp").activeService("myapp").build();
+ * // canary: myapp (stable) and myapp-canary (created from myapp's pod template)
+ * DeploymentWorkloads canary = DeploymentWorkloads.canary(client, "prod", "myapp").container("myapp").build();
+ * }</pre>
+ *
+ * <p><b>Candidate.</b> {@link #deploy} creates the candidate Deployment, when it does not exist, from
+ * the stable one: the same spec and pod template with the new image in the application container
+ * (chosen by {@link Builder#container name}, default the first), the role's pod labels, the
+ * {@value CutoverLabels#REVISION} label and Cutover's annotations. A candidate Cutover created follows
+ * stable's template on every deploy; a Deployment the team wrote itself (the other colour of a
+ * blue-green pair) only gets the new image, the revision label and the replica count.
+ *
+ * <p><b>Roles in blue-green.</b> The stable colour is the one with the higher
+ * {@value CutoverLabels#STABLE_EPOCH} annotation. Before Cutover has written one, it is the colour
+ * the {@linkplain Builder#activeService active Service} selects, else the only colour that exists,
+ * else the one with more replicas. The first deploy writes the epoch; {@link #promote} raises the
+ * candidate's, a single write, so a crash never leaves two stable colours.
+ *
+ * <p><b>Writes.</b> Every write is a patch of the fields Cutover owns: a JSON merge patch for
+ * replicas and annotations; a JSON Patch (RFC 6902) for the image, which sits in the container
+ * list, that replaces that one element and carries the {@code resourceVersion} it was computed
+ * from, so the API server refuses it (409) when anyone changed the Deployment in between; the
+ * write is then read and applied again. Labels, annotations, probes, resources, sidecars and
+ * unknown fields of the user's Deployments are kept.
+ */
+public final class DeploymentWorkloads implements Workloads {
+
+    /** How the two Deployments are laid out. */
+    public enum Mode {
+        /** Two long-lived colours that swap roles on promotion. */
+        BLUE_GREEN,
+        /** A fixed stable Deployment and a candidate Deployment that is retired (deleted) after the rollout. */
+        CANARY
+    }
+
+    /** One of the two Deployments: its name and the pod labels that tell its pods apart. */
+    public record Slot(String name, Map<String, String> podLabels) {
+        public Slot {
+            Objects.requireNonNull(name, "name");
+            podLabels = Map.copyOf(podLabels);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentWorkloads.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String application;
+    private final Mode mode;
+    private final Slot first;
+    private final Slot second;
+    private final String container;
+    private final String activeService;
+    private final String activeLabel;
+    private final Raw raw;
+    private final CandidateSpecs specs;
+
+    private DeploymentWorkloads(Builder b) {
+        this.client = b.client;
+        this.namespace = b.namespace;
+        this.application = b.application;
+        this.mode = b.mode;
+        this.first = b.first;
+        this.second = b.second;
+        this.container = b.container;
+        this.activeService = b.activeService;
+        this.activeLabel = b.activeLabel;
+        this.raw = new Raw(client);
+        this.specs = new CandidateSpecs(raw, namespace, application, container);
+    }
+
+    /**
+     * Blue-green on {@code <application>-blue} and {@code <application>-green}, whose pods carry
+     * {@code version=blue} and {@code version=green}.
+     */
+    public static Builder blueGreen(KubernetesClient client, String namespace, String application) {
+        Builder b = new Builder(client, namespace, application, Mode.BLUE_GREEN);
+        return b.colours("version", application + "-blue", "blue", application + "-green", "green");
+    }
+
+    /**
+     * Canary on {@code <application>} (stable) and {@code <application>-canary}, whose pods carry
+     * {@value CutoverLabels#TRACK}{@code =canary}.
+     */
+    public static Builder canary(KubernetesClient client, String namespace, String application) {
+        Builder b = new Builder(client, namespace, application, Mode.CANARY);
+        b.first = new Slot(application, Map.of());
+        b.second = new Slot(application + "-canary", Map.of(CutoverLabels.TRACK, "canary"));
+        return b;
+    }
+
+    public KubernetesClient client() { return client; }
+    public String namespace() { return namespace; }
+    public String application() { return application; }
+    public Mode mode() { return mode; }
+    /** The application container's name, or {@code null} for the first container. */
+    public String container() { return container; }
+
+    /** The Deployment that plays {@code role} now. */
+    public Slot slot(Role role) {
+        return read().slot(role);
+    }
+
+    /** The name of the Deployment that plays {@code role} now. */
+    public String deploymentName(Role role) {
+        return slot(role).name();
+    }
+
+    /** The live Deployment that plays {@code role}, or {@code null} when it does not exist. */
+    public Deployment deployment(Role role) {
+        return read().deployment(role);
+    }
+
+    @Override
+    public void deploy(Revision revision, int replicas) {
+        Objects.requireNonNull(revision, "revision");
+        if (replicas < 0) {
+            throw new IllegalArgumentException("replicas must not be negative: " + replicas);
+        }
+        Kube.reapplyOnConflict(() -> {
+            Live p = pinned(read());
+            if (p.stable == null) {
+                throw new CutoverException(CutoverException.Kind.PERMANENT, "get deployment " + ref(p.stableSlot.name()),
+                        "stable deployment " + ref(p.stableSlot.name()) + " does not exist: the candidate is made from its pod template");
+            }
+            if (p.candidate == null) {
+                create(p, revision, replicas);
+            } else if (Deployments.runs(p.candidate, container, revision.name(), revision.artifact())
+                    && Deployments.replicas(p.candidate) == replicas) {
+                LOG.debug("deployment {} already runs {} with {} replicas", ref(p.candidateSlot.name()), revision.name(), replicas);
+            } else {
+                update(p, revision, replicas);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void scale(Role role, int replicas) {
+        Objects.requireNonNull(role, "role");
+        if (replicas < 0) {
+            throw new IllegalArgumentException("replicas must not be negative: " + replicas);
+        }
+        Kube.reapplyOnConflict(() -> {
+            Live p = pinned(read());
+            Deployment d = role == Role.STABLE ? p.stable : p.candidate;
+            String name = (role == Role.STABLE ? p.stableSlot : p.candidateSlot).name();
+            if (d == null) {
+                if (replicas == 0) {
+                    return null;
+                }
+                throw new CutoverException(CutoverException.Kind.PERMANENT, "scale deployment " + ref(name),
+                        "cannot scale deployment " + ref(name) + " to " + replicas + ": it does not exist");
+            }
+            if (Deployments.replicas(d) != replicas) {
+                patch(d, Raw.path("spec", "replicas", replicas));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public WorkloadStatus status(Role role) {
+        Objects.requireNonNull(role, "role");
+        if (mode == Mode.CANARY) {
+            return Deployments.status(get((role == Role.STABLE ? first : second).name()), container);
+        }
+        Live p = read();
+        return Deployments.status(role == Role.STABLE ? p.stable : p.candidate, container);
+    }
+
+    @Override
+    public void promote(Revision revision) {
+        Objects.requireNonNull(revision, "revision");
+        Kube.reapplyOnConflict(() -> {
+            Live p = pinned(read());
+            if (Deployments.runs(p.stable, container, revision.name(), revision.artifact())) {
+                LOG.debug("deployment {} already runs {} as stable", ref(p.stableSlot.name()), revision.name());
+                return null;
+            }
+            if (!Deployments.runs(p.candidate, container, revision.name(), revision.artifact())) {
+                throw new CutoverException(CutoverException.Kind.PERMANENT, "promote " + revision.name(),
+                        "cannot promote " + revision.name() + ": neither " + ref(p.stableSlot.name()) + " nor "
+                                + ref(p.candidateSlot.name()) + " runs " + revision.artifact());
+            }
+            if (mode == Mode.BLUE_GREEN) {
+                long next = Math.max(epoch(p.stable), epoch(p.candidate)) + 1;
+                patch(p.candidate, Raw.path("metadata", "annotations", Map.of(CutoverLabels.STABLE_EPOCH, Long.toString(next))));
+                LOG.info("promoted {}: {} is stable now", revision.name(), ref(p.candidateSlot.name()));
+            } else {
+                int capacity = Math.max(Deployments.replicas(p.stable), Deployments.replicas(p.candidate));
+                jsonPatch(p.stable, specs.image(p.stable, revision).put("replicas", capacity, "spec"));
+                LOG.info("promoted {}: {} runs {} with {} replicas", revision.name(), ref(p.stableSlot.name()), revision.artifact(), capacity);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Scales the role to zero. A canary Deployment Cutover created is deleted instead; the colours of
+     * a blue-green pair stay, at zero replicas, for the next rollout.
+     */
+    @Override
+    public void retire(Role role) {
+        Objects.requireNonNull(role, "role");
+        Live p = read();
+        Deployment d = role == Role.STABLE ? p.stable : p.candidate;
+        if (d != null && mode == Mode.CANARY && role == Role.CANDIDATE && Deployments.annotation(d, CutoverLabels.CREATED_FROM) != null) {
+            Kube.run("delete", "deployment " + ref(d.getMetadata().getName()),
+                    () -> client.apps().deployments().inNamespace(namespace).resource(d).delete());
+            return;
+        }
+        scale(role, 0);
+    }
+
+    // --- reading the pair ---------------------------------------------------------------------
+
+    /**
+     * Both Deployments as read now, by role ({@code null} for one that does not exist).
+     *
+     * @param pinned whether the roles are marked on the Deployments (always true for canary)
+     */
+    public record Live(Slot stableSlot, Deployment stable, Slot candidateSlot, Deployment candidate, boolean pinned) {
+        public Deployment deployment(Role role) {
+            return role == Role.STABLE ? stable : candidate;
+        }
+
+        public Slot slot(Role role) {
+            return role == Role.STABLE ? stableSlot : candidateSlot;
+        }
+    }
+
+    /** Reads both Deployments and tells which plays which role (two GETs, three before blue-green roles are marked). */
+    public Live live() {
+        return read();
+    }
+
+    /**
+     * Like {@link #live()}, and marks the stable colour first if Cutover has not yet: a router must
+     * call this before it moves traffic, so that moving traffic never changes which colour is stable.
+     */
+    public Live liveMarked() {
+        return Kube.reapplyOnConflict(() -> pinned(read()));
+    }
+
+    private Live read() {
+        Deployment a = get(first.name());
+        Deployment b = get(second.name());
+        if (mode == Mode.CANARY) {
+            return new Live(first, a, second, b, true);
+        }
+        long ea = epoch(a);
+        long eb = epoch(b);
+        if (ea >= 0 || eb >= 0) {
+            return ea >= eb ? new Live(first, a, second, b, true) : new Live(second, b, first, a, true);
+        }
+        boolean firstStable;
+        String selected = activeColour();
+        if (selected != null && (selected.equals(first.podLabels().get(activeLabel)) || selected.equals(second.podLabels().get(activeLabel)))) {
+            firstStable = selected.equals(first.podLabels().get(activeLabel));
+        } else if (a == null || b == null) {
+            firstStable = b == null;
+        } else {
+            firstStable = Deployments.replicas(a) >= Deployments.replicas(b);
+        }
+        return firstStable ? new Live(first, a, second, b, false) : new Live(second, b, first, a, false);
+    }
+
+    /** Writes the stable colour's epoch before the first change, so later reads never depend on the Service. */
+    private Live pinned(Live p) {
+        if (p.pinned || p.stable == null) {
+            return p;
+        }
+        Deployment stable = patch(p.stable, Raw.path("metadata", "annotations", Map.of(CutoverLabels.STABLE_EPOCH, "1")));
+        return new Live(p.stableSlot, stable, p.candidateSlot, p.candidate, true);
+    }
+
+    private String activeColour() {
+        if (activeService == null) {
+            return null;
+        }
+        Service s = Kube.call("get", "service " + ref(activeService),
+                () -> client.services().inNamespace(namespace).withName(activeService).get());
+        return s == null || s.getSpec().getSelector() == null ? null : s.getSpec().getSelector().get(activeLabel);
+    }
+
+    private static long epoch(Deployment d) {
+        String e = d == null ? null : Deployments.annotation(d, CutoverLabels.STABLE_EPOCH);
+        if (e == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(e.trim());
+        } catch (NumberFormatException ex) {
+            return -1;
+        }
+    }
+
+    private Deployment get(String name) {
+        return Kube.call("get", "deployment " + ref(name), () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
+    }
+
+    // --- writing ------------------------------------------------------------------------------
+
+    private void create(Live p, Revision revision, int replicas) {
+        Deployment candidate = specs.newCandidate(p.stable, p.candidateSlot.name(), p.candidateSlot.podLabels(), revision, replicas);
+        Kube.run("create", "deployment " + ref(p.candidateSlot.name()),
+                () -> client.apps().deployments().inNamespace(namespace).resource(candidate).create());
+        LOG.info("created deployment {} from {} running {} with {} replicas", ref(p.candidateSlot.name()),
+                ref(p.stableSlot.name()), revision.artifact(), replicas);
+    }
+
+    private void update(Live p, Revision revision, int replicas) {
+        JsonPatch patch = Deployments.annotation(p.candidate, CutoverLabels.CREATED_FROM) != null
+                ? specs.followStable(p.candidate, p.stable, p.candidateSlot.podLabels(), revision) // a candidate Cutover made
+                : specs.image(p.candidate, revision);                                              // a colour the team wrote
+        jsonPatch(p.candidate, patch.put("replicas", replicas, "spec"));
+        LOG.info("deployment {} runs {} with {} replicas", ref(p.candidateSlot.name()), revision.artifact(), replicas);
+    }
+
+    private Deployment patch(Deployment live, Map<String, Object> patch) {
+        String name = live.getMetadata().getName();
+        String json = raw.json(patch);
+        return Kube.call("patch", "deployment " + ref(name), () -> client.apps().deployments().inNamespace(namespace)
+                .resource(live).patch(PatchContext.of(PatchType.JSON_MERGE), json));
+    }
+
+    private Deployment jsonPatch(Deployment live, JsonPatch patch) {
+        String name = live.getMetadata().getName();
+        String json = raw.json(patch.ops());
+        return Kube.call("patch", "deployment " + ref(name), () -> client.apps().deployments().inNamespace(namespace)
+                .resource(live).patch(PatchContext.of(PatchType.JSON), json));
+    }
+
+    private String ref(String name) {
+        return namespace + "/" + name;
+    }
+
+    @Override
+    public String toString() {
+        return "DeploymentWorkloads[" + mode.name().toLowerCase().replace('_', '-') + " " + ref(first.name()) + ", " + ref(second.name()) + "]";
+    }
+
+    /** Builds {@link DeploymentWorkloads}; the defaults are those of {@link #blueGreen} and {@link #canary}. */
+    public static final class Builder {
+        private final KubernetesClient client;
+        private final String namespace;
+        private final String application;
+        private final Mode mode;
+        private Slot first;
+        private Slot second;
+        private String container;
+        private String activeService;
+        private String activeLabel;
+
+        private Builder(KubernetesClient client, String namespace, String application, Mode mode) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.namespace = requireName("namespace", namespace);
+            this.application = requireName("application", application);
+            this.mode = mode;
+        }
+
+        /**
+         * Blue-green only: the two Deployments and the value each colour's pods carry in {@code label}
+         * (default {@code version}: {@code <app>-blue}/{@code blue}, {@code <app>-green}/{@code green}).
+         */
+        public Builder colours(String label, String firstDeployment, String firstValue, String secondDeployment, String secondValue) {
+            if (mode != Mode.BLUE_GREEN) {
+                throw new IllegalArgumentException("colours apply to blue-green workloads only");
+            }
+            requireName("colour label", label);
+            if (Objects.equals(firstDeployment, secondDeployment) || Objects.equals(firstValue, secondValue)) {
+                throw new IllegalArgumentException("the two colours must differ: " + firstDeployment + "/" + firstValue
+                        + " and " + secondDeployment + "/" + secondValue);
+            }
+            this.first = new Slot(requireName("first deployment", firstDeployment), Map.of(label, requireName("first colour", firstValue)));
+            this.second = new Slot(requireName("second deployment", secondDeployment), Map.of(label, requireName("second colour", secondValue)));
+            this.activeLabel = label;
+            return this;
+        }
+
+        /** Canary only: the stable Deployment (default {@code <app>}). */
+        public Builder stable(String deployment) {
+            requireCanary("stable");
+            this.first = new Slot(requireName("stable deployment", deployment), Map.of());
+            return this;
+        }
+
+        /** Canary only: the candidate Deployment and the pod labels that set its pods apart (default {@code <app>-canary}, {@code cutover.io/track=canary}). */
+        public Builder candidate(String deployment, Map<String, String> podLabels) {
+            requireCanary("candidate");
+            if (podLabels == null || podLabels.isEmpty()) {
+                throw new IllegalArgumentException("candidate pod labels must not be empty: the candidate's selector must differ from stable's");
+            }
+            this.second = new Slot(requireName("candidate deployment", deployment), podLabels);
+            return this;
+        }
+
+        /** The application container, by name (default: the first container of the pod template). */
+        public Builder container(String name) {
+            this.container = requireName("container", name);
+            return this;
+        }
+
+        /** Blue-green only: the Service whose selector tells which colour is live before Cutover has marked one. */
+        public Builder activeService(String service) {
+            if (mode != Mode.BLUE_GREEN) {
+                throw new IllegalArgumentException("activeService applies to blue-green workloads only");
+            }
+            this.activeService = requireName("activeService", service);
+            return this;
+        }
+
+        public DeploymentWorkloads build() {
+            if (first.name().equals(second.name())) {
+                throw new IllegalArgumentException("stable and candidate deployments must differ: " + first.name());
+            }
+            return new DeploymentWorkloads(this);
+        }
+
+        private void requireCanary(String what) {
+            if (mode != Mode.CANARY) {
+                throw new IllegalArgumentException(what + " applies to canary workloads only; use colours(..) for blue-green");
+            }
+        }
+    }
+
+    static String requireName(String parameter, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(parameter + " must not be blank: '" + value + "'");
+        }
+        return value;
+    }
+}

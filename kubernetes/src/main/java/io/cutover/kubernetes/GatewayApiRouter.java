@@ -1,0 +1,289 @@
+package io.cutover.kubernetes;
+
+import io.cutover.CutoverException;
+import io.cutover.kubernetes.internal.JsonPatch;
+import io.cutover.kubernetes.internal.Kube;
+import io.cutover.kubernetes.internal.Raw;
+import io.cutover.spi.HeaderMatch;
+import io.cutover.spi.RouterCapability;
+import io.cutover.spi.TrafficRouter;
+import io.cutover.spi.TrafficSplit;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Canary weights and A/B header routes on a Gateway API {@code HTTPRoute}.
+ *
+ * <pre>{@code
+ * var router = GatewayApiRouter.builder(client, "prod", "myapp")   // HTTPRoute myapp
+ *         .backends("myapp", "myapp-canary")                      // stable and candidate Services
+ *         .build();
+ * }</pre>
+ *
+ * <p>The weighted rule is the first rule with a backendRef to the stable Service; Cutover sets the
+ * weights of the stable and candidate backendRefs in it (adding the candidate's, on the stable's
+ * port, when missing). Header routes go in a rule of their own, named {@value #ROUTES_RULE}, placed
+ * before the weighted rule: it repeats the weighted rule's matches (path, method...) with one of the
+ * headers added and sends everything to the candidate. A prefix match is written as the regular
+ * expression {@code ^\Q<prefix>\E.*} and read back as a prefix.
+ *
+ * <p>The rules list is written with a JSON Patch that replaces it as read, with only those changes,
+ * and carries the route's {@code resourceVersion}: other rules, filters, timeouts and fields this
+ * model does not know are kept, and a concurrent change makes the server answer 409, after which the
+ * route is read and the change applied again.
+ */
+public final class GatewayApiRouter implements TrafficRouter {
+
+    /** The name of the rule that holds Cutover's header routes. */
+    public static final String ROUTES_RULE = "cutover-candidate-routes";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayApiRouter.class);
+    private static final Pattern QUOTED_PREFIX = Pattern.compile("\\^\\\\Q(.*)\\\\E\\.\\*", Pattern.DOTALL);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String route;
+    private final String stableBackend;
+    private final String candidateBackend;
+    private final Raw raw;
+
+    private GatewayApiRouter(Builder b) {
+        this.client = b.client;
+        this.namespace = b.namespace;
+        this.route = b.route;
+        this.stableBackend = b.stableBackend;
+        this.candidateBackend = b.candidateBackend;
+        this.raw = new Raw(client);
+    }
+
+    /** A router for HTTPRoute {@code route}; backends default to {@code <route>} and {@code <route>-canary}. */
+    public static Builder builder(KubernetesClient client, String namespace, String route) {
+        return new Builder(client, namespace, route);
+    }
+
+    @Override
+    public Set<RouterCapability> capabilities() {
+        return Set.of(RouterCapability.WEIGHTED, RouterCapability.HEADER_ROUTES);
+    }
+
+    @Override
+    public void apply(TrafficSplit split) {
+        Objects.requireNonNull(split, "split");
+        if (split.mirrorPercent() != 0) {
+            throw new IllegalArgumentException("the Gateway API router does not mirror: " + split);
+        }
+        Kube.reapplyOnConflict(() -> {
+            HTTPRoute live = get();
+            Map<String, Object> tree = raw.tree(live);
+            List<Object> rules = new ArrayList<>(Raw.list(Raw.child(tree, "spec"), "rules"));
+            rules.removeIf(GatewayApiRouter::isRoutesRule);
+            int weighted = weightedRule(rules);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> rule = (Map<String, Object>) rules.get(weighted);
+            setWeights(rule, split.canaryWeight());
+            if (!split.canaryMatches().isEmpty()) {
+                rules.add(weighted, routesRule(rule, split.canaryMatches()));
+            }
+            if (rules.equals(Raw.list(Raw.child(raw.tree(live), "spec"), "rules"))) {
+                return null;
+            }
+            JsonPatch patch = new JsonPatch(tree).expectVersion(live.getMetadata().getResourceVersion()).replace(rules, "spec", "rules");
+            String json = raw.json(patch.ops());
+            Kube.run("patch", "httproute " + ref(), () -> client.resources(HTTPRoute.class).inNamespace(namespace).resource(live)
+                    .patch(PatchContext.of(PatchType.JSON), json));
+            LOG.info("httproute {} sends {}", ref(), split);
+            return null;
+        });
+    }
+
+    @Override
+    public TrafficSplit read() {
+        HTTPRoute live = get();
+        List<Object> rules = Raw.list(Raw.child(raw.tree(live), "spec"), "rules");
+        List<HeaderMatch> matches = new ArrayList<>();
+        for (Object r : rules) {
+            if (isRoutesRule(r)) {
+                matches.addAll(headerMatches(asMap(r)));
+            }
+        }
+        List<Object> weightedRules = new ArrayList<>(rules);
+        weightedRules.removeIf(GatewayApiRouter::isRoutesRule);
+        Map<String, Object> rule = asMap(weightedRules.get(weightedRule(weightedRules)));
+        int stable = 0;
+        int candidate = 0;
+        for (Object ref : Raw.list(rule, "backendRefs")) {
+            Map<String, Object> b = asMap(ref);
+            int w = b.get("weight") instanceof Number n ? n.intValue() : 1;
+            if (stableBackend.equals(b.get("name"))) {
+                stable += w;
+            } else if (candidateBackend.equals(b.get("name"))) {
+                candidate += w;
+            }
+        }
+        int weight = stable + candidate == 0 ? 0 : Math.round(candidate * 100f / (stable + candidate));
+        return new TrafficSplit(weight, List.copyOf(new LinkedHashSet<>(matches)), 0);
+    }
+
+    private void setWeights(Map<String, Object> rule, int canaryWeight) {
+        List<Object> refs = new ArrayList<>(Raw.list(rule, "backendRefs"));
+        Map<String, Object> stableRef = null;
+        boolean candidateSeen = false;
+        for (Object o : refs) {
+            Map<String, Object> b = asMap(o);
+            if (stableBackend.equals(b.get("name"))) {
+                b.put("weight", 100 - canaryWeight);
+                stableRef = b;
+            } else if (candidateBackend.equals(b.get("name"))) {
+                b.put("weight", canaryWeight);
+                candidateSeen = true;
+            }
+        }
+        if (!candidateSeen && stableRef != null) {
+            refs.add(candidateRef(stableRef, canaryWeight));
+        }
+        rule.put("backendRefs", refs);
+    }
+
+    private Map<String, Object> candidateRef(Map<String, Object> stableRef, int weight) {
+        Map<String, Object> ref = new LinkedHashMap<>();
+        for (String key : List.of("group", "kind", "namespace", "port")) {
+            if (stableRef.get(key) != null) {
+                ref.put(key, stableRef.get(key));
+            }
+        }
+        ref.put("name", candidateBackend);
+        ref.put("weight", weight);
+        return ref;
+    }
+
+    private Map<String, Object> routesRule(Map<String, Object> weightedRule, List<HeaderMatch> headerMatches) {
+        List<Object> base = Raw.list(weightedRule, "matches");
+        if (base.isEmpty()) {
+            base = List.of(new LinkedHashMap<String, Object>());
+        }
+        List<Object> matches = new ArrayList<>();
+        for (HeaderMatch h : headerMatches) {
+            for (Object b : base) {
+                Map<String, Object> m = new LinkedHashMap<>(asMap(b));
+                List<Object> headers = new ArrayList<>(Raw.list(m, "headers"));
+                Map<String, Object> header = new LinkedHashMap<>();
+                header.put("name", h.header());
+                header.put("type", h.kind() == HeaderMatch.Kind.EXACT ? "Exact" : "RegularExpression");
+                header.put("value", h.kind() == HeaderMatch.Kind.PREFIX ? "^" + Pattern.quote(h.value()) + ".*" : h.value());
+                headers.add(header);
+                m.put("headers", headers);
+                matches.add(m);
+            }
+        }
+        Map<String, Object> stableRef = Raw.list(weightedRule, "backendRefs").stream().map(GatewayApiRouter::asMap)
+                .filter(b -> stableBackend.equals(b.get("name"))).findFirst().orElseThrow();
+        Map<String, Object> rule = new LinkedHashMap<>();
+        rule.put("name", ROUTES_RULE);
+        rule.put("matches", matches);
+        rule.put("backendRefs", List.of(candidateRef(stableRef, 1)));
+        return rule;
+    }
+
+    private List<HeaderMatch> headerMatches(Map<String, Object> rule) {
+        List<HeaderMatch> result = new ArrayList<>();
+        for (Object m : Raw.list(rule, "matches")) {
+            List<Object> headers = Raw.list(asMap(m), "headers");
+            if (headers.isEmpty()) {
+                continue;
+            }
+            Map<String, Object> h = asMap(headers.get(headers.size() - 1)); // ours is the last one
+            String name = String.valueOf(h.get("name"));
+            String value = String.valueOf(h.get("value"));
+            if ("RegularExpression".equals(h.get("type"))) {
+                Matcher prefix = QUOTED_PREFIX.matcher(value);
+                result.add(prefix.matches() && !prefix.group(1).contains("\\E") ? HeaderMatch.prefix(name, prefix.group(1)) : HeaderMatch.regex(name, value));
+            } else {
+                result.add(HeaderMatch.exact(name, value));
+            }
+        }
+        return result;
+    }
+
+    private int weightedRule(List<Object> rules) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (Raw.list(asMap(rules.get(i)), "backendRefs").stream().anyMatch(b -> stableBackend.equals(asMap(b).get("name")))) {
+                return i;
+            }
+        }
+        throw new CutoverException(CutoverException.Kind.PERMANENT, "read httproute " + ref(),
+                "httproute " + ref() + " has no rule with a backendRef to service " + stableBackend);
+    }
+
+    /** Cutover's header-route rule, found by its name. */
+    private static boolean isRoutesRule(Object o) {
+        Map<String, Object> rule = asMap(o);
+        return ROUTES_RULE.equals(rule.get("name"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
+    }
+
+    private HTTPRoute get() {
+        HTTPRoute r = Kube.call("get", "httproute " + ref(), () -> client.resources(HTTPRoute.class).inNamespace(namespace).withName(route).get());
+        if (r == null) {
+            throw new CutoverException(CutoverException.Kind.PERMANENT, "get httproute " + ref(),
+                    "get httproute " + ref() + " found nothing (404): the router sets weights on an existing HTTPRoute");
+        }
+        return r;
+    }
+
+    private String ref() {
+        return namespace + "/" + route;
+    }
+
+    @Override
+    public String toString() {
+        return "GatewayApiRouter[" + ref() + ": " + stableBackend + " / " + candidateBackend + "]";
+    }
+
+    /** Builds a {@link GatewayApiRouter}. */
+    public static final class Builder {
+        private final KubernetesClient client;
+        private final String namespace;
+        private final String route;
+        private String stableBackend;
+        private String candidateBackend;
+
+        private Builder(KubernetesClient client, String namespace, String route) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.namespace = DeploymentWorkloads.requireName("namespace", namespace);
+            this.route = DeploymentWorkloads.requireName("route", route);
+            this.stableBackend = route;
+            this.candidateBackend = route + "-canary";
+        }
+
+        /** The Services in front of the stable and the candidate pods. */
+        public Builder backends(String stable, String candidate) {
+            this.stableBackend = DeploymentWorkloads.requireName("stable backend", stable);
+            this.candidateBackend = DeploymentWorkloads.requireName("candidate backend", candidate);
+            if (stable.equals(candidate)) {
+                throw new IllegalArgumentException("stable and candidate backends must differ: " + stable);
+            }
+            return this;
+        }
+
+        public GatewayApiRouter build() {
+            return new GatewayApiRouter(this);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.cutover.kubernetes;
+
+import io.cutover.Target;
+import io.cutover.spi.HealthProbe;
+import io.cutover.spi.MetricSource;
+import io.cutover.spi.TrafficRouter;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Target} on Kubernetes from a client, a namespace and an application, by convention:
+ *
+ * <pre>{@code
+ * KubernetesClient client = KubernetesTarget.client();           // current kubeconfig, no hidden retries
+ * // blue-green: Deployments myapp-blue / myapp-green (pods labelled version=blue|green), Service myapp
+ * Target bg = KubernetesTarget.blueGreen(client, "prod", "myapp").previewService("myapp-preview").build();
+ * // canary by replicas: Deployments myapp / myapp-canary behind Service myapp
+ * Target canary = KubernetesTarget.canary(client, "prod", "myapp").build();
+ * // canary on the Gateway API: HTTPRoute myapp over Services myapp / myapp-canary
+ * Target gw = KubernetesTarget.canary(client, "prod", "myapp").gatewayApi("myapp", "myapp", "myapp-canary").build();
+ * }</pre>
+ *
+ * <p>Every name is overridable. <b>Retries:</b> the engine counts every attempt against its retry
+ * budget, so the adapter must not retry underneath it. {@link #client()} and {@link #client(Config)}
+ * turn fabric8's own request retries off ({@code requestRetryBackoffLimit = 0}); a client built
+ * elsewhere with retries on (fabric8's default is 10, on 429 and 5xx) makes one engine attempt
+ * cost up to that many requests, and a warning is logged when such a client is given here.
+ */
+public final class KubernetesTarget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesTarget.class);
+
+    private KubernetesTarget() { }
+
+    /** A client for the current kubeconfig context (or the in-cluster service account), with fabric8's retries off. */
+    public static KubernetesClient client() {
+        return client(Config.autoConfigure(null));
+    }
+
+    /** A client for {@code config} with fabric8's request retries off: the engine's retry budget counts every attempt. */
+    public static KubernetesClient client(Config config) {
+        Objects.requireNonNull(config, "config");
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build()).build();
+    }
+
+    public static BlueGreen blueGreen(KubernetesClient client, String namespace, String application) {
+        return new BlueGreen(checked(client), namespace, application);
+    }
+
+    public static Canary canary(KubernetesClient client, String namespace, String application) {
+        return new Canary(checked(client), namespace, application);
+    }
+
+    private static KubernetesClient checked(KubernetesClient client) {
+        Objects.requireNonNull(client, "client");
+        int retries = client.getConfiguration().getRequestRetryBackoffLimit();
+        if (retries > 0) {
+            LOG.warn("the Kubernetes client retries failed requests {} times by itself; each engine attempt may then cost up to {} requests. "
+                    + "Build it with KubernetesTarget.client(..) or requestRetryBackoffLimit(0)", retries, retries + 1);
+        }
+        return client;
+    }
+
+    /** Shared settings of both conventions. */
+    abstract static class Base<B extends Base<B>> {
+        MetricSource metrics = MetricSource.NONE;
+        HealthProbe health = HealthProbe.NONE;
+
+        abstract B self();
+
+        /** Where gates read metrics; default {@link MetricSource#NONE}. */
+        public B metrics(MetricSource metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return self();
+        }
+
+        /** How a revision's health is checked; default {@link HealthProbe#NONE}. */
+        public B health(HealthProbe health) {
+            this.health = Objects.requireNonNull(health, "health");
+            return self();
+        }
+    }
+
+    /** Blue-green: two colour Deployments and a Service whose selector is switched. */
+    public static final class BlueGreen extends Base<BlueGreen> {
+        private final DeploymentWorkloads.Builder workloads;
+        private final String application;
+        private String service;
+        private String previewService;
+
+        private BlueGreen(KubernetesClient client, String namespace, String application) {
+            this.workloads = DeploymentWorkloads.blueGreen(client, namespace, application);
+            this.application = application;
+            this.service = application;
+        }
+
+        @Override BlueGreen self() { return this; }
+
+        /** The Service users reach (default {@code <app>}). */
+        public BlueGreen service(String name) {
+            this.service = DeploymentWorkloads.requireName("service", name);
+            return this;
+        }
+
+        /** A Service that always selects the candidate, for test traffic; default none. */
+        public BlueGreen previewService(String name) {
+            this.previewService = DeploymentWorkloads.requireName("previewService", name);
+            return this;
+        }
+
+        /** See {@link DeploymentWorkloads.Builder#colours}. */
+        public BlueGreen colours(String label, String firstDeployment, String firstValue, String secondDeployment, String secondValue) {
+            workloads.colours(label, firstDeployment, firstValue, secondDeployment, secondValue);
+            return this;
+        }
+
+        /** The application container (default the first). */
+        public BlueGreen container(String name) {
+            workloads.container(name);
+            return this;
+        }
+
+        public Target build() {
+            DeploymentWorkloads w = workloads.activeService(service).build();
+            ServiceSelectorRouter.Builder router = ServiceSelectorRouter.builder(w, service);
+            if (previewService != null) {
+                router.previewService(previewService);
+            }
+            return Target.builder(application).workloads(w).router(router.build()).metrics(metrics).health(health).build();
+        }
+    }
+
+    /** Canary: a stable Deployment and a candidate made from it, weighted by replicas or by an HTTPRoute. */
+    public static final class Canary extends Base<Canary> {
+        private final DeploymentWorkloads.Builder workloads;
+        private final KubernetesClient client;
+        private final String namespace;
+        private final String application;
+        private String service;
+        private String route;
+        private String stableBackend;
+        private String candidateBackend;
+
+        private Canary(KubernetesClient client, String namespace, String application) {
+            this.workloads = DeploymentWorkloads.canary(client, namespace, application);
+            this.client = client;
+            this.namespace = namespace;
+            this.application = application;
+            this.service = application;
+        }
+
+        @Override Canary self() { return this; }
+
+        /** The stable Deployment (default {@code <app>}). */
+        public Canary stable(String deployment) {
+            workloads.stable(deployment);
+            return this;
+        }
+
+        /** The candidate Deployment and the labels that set its pods apart (default {@code <app>-canary}, {@code cutover.io/track=canary}). */
+        public Canary candidate(String deployment, Map<String, String> podLabels) {
+            workloads.candidate(deployment, podLabels);
+            return this;
+        }
+
+        /** The application container (default the first). */
+        public Canary container(String name) {
+            workloads.container(name);
+            return this;
+        }
+
+        /** Weights by replica counts behind {@code service} (the default, with {@code <app>}). */
+        public Canary replicaRatio(String service) {
+            this.service = DeploymentWorkloads.requireName("service", service);
+            this.route = null;
+            return this;
+        }
+
+        /** Weights and header routes on HTTPRoute {@code route} over the stable and candidate Services. */
+        public Canary gatewayApi(String route, String stableService, String candidateService) {
+            this.route = DeploymentWorkloads.requireName("route", route);
+            this.stableBackend = DeploymentWorkloads.requireName("stableService", stableService);
+            this.candidateBackend = DeploymentWorkloads.requireName("candidateService", candidateService);
+            return this;
+        }
+
+        public Target build() {
+            DeploymentWorkloads w = workloads.build();
+            TrafficRouter router = route == null ? ReplicaRatioRouter.of(w, service)
+                    : GatewayApiRouter.builder(client, namespace, route).backends(stableBackend, candidateBackend).build();
+            return Target.builder(application).workloads(w).router(router).metrics(metrics).health(health).build();
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package io.cutover.kubernetes;
+
+import io.cutover.CutoverException;
+import io.cutover.kubernetes.internal.Kube;
+import io.cutover.kubernetes.internal.Names;
+import io.cutover.kubernetes.internal.Raw;
+import io.cutover.Target;
+import io.cutover.spi.Revision;
+import io.cutover.spi.Role;
+import io.cutover.spi.RouterCapability;
+import io.cutover.spi.StateStore;
+import io.cutover.spi.TrafficRouter;
+import io.cutover.spi.TrafficSplit;
+import io.cutover.spi.WorkloadStatus;
+import io.cutover.spi.Workloads;
+import io.cutover.state.RolloutState;
+import io.cutover.state.StateConflictException;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One engine drives a rollout at a time: each rollout has a {@code coordination.k8s.io/v1} Lease
+ * ({@code cutover-lease-<name>}) held by an engine's identity. Another engine cannot take it until
+ * it has gone unrenewed for its duration; a holder that finds the lease taken stops.
+ *
+ * <pre>{@code
+ * LeaseOwnership leases = LeaseOwnership.builder(client, "prod").holder("deployer-7f9c").build();
+ * RolloutEngine engine = RolloutEngine.builder()
+ *         .withStateStore(leases.guard(new ConfigMapStateStore(client, "prod")))
+ *         .build();
+ * engine.start("myapp", canary, revision, leases.guard("myapp", target));
+ * }</pre>
+ *
+ * <p>{@link #guard(StateStore)} wraps a state store: every save first makes sure this holder has the lease
+ * (creating, renewing or, once expired, taking it over) and is refused with
+ * {@link StateConflictException} otherwise. The engine saves after every transition, so an engine
+ * that lost its lease stops at its next transition. {@link #guard(String, Target)} also checks the
+ * lease before every platform write, so an engine that does not hold it changes nothing. Renewals and
+ * takeovers carry the lease's {@code resourceVersion}: of two engines racing, the API server lets
+ * one win. Time comes from the injected clock. Defaults: a 30-second lease, renewed when a third of
+ * it has passed.
+ */
+public final class LeaseOwnership {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseOwnership.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String holder;
+    private final Duration duration;
+    private final Clock clock;
+    private final Raw raw;
+
+    private LeaseOwnership(Builder b) {
+        this.client = b.client;
+        this.namespace = b.namespace;
+        this.holder = b.holder;
+        this.duration = b.duration;
+        this.clock = b.clock;
+        this.raw = new Raw(client);
+    }
+
+    public static Builder builder(KubernetesClient client, String namespace) {
+        return new Builder(client, namespace);
+    }
+
+    public String holder() {
+        return holder;
+    }
+
+    /** The Lease that guards {@code rollout}. */
+    public String leaseName(String rollout) {
+        return Names.objectName("cutover-lease-", rollout);
+    }
+
+    /**
+     * Makes sure this holder has {@code rollout}'s lease, renewing it when a third of its duration
+     * has passed; returns false when another holder has it and it has not expired.
+     */
+    public boolean tryAcquire(String rollout) {
+        String name = leaseName(rollout);
+        Instant now = clock.instant();
+        Lease lease = Kube.call("get", "lease " + ref(name), () -> client.leases().inNamespace(namespace).withName(name).get());
+        if (lease == null) {
+            Lease created = new LeaseBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+                    .addToLabels(CutoverLabels.MANAGED_BY, CutoverLabels.MANAGED_BY_VALUE).endMetadata()
+                    .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds((int) duration.toSeconds())
+                    .withAcquireTime(at(now)).withRenewTime(at(now)).withLeaseTransitions(0).endSpec().build();
+            return write(() -> Kube.run("create", "lease " + ref(name), () -> client.leases().inNamespace(namespace).resource(created).create()),
+                    rollout, "acquired");
+        }
+        String current = lease.getSpec().getHolderIdentity();
+        Instant renewed = lease.getSpec().getRenewTime() == null ? Instant.EPOCH : lease.getSpec().getRenewTime().toInstant();
+        int seconds = lease.getSpec().getLeaseDurationSeconds() == null ? (int) duration.toSeconds() : lease.getSpec().getLeaseDurationSeconds();
+        Instant expires = renewed.plusSeconds(seconds);
+        Map<String, Object> spec = new LinkedHashMap<>();
+        if (holder.equals(current)) {
+            if (now.isBefore(renewed.plus(duration.dividedBy(3)))) {
+                return true;
+            }
+            spec.put("renewTime", micro(now));
+            spec.put("leaseDurationSeconds", duration.toSeconds());
+        } else if (current != null && !current.isEmpty() && now.isBefore(expires)) {
+            LOG.debug("rollout {} is held by {} until {}", rollout, current, expires);
+            return false;
+        } else {
+            int transitions = lease.getSpec().getLeaseTransitions() == null ? 0 : lease.getSpec().getLeaseTransitions();
+            spec.put("holderIdentity", holder);
+            spec.put("acquireTime", micro(now));
+            spec.put("renewTime", micro(now));
+            spec.put("leaseDurationSeconds", duration.toSeconds());
+            spec.put("leaseTransitions", transitions + 1);
+        }
+        Map<String, Object> patch = new LinkedHashMap<>();
+        Raw.child(patch, "metadata").put("resourceVersion", lease.getMetadata().getResourceVersion());
+        patch.put("spec", spec);
+        String json = raw.json(patch);
+        return write(() -> Kube.run("patch", "lease " + ref(name), () -> client.leases().inNamespace(namespace).resource(lease)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), json)), rollout, holder.equals(current) ? "renewed" : "took over");
+    }
+
+    /** Gives {@code rollout}'s lease up, if this holder has it, so another engine may take it at once. */
+    public void release(String rollout) {
+        String name = leaseName(rollout);
+        Lease lease = Kube.call("get", "lease " + ref(name), () -> client.leases().inNamespace(namespace).withName(name).get());
+        if (lease != null && holder.equals(lease.getSpec().getHolderIdentity())) {
+            Map<String, Object> patch = new LinkedHashMap<>();
+            Raw.child(patch, "metadata").put("resourceVersion", lease.getMetadata().getResourceVersion());
+            Raw.child(patch, "spec").put("holderIdentity", null);
+            String json = raw.json(patch);
+            Kube.run("patch", "lease " + ref(name), () -> client.leases().inNamespace(namespace).resource(lease)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), json));
+        }
+    }
+
+    /** {@code store}, saving only while this holder has the rollout's lease. */
+    public StateStore guard(StateStore store) {
+        Objects.requireNonNull(store, "store");
+        return new StateStore() {
+            @Override
+            public Optional<Stored> load(String rollout) {
+                return store.load(rollout);
+            }
+
+            @Override
+            public String save(String rollout, RolloutState state, String expectedVersion) {
+                if (!tryAcquire(rollout)) {
+                    throw new StateConflictException(rollout, expectedVersion, "a version written under another engine's lease");
+                }
+                return store.save(rollout, state, expectedVersion);
+            }
+
+            @Override
+            public String toString() {
+                return store + " guarded by leases of " + holder;
+            }
+        };
+    }
+
+    /**
+     * {@code target} with every platform write (deploy, scale, promote, retire, traffic changes)
+     * made only while this holder has {@code rollout}'s lease; otherwise the write is refused with a
+     * CONFLICT naming the holder, before anything reaches the cluster. Reads are not guarded.
+     */
+    public Target guard(String rollout, Target target) {
+        DeploymentWorkloads.requireName("rollout", rollout);
+        Objects.requireNonNull(target, "target");
+        Workloads w = target.workloads();
+        TrafficRouter r = target.router();
+        Runnable check = () -> requireHeld(rollout);
+        Workloads guardedWorkloads = new Workloads() {
+            @Override public void deploy(Revision revision, int replicas) { check.run(); w.deploy(revision, replicas); }
+            @Override public void scale(Role role, int replicas) { check.run(); w.scale(role, replicas); }
+            @Override public WorkloadStatus status(Role role) { return w.status(role); }
+            @Override public void promote(Revision revision) { check.run(); w.promote(revision); }
+            @Override public void retire(Role role) { check.run(); w.retire(role); }
+        };
+        TrafficRouter guardedRouter = new TrafficRouter() {
+            @Override public Set<RouterCapability> capabilities() { return r.capabilities(); }
+            @Override public void apply(TrafficSplit split) { check.run(); r.apply(split); }
+            @Override public TrafficSplit read() { return r.read(); }
+        };
+        return target.toBuilder().workloads(guardedWorkloads).router(guardedRouter).build();
+    }
+
+    private void requireHeld(String rollout) {
+        if (!tryAcquire(rollout)) {
+            throw CutoverException.conflict("lease " + ref(leaseName(rollout)),
+                    "rollout " + rollout + " is driven by another engine: " + holder + " does not hold lease " + ref(leaseName(rollout)), null);
+        }
+    }
+
+    private boolean write(Runnable call, String rollout, String what) {
+        try {
+            call.run();
+            LOG.debug("{} {} the lease of rollout {}", holder, what, rollout);
+            return true;
+        } catch (CutoverException e) {
+            if (e.kind() == CutoverException.Kind.CONFLICT) {
+                return false; // another engine wrote the lease first
+            }
+            throw e;
+        }
+    }
+
+    private static ZonedDateTime at(Instant instant) {
+        return instant.atZone(ZoneOffset.UTC);
+    }
+
+    /** A MicroTime as the API server writes it, for merge patches. */
+    private static String micro(Instant instant) {
+        return MICRO.format(instant.atZone(ZoneOffset.UTC));
+    }
+
+    private static final java.time.format.DateTimeFormatter MICRO = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
+
+    private String ref(String name) {
+        return namespace + "/" + name;
+    }
+
+    /** Builds {@link LeaseOwnership}; holder is required, the lease lasts 30 seconds, the clock is the system UTC clock. */
+    public static final class Builder {
+        private final KubernetesClient client;
+        private final String namespace;
+        private String holder;
+        private Duration duration = Duration.ofSeconds(30);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(KubernetesClient client, String namespace) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.namespace = DeploymentWorkloads.requireName("namespace", namespace);
+        }
+
+        /** Who holds the lease: unique per engine (a pod name, a hostname plus a random suffix). */
+        public Builder holder(String identity) {
+            this.holder = DeploymentWorkloads.requireName("holder", identity);
+            return this;
+        }
+
+        /** How long a lease lasts unrenewed before another engine may take it; whole seconds, at least 3. */
+        public Builder duration(Duration duration) {
+            Objects.requireNonNull(duration, "duration");
+            if (duration.toSeconds() < 3 || duration.toNanos() % 1_000_000_000L != 0) {
+                throw new IllegalArgumentException("lease duration must be whole seconds, at least 3: " + duration);
+            }
+            this.duration = duration;
+            return this;
+        }
+
+        public Builder withClock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public LeaseOwnership build() {
+            if (holder == null) {
+                throw new IllegalArgumentException("holder must be set: each engine needs its own identity");
+            }
+            return new LeaseOwnership(this);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.cutover.kubernetes.internal;
+
+import io.cutover.CutoverException;
+import io.cutover.kubernetes.CutoverLabels;
+import io.cutover.spi.WorkloadStatus;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** Reading a Deployment: which container is the application, what revision runs, how ready it is. */
+public final class Deployments {
+
+    private static final Pattern REVISION_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?");
+
+    private Deployments() { }
+
+    /** The index of the application container: the one named {@code container}, or the first when {@code null}. */
+    public static int containerIndex(Deployment d, String container) {
+        List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
+        if (containers.isEmpty()) {
+            throw new CutoverException(CutoverException.Kind.PERMANENT, "read deployment " + d.getMetadata().getName(),
+                    "deployment " + d.getMetadata().getName() + " has no containers");
+        }
+        if (container == null) {
+            return 0;
+        }
+        for (int i = 0; i < containers.size(); i++) {
+            if (container.equals(containers.get(i).getName())) {
+                return i;
+            }
+        }
+        throw new CutoverException(CutoverException.Kind.PERMANENT, "read deployment " + d.getMetadata().getName(),
+                "deployment " + d.getMetadata().getName() + " has no container named '" + container + "' (it has "
+                        + containers.stream().map(Container::getName).toList() + ")");
+    }
+
+    public static String image(Deployment d, String container) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(containerIndex(d, container)).getImage();
+    }
+
+    public static String annotation(Deployment d, String key) {
+        Map<String, String> a = d.getMetadata().getAnnotations();
+        return a == null ? null : a.get(key);
+    }
+
+    /** The revision name: Cutover's annotation, else the image tag when it is a valid revision name, else the image. */
+    public static String revision(Deployment d, String container) {
+        String annotated = annotation(d, CutoverLabels.REVISION);
+        String image = image(d, container);
+        if (annotated != null && Objects.equals(annotation(d, CutoverLabels.ARTIFACT), image)) {
+            return annotated;
+        }
+        String tag = tag(image);
+        return tag != null && REVISION_NAME.matcher(tag).matches() ? tag : image;
+    }
+
+    private static String tag(String image) {
+        if (image == null || image.contains("@")) {
+            return null;
+        }
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        return colon > slash ? image.substring(colon + 1) : "latest";
+    }
+
+    /** Whether {@code d} runs revision {@code name} with image {@code artifact}. */
+    public static boolean runs(Deployment d, String container, String name, String artifact) {
+        return d != null && artifact.equals(image(d, container)) && name.equals(revision(d, container));
+    }
+
+    public static int replicas(Deployment d) {
+        return d == null ? 0 : d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    }
+
+    /**
+     * The status as {@code kubectl rollout status} reads it: nothing counts as updated until the
+     * controller has observed the current generation; a progress deadline or a replica failure is
+     * reported as a failure. Available replicas are counted by the controller after {@code minReadySeconds}.
+     */
+    public static WorkloadStatus status(Deployment d, String container) {
+        if (d == null) {
+            return WorkloadStatus.absent();
+        }
+        DeploymentStatus s = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+        Long generation = d.getMetadata().getGeneration();
+        boolean observed = s.getObservedGeneration() != null && (generation == null || s.getObservedGeneration() >= generation);
+        int desired = replicas(d);
+        int updated = observed ? nz(s.getUpdatedReplicas()) : 0;
+        int ready = nz(s.getReadyReplicas());
+        int available = nz(s.getAvailableReplicas());
+        if (observed && nz(s.getReplicas()) > updated) {
+            // old replicas are still running: only updated ones count as available for the new template
+            available = Math.min(available, updated);
+        }
+        return new WorkloadStatus(revision(d, container), desired, ready, available, updated, failure(d, s));
+    }
+
+    private static String failure(Deployment d, DeploymentStatus s) {
+        String name = d.getMetadata().getNamespace() + "/" + d.getMetadata().getName();
+        for (DeploymentCondition c : s.getConditions()) {
+            if ("Progressing".equals(c.getType()) && "False".equals(c.getStatus()) && "ProgressDeadlineExceeded".equals(c.getReason())) {
+                Integer deadline = d.getSpec().getProgressDeadlineSeconds();
+                return "deployment " + name + " exceeded its progress deadline (" + (deadline == null ? 600 : deadline) + "s): "
+                        + Objects.requireNonNullElse(c.getMessage(), "no progress");
+            }
+            if ("ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus())) {
+                return "deployment " + name + " cannot create pods (" + c.getReason() + "): " + Objects.requireNonNullElse(c.getMessage(), "");
+            }
+        }
+        return null;
+    }
+
+    private static int nz(Integer i) {
+        return i == null ? 0 : i;
+    }
+}

@@ -1,0 +1,33 @@
+package io.cutover.kubernetes;
+
+import io.cutover.spi.Revision;
+import io.cutover.spi.Role;
+import io.cutover.spi.WorkloadStatus;
+import io.cutover.spi.Workloads;
+
+/**
+ * The adapter's workloads with the test controller run before every status read and after every
+ * write, so replicas become ready on the engine's virtual time ("polling the mock server inside the
+ * engine's status reads").
+ */
+final class ControlledWorkloads implements Workloads {
+
+    private final Workloads delegate;
+    private final FakeDeploymentController controller;
+
+    ControlledWorkloads(Workloads delegate, FakeDeploymentController controller) {
+        this.delegate = delegate;
+        this.controller = controller;
+    }
+
+    @Override public void deploy(Revision revision, int replicas) { delegate.deploy(revision, replicas); controller.reconcile(); }
+    @Override public void scale(Role role, int replicas) { delegate.scale(role, replicas); controller.reconcile(); }
+    @Override public void promote(Revision revision) { delegate.promote(revision); controller.reconcile(); }
+    @Override public void retire(Role role) { delegate.retire(role); controller.reconcile(); }
+
+    @Override
+    public WorkloadStatus status(Role role) {
+        controller.reconcile();
+        return delegate.status(role);
+    }
+}
