@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * time. Each canary is steps 25/50 with readiness polled every 10 ms, replicas ready 20 ms after they
  * start, no metric gate.
  *
- * <p>Run: {@code java -XX:+UseSerialGC -Xmx1g -cp benchmarks/target/benchmarks.jar io.cutover.benchmarks.ConcurrentRollouts [rollouts] [threads]}
+ * <p>Run: {@code java -XX:+UseSerialGC -Xmx1g -cp benchmarks/target/benchmarks.jar io.cutover.benchmarks.ConcurrentRollouts [rollouts] [threads] [held pause, seconds]}
  */
 public final class ConcurrentRollouts {
 
@@ -47,13 +47,14 @@ public final class ConcurrentRollouts {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        Duration hold = Duration.ofSeconds(args.length > 2 ? Integer.parseInt(args[2]) : 5);
         PrintStream out = System.out;
         out.println("rollouts " + n + ", engine threads(" + threads + "), JVM " + System.getProperty("java.version")
                 + ", GC " + ManagementFactory.getGarbageCollectorMXBeans().get(0).getName()
                 + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
         run("warm-up", Math.min(n, 200), threads, Duration.ofMillis(50), false);
         List<Run> runs = List.of(
-                run("held", n, threads, Duration.ofSeconds(5), true),
+                run("held", n, threads, hold, true),
                 run("fast", n, threads, Duration.ofMillis(50), false));
         for (Run r : runs) {
             out.println(r);

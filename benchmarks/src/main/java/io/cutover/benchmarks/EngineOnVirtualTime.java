@@ -29,7 +29,7 @@ final class EngineOnVirtualTime {
     }
 
     static RolloutResult withJsonStore(Deployment deployment, Scenario scenario) {
-        return run(deployment, scenario, new InMemoryStateStore());
+        return run(deployment, scenario, InMemoryStateStore.encodingJson());
     }
 
     static RolloutResult withObjectStore(Deployment deployment, Scenario scenario) {

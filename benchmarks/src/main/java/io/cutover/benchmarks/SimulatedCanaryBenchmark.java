@@ -46,13 +46,13 @@ public class SimulatedCanaryBenchmark {
         return Simulation.run(canary, scenario);
     }
 
-    /** The same rollout without the simulation's recorder and report. */
+    /** The same rollout without the simulation's recorder and report, every save encoded as JSON. */
     @Benchmark
     public RolloutResult canaryEngineOnly() {
         return EngineOnVirtualTime.withJsonStore(canary, scenario);
     }
 
-    /** The same again with a store that keeps objects: the difference is the JSON encoding of every save. */
+    /** The same with a store that keeps objects: the difference to the one above is the JSON encoding of every save. */
     @Benchmark
     public RolloutResult canaryEngineOnlyObjectStore() {
         return EngineOnVirtualTime.withObjectStore(canary, scenario);

@@ -15,7 +15,8 @@ import java.util.Set;
  * project and a few library entry points, the share of samples with that method anywhere on the
  * stack (inclusive time). Samples are taken at safepoints, so shares are approximate.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.cutover.benchmarks.SimulationProfile [seconds]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.cutover.benchmarks.SimulationProfile [seconds] [object-store]}
+ * (with {@code object-store}: the engine on virtual time with a store that does not encode, see {@link ObjectStateStore})
  */
 public final class SimulationProfile {
 
@@ -34,15 +35,18 @@ public final class SimulationProfile {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        boolean objectStore = args.length > 1 && args[1].equals("object-store");
         Deployment canary = Fixtures.canary();
         Scenario scenario = Fixtures.healthyScenario();
+        Runnable once = objectStore ? () -> EngineOnVirtualTime.withObjectStore(canary, scenario)
+                : () -> Simulation.run(canary, scenario);
         long warmEnd = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < warmEnd) {
-            Simulation.run(canary, scenario);
+            once.run();
         }
         Thread worker = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                Simulation.run(canary, scenario);
+                once.run();
             }
         }, "simulation");
         worker.start();
@@ -73,7 +77,7 @@ public final class SimulationProfile {
         worker.interrupt();
         worker.join();
         PrintStream out = System.out;
-        out.println(samples + " samples over " + seconds + " s");
+        out.println((objectStore ? "engine only, object store: " : "Simulation.run: ") + samples + " samples over " + seconds + " s");
         print("inclusive", inclusive, samples, out);
         print("by first project frame", self, samples, out);
     }
