@@ -109,7 +109,7 @@ public final class RolloutEngine {
                 stable.desired(), stable.revision(), ctx.clock().instant());
         version = ctx.store().save(name, initial, version);
         RolloutRunner runner = new RolloutRunner(name, plan, target, ctx, calls, initial, version);
-        runners.put(name, runner);
+        track(runner);
         runner.start();
         return new Rollout(runner, this);
     }
@@ -136,7 +136,7 @@ public final class RolloutEngine {
             previous.stop();
         }
         RolloutRunner runner = new RolloutRunner(name, plan, target, ctx, calls(target), s, stored.version());
-        runners.put(name, runner);
+        track(runner);
         runner.start();
         return new Rollout(runner, this);
     }
@@ -157,6 +157,12 @@ public final class RolloutEngine {
 
     Scheduler scheduler() {
         return ctx.scheduler();
+    }
+
+    /** Keeps a runner while it runs; an ended one is dropped (its state stays in the store). */
+    private void track(RolloutRunner runner) {
+        runners.put(runner.name(), runner);
+        runner.result().whenComplete((result, failure) -> runners.remove(runner.name(), runner));
     }
 
     /** Refuses, before anything changes, a plan the router cannot honour. */

@@ -129,9 +129,10 @@ public final class Gates {
         return new Measurement(gate, ok ? Verdict.PASSED : Verdict.FAILED, v, readable(v) + (ok ? " meets " : " misses ") + condition, at);
     }
 
-    /** Four significant digits: enough for people, the exact value stays in the measurement. */
+    /** Four decimals: enough for people; the exact value stays in the measurement. */
     static String readable(double v) {
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+        double rounded = Math.abs(v) < 1e12 ? Math.round(v * 10_000) / 10_000.0 : v;
+        return Double.toString(rounded);
     }
 
     private static String quantileLabel(double q) {

@@ -85,7 +85,8 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
         lines.add(strategy + " plan (" + steps.size() + " steps, progress deadline " + progressDeadline
                 + " then " + onDeadline.name().toLowerCase() + ", drain " + drainDelay + ")");
         for (int i = 0; i < steps.size(); i++) {
-            lines.add(String.format("%3d. %s", i + 1, steps.get(i).describe()));
+            int n = i + 1;
+            lines.add((n < 10 ? "  " : n < 100 ? " " : "") + n + ". " + steps.get(i).describe());
         }
         if (!backgroundGates.isEmpty()) {
             lines.add("background from step " + (backgroundFrom + 1) + ": "

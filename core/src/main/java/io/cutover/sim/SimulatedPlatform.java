@@ -56,10 +56,20 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
         }
     }
 
-    /** Requests and errors a revision served in one bucket. */
-    private static final class Counts {
-        double requests;
-        double errors;
+    /** Requests and errors a revision served, per bucket since the platform was built. */
+    private static final class Series {
+        double[] requests = new double[256];
+        double[] errors = new double[256];
+
+        void add(int bucket, double n, double e) {
+            if (bucket >= requests.length) {
+                int size = Math.max(requests.length * 2, bucket + 1);
+                requests = java.util.Arrays.copyOf(requests, size);
+                errors = java.util.Arrays.copyOf(errors, size);
+            }
+            requests[bucket] += n;
+            errors[bucket] += e;
+        }
     }
 
     private final Clock clock;
@@ -81,7 +91,8 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
     private int mirrorPercent;
     private Slot mirrorSlot;
 
-    private final Map<String, java.util.TreeMap<Long, Counts>> served = new HashMap<>();
+    private final Map<String, Series> served = new HashMap<>();
+    private final long firstBucket;
     private final Map<String, double[]> totals = new HashMap<>();
     private double userFailures;
     private double releaseFailures;
@@ -113,6 +124,7 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
         weight.put(a, 100);
         weight.put(b, 0);
         integratedTo = clock.instant();
+        firstBucket = Math.floorDiv(integratedTo.getEpochSecond(), BUCKET.getSeconds());
     }
 
     public static Builder builder(Clock clock) {
@@ -401,13 +413,19 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
         if (be.neverReady()) {
             return 0;
         }
-        int n = 0;
-        for (Instant s : slot.starts) {
-            if (!s.plus(be.startup()).isAfter(at)) {
-                n++;
+        // starts are appended as time goes on and removed from the end: the list is sorted
+        Instant readyBy = at.minus(be.startup());
+        int lo = 0;
+        int hi = slot.starts.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (slot.starts.get(mid).isAfter(readyBy)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        return n;
+        return lo;
     }
 
     private boolean replicaRatio() {
@@ -426,16 +444,18 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
 
     private double[] window(MetricQuery q) {
         integrate();
-        var buckets = served.get(q.revision().name());
+        Series series = served.get(q.revision().name());
         double[] out = new double[2];
-        if (buckets == null) {
+        if (series == null) {
             return out;
         }
-        long from = q.at().minus(q.window()).getEpochSecond();
-        long to = q.at().getEpochSecond();
-        for (Counts c : buckets.subMap(from, true, to, false).values()) {
-            out[0] += c.requests;
-            out[1] += c.errors;
+        // buckets that start within [at - window, at)
+        long seconds = BUCKET.getSeconds();
+        int from = (int) Math.max(0, Math.floorDiv(q.at().minus(q.window()).getEpochSecond() + seconds - 1, seconds) - firstBucket);
+        int to = (int) Math.min(series.requests.length, Math.floorDiv(q.at().getEpochSecond() + seconds - 1, seconds) - firstBucket);
+        for (int i = from; i < to; i++) {
+            out[0] += series.requests[i];
+            out[1] += series.errors[i];
         }
         return out;
     }
@@ -527,9 +547,7 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
     }
 
     private void record(String revision, long bucket, double requests, double errors) {
-        Counts c = served.computeIfAbsent(revision, r -> new java.util.TreeMap<>()).computeIfAbsent(bucket, k -> new Counts());
-        c.requests += requests;
-        c.errors += errors;
+        served.computeIfAbsent(revision, r -> new Series()).add((int) (bucket / BUCKET.getSeconds() - firstBucket), requests, errors);
         double[] t = totals.computeIfAbsent(revision, r -> new double[2]);
         t[0] += requests;
         t[1] += errors;
