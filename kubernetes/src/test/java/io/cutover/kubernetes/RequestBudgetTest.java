@@ -181,9 +181,9 @@ class RequestBudgetTest {
 
     private Role documentedRole() {
         try {
-            String readme = Files.readString(Path.of("README-section.md"), StandardCharsets.UTF_8);
+            String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8); // the project README documents the Role
             Matcher m = Pattern.compile("```yaml\n(apiVersion: rbac.*?)```", Pattern.DOTALL).matcher(readme);
-            assertThat(m.find()).as("the README section documents a Role").isTrue();
+            assertThat(m.find()).as("the README documents a Role").isTrue();
             return mock.getKubernetesSerialization().unmarshal(m.group(1), Role.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
