@@ -59,14 +59,17 @@ public final class RolloutRunner {
         this.state = state;
         this.version = version;
         this.executor = new StepExecutor(name, plan, target, calls, ctx);
-        this.rollbackSteps = List.of(
+        List<Step> rollback = new java.util.ArrayList<>(List.of(
                 new Step.RunHooks(HookStage.BEFORE_ROLLBACK),
                 new Step.Scale(Role.STABLE, Replicas.full()),
                 new Step.AwaitReady(Role.STABLE),
-                new Step.ResetTraffic(),
-                new Step.Pause(plan.drainDelay().isZero() ? Duration.ofNanos(1) : plan.drainDelay()),
-                new Step.Scale(Role.CANDIDATE, Replicas.exactly(0)),
-                new Step.RunHooks(HookStage.AFTER_ROLLBACK));
+                new Step.ResetTraffic()));
+        if (!plan.drainDelay().isZero()) {
+            rollback.add(new Step.Pause(plan.drainDelay()));
+        }
+        rollback.add(new Step.Scale(Role.CANDIDATE, Replicas.exactly(0)));
+        rollback.add(new Step.RunHooks(HookStage.AFTER_ROLLBACK));
+        this.rollbackSteps = List.copyOf(rollback);
         if (state.phase().isTerminal()) {
             done.complete(RolloutResult.of(state));
         }

@@ -61,6 +61,19 @@ class CanaryRunTest {
     }
 
     @Test
+    void withoutDrainDelayTheCandidateGoesDownRightAfterTrafficLeavesIt() {
+        Fixture f = Fixture.failing(0.2);
+        Deployment noDrain = Deployment.canary().steps(10, 50).pauseBetween(Duration.ofMinutes(5))
+                .gate(successRate(0.95)).drainDelay(Duration.ZERO).build();
+        assertThat(f.start(noDrain).await().phase()).isEqualTo(Phase.ABORTED);
+        var back = f.events(RolloutEvent.TrafficChanged.class).stream().filter(e -> e.split().isStableOnly()).findFirst().orElseThrow();
+        var down = f.events(RolloutEvent.ReplicasChanged.class).stream()
+                .filter(e -> e.role().equals("CANDIDATE") && e.replicas() == 0).findFirst().orElseThrow();
+        assertThat(down.at()).isEqualTo(back.at());
+        assertThat(f.events.indexOf(down)).isGreaterThan(f.events.indexOf(back));
+    }
+
+    @Test
     void inconclusiveMeasurementPausesForAPersonWhoCanResume() {
         // the simulated platform answers no raw query: no data, which never passes
         Fixture slow = new Fixture(Behaviour.healthy());
