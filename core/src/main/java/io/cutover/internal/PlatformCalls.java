@@ -37,10 +37,11 @@ public final class PlatformCalls {
                 .build());
         SplittableRandom jitter = new SplittableRandom(target.hashCode());
         this.backoff = IntervalFunction.of(retry.initialBackoff(), previous -> {
-            long next = Math.min((long) (previous * 2.0), retry.maxBackoff().toMillis());
+            long max = retry.maxBackoff().toMillis();
+            long next = Math.min(previous * 2, max);
             double spread = 0.5 * next;
             synchronized (jitter) {
-                return Math.max(1, (long) (next - spread + jitter.nextDouble() * 2 * spread));
+                return Math.max(1, Math.min(max, (long) (next - spread + jitter.nextDouble() * 2 * spread)));
             }
         });
     }
