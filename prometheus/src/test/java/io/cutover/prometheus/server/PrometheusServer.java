@@ -1,6 +1,5 @@
 package io.cutover.prometheus.server;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,15 +13,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A real Prometheus server on a free loopback port, serving {@link TrafficDataset} backfilled with
- * promtool. Needs the {@code prometheus} and {@code promtool} binaries (Debian's {@code prometheus}
- * package) on the PATH, or in {@code PROMETHEUS_BIN} / {@code PROMTOOL_BIN}. If they are missing or
- * the server does not start, {@link #start()} throws: tests that need it fail, never skip.
+ * promtool. The binaries come from {@link PrometheusBinaries} (the environment, the PATH, or Debian's
+ * package fetched into a cache). If they cannot be had or the server does not start, {@link #start()}
+ * throws: tests that need it fail, never skip.
  */
 public final class PrometheusServer implements AutoCloseable {
 
@@ -44,8 +42,9 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Backfills the dataset and starts the server; returns once it answers {@code /-/ready}. */
     public static PrometheusServer start() throws IOException, InterruptedException {
-        Path prometheus = binary("prometheus", "PROMETHEUS_BIN");
-        Path promtool = binary("promtool", "PROMTOOL_BIN");
+        PrometheusBinaries binaries = PrometheusBinaries.find();
+        Path prometheus = binaries.prometheus();
+        Path promtool = binaries.promtool();
         Path dir = Files.createTempDirectory("cutover-prometheus-");
         Path data = dir.resolve("data");
         Files.createDirectories(data);
@@ -80,22 +79,6 @@ public final class PrometheusServer implements AutoCloseable {
             lastBind = new IOException("port " + port + " taken: " + tail);
         }
         throw new IllegalStateException("prometheus found no free port", lastBind);
-    }
-
-    private static Path binary(String name, String env) {
-        String given = System.getenv(env);
-        if (given != null && !given.isBlank()) {
-            Path p = Path.of(given);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-            throw new IllegalStateException(env + " names " + p + ", which is not an executable file");
-        }
-        Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(s -> !s.isBlank()).map(s -> Path.of(s, name)).filter(Files::isExecutable).findFirst();
-        return found.orElseThrow(() -> new IllegalStateException("'" + name + "' is not on the PATH"
-                + ("true".equals(System.getenv("CI")) ? " (CI=true: this test must run)" : "")
-                + ". Install Debian's prometheus package (apt-get install -y prometheus) or set " + env + "."));
     }
 
     private static void run(List<String> command, Path log) throws IOException, InterruptedException {
