@@ -91,7 +91,7 @@ public final class AbTestBuilder extends StrategyBuilder<AbTestBuilder> {
                 finish(plan);
             } else {
                 plan.add(new Step.SetHeaderRoutes(List.of()));
-                plan.add(new Step.Retire(Role.CANDIDATE));
+                plan.add(new Step.Retire(Role.CANDIDATE, false));
                 hooksAt(plan, HookStage.ON_COMPLETE);
             }
             return plan("ab-test", plan, checks, from, Replicas.exactly(0));

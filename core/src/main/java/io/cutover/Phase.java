@@ -10,6 +10,11 @@ public enum Phase {
     PAUSED,
     /** The candidate is stable and everything else is retired. */
     SUCCEEDED,
+    /**
+     * The plan ran to its end without promoting: the candidate was measured and retired, and the
+     * stable revision still serves everyone (a shadow or A/B run with {@code thenRollBack()}).
+     */
+    NOT_PROMOTED,
     /** Returning traffic to stable and scaling the candidate down. */
     ABORTING,
     /** Back on stable, candidate scaled down. */
@@ -18,6 +23,6 @@ public enum Phase {
     FAILED;
 
     public boolean isTerminal() {
-        return this == SUCCEEDED || this == ABORTED || this == FAILED;
+        return this == SUCCEEDED || this == NOT_PROMOTED || this == ABORTED || this == FAILED;
     }
 }

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Shadow: a copy of live requests goes to the candidate, whose answers are discarded; gates watch it,
- * and only then does it take traffic (or, with {@link #thenRollBack()}, it is removed). Users are never
- * served by the candidate before the switch.
+ * and only then does it take traffic. With {@link #thenRollBack()} it never does: it is retired after
+ * the run and the rollout ends {@link Phase#NOT_PROMOTED}. Users are never served by the candidate
+ * before the switch.
  *
  * Defaults: mirror 100% of requests, candidate at full scale. Needs a router with mirroring.
  */
@@ -41,6 +42,10 @@ public final class ShadowBuilder extends StrategyBuilder<ShadowBuilder> {
         return this;
     }
 
+    /**
+     * Measure only: after the mirrored run the candidate is retired, never promoted, and the rollout ends
+     * {@link Phase#NOT_PROMOTED} (a failing gate still aborts it).
+     */
     public ShadowBuilder thenRollBack() {
         this.promote = false;
         return this;
@@ -70,7 +75,7 @@ public final class ShadowBuilder extends StrategyBuilder<ShadowBuilder> {
                 promotion(plan, true);
                 finish(plan);
             } else {
-                plan.add(new Step.Retire(Role.CANDIDATE));
+                plan.add(new Step.Retire(Role.CANDIDATE, false));
                 hooksAt(plan, HookStage.ON_COMPLETE);
             }
             return plan("shadow", plan, checks, from, Replicas.exactly(0));

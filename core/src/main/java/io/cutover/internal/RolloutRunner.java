@@ -136,7 +136,7 @@ public final class RolloutRunner {
      * (the platform may have recovered); refused once the candidate has been promoted.
      */
     public synchronized void abort(String reason) {
-        if (state.phase() == Phase.ABORTED || state.phase() == Phase.ABORTING) {
+        if (state.phase() == Phase.ABORTED || state.phase() == Phase.ABORTING || state.phase() == Phase.NOT_PROMOTED) {
             return;
         }
         if (state.promoted() || state.phase() == Phase.SUCCEEDED) {
@@ -290,6 +290,14 @@ public final class RolloutRunner {
                 if (aborting) {
                     finishAbort(b, now);
                 } else {
+                    if (!state.promoted() && plan.steps().stream().noneMatch(s -> s instanceof Step.Promote)) {
+                        String why = "the plan ends without promotion: candidate retired, stable unchanged";
+                        b.phase(Phase.NOT_PROMOTED, why).note(now, "ended without promotion");
+                        commit(b);
+                        ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.NOT_PROMOTED, why));
+                        finish();
+                        return;
+                    }
                     b.phase(Phase.SUCCEEDED, null).note(now, "succeeded");
                     commit(b);
                     ctx.publish(new RolloutEvent.Succeeded(name, now));

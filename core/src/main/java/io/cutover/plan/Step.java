@@ -117,9 +117,16 @@ public sealed interface Step {
         @Override public String describe() { return "promote candidate to stable"; }
     }
 
-    /** Scale a role to zero and release it. */
-    record Retire(Role role) implements Step {
+    /**
+     * Scale a role to zero and release it. After a promotion the candidate role holds the previous
+     * revision ({@code afterPromotion}); before one, it holds the candidate itself.
+     */
+    record Retire(Role role, boolean afterPromotion) implements Step {
         public Retire { Objects.requireNonNull(role, "role"); }
-        @Override public String describe() { return "retire " + (role == Role.CANDIDATE ? "previous revision" : "stable"); }
+        /** Retires a role after the promotion: for the candidate role, the previous revision. */
+        public Retire(Role role) { this(role, true); }
+        @Override public String describe() {
+            return "retire " + (role == Role.STABLE ? "stable" : afterPromotion ? "previous revision" : "candidate");
+        }
     }
 }

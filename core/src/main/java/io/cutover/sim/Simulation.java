@@ -100,7 +100,7 @@ public final class Simulation {
             String what = null;
             if (event instanceof RolloutEvent.TrafficChanged t) {
                 weight = t.split().canaryWeight();
-                if (firstTraffic == null && (weight > 0 || !t.split().canaryMatches().isEmpty())) {
+                if (firstTraffic == null && (weight > 0 || !t.split().canaryMatches().isEmpty() || t.split().mirrorPercent() > 0)) {
                     firstTraffic = t.at();
                 }
                 what = "traffic " + t.split();

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param blastRadius        failed requests users saw that the release caused: the new revision's errors above
  *                           the old revision's error rate, and requests sent where no replica was ready
  * @param failedRequests     every failed request users saw, the old revision's own errors included
- * @param timeToDetect       from the candidate's first user traffic to the start of the abort; {@code null} without abort
+ * @param timeToDetect       from the candidate's first traffic (weighted, header-routed or mirrored) to the start
+ *                           of the abort; {@code null} without abort
  * @param timeToRollBack     from the start of the abort to traffic confirmed on stable; {@code null} without abort
  * @param violations         invariant violations: invalid weights, traffic to unready replicas, capacity short
  * @param platformReads      SPI reads the engine made

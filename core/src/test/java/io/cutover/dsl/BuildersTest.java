@@ -140,7 +140,7 @@ class BuildersTest {
             Deployment shadow = Deployment.shadow().duration(Duration.ofMinutes(5)).build();
             assertThat(shadow.plan().requiredCapabilities()).containsExactly(RouterCapability.MIRROR);
             assertThat(steps(Deployment.abTest().match(HeaderMatch.exact("x", "1")).duration(Duration.ofMinutes(5)).thenRollBack().build()))
-                    .endsWith("remove header routes", "retire previous revision");
+                    .endsWith("remove header routes", "retire candidate");
         }
 
         @Test
