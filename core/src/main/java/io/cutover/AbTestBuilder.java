@@ -36,7 +36,7 @@ public final class AbTestBuilder extends StrategyBuilder<AbTestBuilder> {
 
     /** Requests matching this go to the variant; several matches are alternatives. */
     public AbTestBuilder match(HeaderMatch match) {
-        matches.add(Objects.requireNonNull(match, "match"));
+        matches.add(Checks.notNull("match", match));
         return this;
     }
 

@@ -39,9 +39,12 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
 
     CanaryBuilder() { }
 
-    /** The candidate's weights, in percent: strictly increasing, each within 1..100. */
+    /**
+     * The candidate's weights, in percent: strictly increasing, each within 1..100. A last step of 100
+     * is the promotion's own full weight: the plan does not repeat it (its pause or analysis still runs).
+     */
     public CanaryBuilder steps(int... weights) {
-        Objects.requireNonNull(weights, "steps");
+        Checks.notNull("steps", weights);
         if (weights.length == 0) {
             throw new IllegalArgumentException("steps must name at least one weight");
         }
@@ -65,7 +68,7 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
 
     /** A pause per step, in order; as many as there are steps. */
     public CanaryBuilder pauses(Duration... pauses) {
-        Objects.requireNonNull(pauses, "pauses");
+        Checks.notNull("pauses", pauses);
         for (Duration p : pauses) {
             Checks.positive("pauses", p);
         }
@@ -99,7 +102,7 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
 
     /** Requests matching this also go to the candidate from the first step on (for testers). */
     public CanaryBuilder testerRoute(HeaderMatch match) {
-        testerRoutes.add(Objects.requireNonNull(match, "testerRoute"));
+        testerRoutes.add(Checks.notNull("testerRoute", match));
         return this;
     }
 
@@ -166,7 +169,16 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
             if (!routes.isEmpty()) {
                 plan.add(new Step.SetHeaderRoutes(List.of()));
             }
-            promotion(plan, false);
+            if (weights[weights.length - 1] == 100) {
+                // the last step already sends everything to the candidate: the promotion does not repeat it
+                if (fixed != null) {
+                    plan.add(new Step.Scale(Role.CANDIDATE, Replicas.full()));
+                    plan.add(new Step.AwaitReady(Role.CANDIDATE));
+                }
+                hooksAt(plan, HookStage.AFTER_TRAFFIC);
+            } else {
+                promotion(plan, false);
+            }
             finish(plan);
             boolean anyPause = perStep[0] != null || Arrays.stream(perStep).anyMatch(Objects::nonNull);
             return plan("canary", plan, anyPause ? background : List.of(), Math.max(0, backgroundFrom), Replicas.exactly(0));

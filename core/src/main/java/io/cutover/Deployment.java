@@ -1,5 +1,6 @@
 package io.cutover;
 
+import io.cutover.internal.Checks;
 import io.cutover.plan.Plan;
 import io.cutover.spi.Revision;
 import io.cutover.spi.RouterCapability;
@@ -81,7 +82,7 @@ public final class Deployment {
 
     /** Starts describing a rollout of {@code revision} with this deployment. */
     public RolloutRequest rollout(Revision revision) {
-        return new RolloutRequest(this, Objects.requireNonNull(revision, "revision"));
+        return new RolloutRequest(this, Checks.notNull("revision", revision));
     }
 
     @Override
@@ -103,7 +104,7 @@ public final class Deployment {
         }
 
         public RolloutRequest on(Target target) {
-            this.target = Objects.requireNonNull(target, "target");
+            this.target = Checks.notNull("target", target);
             return this;
         }
 
@@ -115,7 +116,7 @@ public final class Deployment {
 
         /** The engine to run on; default a shared engine on the system clock. */
         public RolloutRequest using(RolloutEngine engine) {
-            this.engine = Objects.requireNonNull(engine, "engine");
+            this.engine = Checks.notNull("engine", engine);
             return this;
         }
 

@@ -65,7 +65,7 @@ public final class RollingBuilder extends StrategyBuilder<RollingBuilder> {
     }
 
     private static String percent(String name, String value) {
-        Objects.requireNonNull(value, name);
+        Checks.notNull(name, value);
         if (!value.matches("\\d{1,3}%") || Integer.parseInt(value.substring(0, value.length() - 1)) > 100) {
             throw new IllegalArgumentException(name + " must be a percentage within 0%..100%: '" + value + "'");
         }

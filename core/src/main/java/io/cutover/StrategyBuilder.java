@@ -43,7 +43,7 @@ public abstract class StrategyBuilder<B extends StrategyBuilder<B>> {
 
     /** What happens when the progress deadline passes: ABORT (default) or PAUSE for a person. */
     public B onProgressDeadline(Plan.DeadlineAction action) {
-        this.onDeadline = Objects.requireNonNull(action, "onProgressDeadline");
+        this.onDeadline = Checks.notNull("onProgressDeadline", action);
         return self();
     }
 
@@ -55,14 +55,14 @@ public abstract class StrategyBuilder<B extends StrategyBuilder<B>> {
 
     /** How gates are measured and judged; default {@link GatePolicy#DEFAULT}. */
     public B analysis(GatePolicy policy) {
-        this.analysis = Objects.requireNonNull(policy, "analysis");
+        this.analysis = Checks.notNull("analysis", policy);
         return self();
     }
 
     /** Runs {@code hook} at {@code stage}; several hooks of a stage run in the order given. */
     public B hook(HookStage stage, Hook hook) {
-        Objects.requireNonNull(stage, "stage");
-        Objects.requireNonNull(hook, "hook");
+        Checks.notNull("stage", stage);
+        Checks.notNull("hook", hook);
         hooks.computeIfAbsent(stage, s -> new ArrayList<>()).add(hook);
         return self();
     }
@@ -72,12 +72,14 @@ public abstract class StrategyBuilder<B extends StrategyBuilder<B>> {
     // ------------------------------------------------------------- shared plan pieces
 
     static List<Gate> gates(String parameter, Gate... gates) {
-        Objects.requireNonNull(gates, parameter);
+        Checks.notNull(parameter, gates);
         if (gates.length == 0) {
             throw new IllegalArgumentException(parameter + " needs at least one gate");
         }
         for (Gate g : gates) {
-            Objects.requireNonNull(g, parameter + " must not contain null");
+            if (g == null) {
+                throw new IllegalArgumentException(parameter + " must not contain null");
+            }
         }
         return List.of(gates);
     }

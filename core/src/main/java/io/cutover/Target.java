@@ -1,5 +1,6 @@
 package io.cutover;
 
+import io.cutover.internal.Checks;
 import io.cutover.spi.HealthProbe;
 import io.cutover.spi.MetricSource;
 import io.cutover.spi.TrafficRouter;
@@ -70,22 +71,22 @@ public final class Target {
         }
 
         public Builder workloads(Workloads workloads) {
-            this.workloads = Objects.requireNonNull(workloads, "workloads");
+            this.workloads = Checks.notNull("workloads", workloads);
             return this;
         }
 
         public Builder router(TrafficRouter router) {
-            this.router = Objects.requireNonNull(router, "router");
+            this.router = Checks.notNull("router", router);
             return this;
         }
 
         public Builder health(HealthProbe health) {
-            this.health = Objects.requireNonNull(health, "health");
+            this.health = Checks.notNull("health", health);
             return this;
         }
 
         public Builder metrics(MetricSource metrics) {
-            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            this.metrics = Checks.notNull("metrics", metrics);
             return this;
         }
 

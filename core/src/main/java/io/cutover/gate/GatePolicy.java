@@ -130,7 +130,7 @@ public final class GatePolicy {
         }
 
         public Builder noData(Verdict verdict) {
-            Objects.requireNonNull(verdict, "noData");
+            Checks.notNull("noData", verdict);
             if (verdict != Verdict.INCONCLUSIVE && verdict != Verdict.ERROR) {
                 throw new IllegalArgumentException("noData must be INCONCLUSIVE or ERROR: " + verdict);
             }

@@ -34,7 +34,7 @@ public final class Gates {
 
     public static Gate successRate(double min, Duration window) {
         Checks.fraction("successRate threshold", min);
-        return new MetricGate("success-rate", Condition.atLeast(min), Checks.positive("window", window),
+        return new MetricGate("success-rate", Condition.atLeast(min), Checks.positive("window", window), "success-rate",
                 (ctx, w) -> ctx.metrics().successRate(ctx.candidateQuery(w)));
     }
 
@@ -45,7 +45,7 @@ public final class Gates {
 
     public static Gate errorRate(double max, Duration window) {
         Checks.fraction("errorRate threshold", max);
-        return new MetricGate("error-rate", Condition.atMost(max), Checks.positive("window", window),
+        return new MetricGate("error-rate", Condition.atMost(max), Checks.positive("window", window), "error-rate",
                 (ctx, w) -> ctx.metrics().errorRate(ctx.candidateQuery(w)));
     }
 
@@ -61,7 +61,7 @@ public final class Gates {
         Checks.positive("latency max", max);
         double seconds = max.toNanos() / 1e9;
         return new MetricGate("latency-p" + quantileLabel(quantile), Condition.atMost(seconds), Checks.positive("window", window),
-                (ctx, w) -> ctx.metrics().latency(ctx.candidateQuery(w), quantile));
+                "latency:" + quantile, (ctx, w) -> ctx.metrics().latency(ctx.candidateQuery(w), quantile));
     }
 
     /** The candidate must serve at least {@code min} requests per second (guards against gates passing on no traffic). */
@@ -69,7 +69,7 @@ public final class Gates {
         if (!(min >= 0) || Double.isInfinite(min)) {
             throw new IllegalArgumentException("requestRate min must be a non-negative number: " + min);
         }
-        return new MetricGate("request-rate", Condition.atLeast(min), DEFAULT_WINDOW,
+        return new MetricGate("request-rate", Condition.atLeast(min), DEFAULT_WINDOW, "request-rate",
                 (ctx, w) -> ctx.metrics().requestRate(ctx.candidateQuery(w)));
     }
 
@@ -79,34 +79,39 @@ public final class Gates {
     }
 
     public static Gate query(String name, String expression, Condition condition) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(condition, "condition");
+        Checks.notNull("name", name);
+        Checks.notNull("condition", condition);
         if (expression == null || expression.isBlank()) {
             throw new IllegalArgumentException("query expression must not be blank");
         }
-        return new MetricGate(name, condition, DEFAULT_WINDOW, (ctx, w) -> ctx.metrics().query(expression, ctx.now()));
+        return new MetricGate(name, condition, DEFAULT_WINDOW, "query:" + expression,
+                (ctx, w) -> ctx.metrics().query(expression, ctx.now()));
     }
 
-    /** The candidate's health probe must report it ready. */
+    /** The candidate's health probe must report it ready. Every health gate equals every other. */
     public static Gate health() {
-        return new Gate() {
-            @Override
-            public String name() {
-                return "health";
-            }
+        return new HealthGate();
+    }
 
-            @Override
-            public Measurement measure(GateContext ctx) {
-                Health h = ctx.health().check(ctx.candidate());
-                Verdict v = h.ready() ? Verdict.PASSED : Verdict.FAILED;
-                return new Measurement("health", v, h.ready() ? 1 : 0, h.detail(), ctx.now());
-            }
+    /** The health gate: a value without settings. */
+    private record HealthGate() implements Gate {
 
-            @Override
-            public String toString() {
-                return "health";
-            }
-        };
+        @Override
+        public String name() {
+            return "health";
+        }
+
+        @Override
+        public Measurement measure(GateContext ctx) {
+            Health h = ctx.health().check(ctx.candidate());
+            Verdict v = h.ready() ? Verdict.PASSED : Verdict.FAILED;
+            return new Measurement("health", v, h.ready() ? 1 : 0, h.detail(), ctx.now());
+        }
+
+        @Override
+        public String toString() {
+            return "health";
+        }
     }
 
     /**

@@ -54,4 +54,12 @@ public final class Checks {
         }
         return value;
     }
+
+    /** The one null policy of the builders: an {@link IllegalArgumentException} that names the parameter. */
+    public static <T> T notNull(String name, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
 }

@@ -27,7 +27,9 @@ public sealed interface Step {
     /** The candidate role runs the rollout's revision with this many replicas. */
     record Deploy(Replicas replicas) implements Step {
         public Deploy { Objects.requireNonNull(replicas, "replicas"); }
-        @Override public String describe() { return "deploy candidate with " + replicas + " replicas"; }
+        @Override public String describe() {
+            return "deploy candidate with " + replicas + (replicas.equals(Replicas.exactly(1)) ? " replica" : " replicas");
+        }
     }
 
     /** A role runs this many replicas. */

@@ -30,8 +30,8 @@ public record Scenario(String application, Revision stable, int stableReplicas, 
                        Duration pollInterval) {
 
     public Scenario {
-        Objects.requireNonNull(stable, "stable");
-        Objects.requireNonNull(candidate, "candidate");
+        Checks.notNull("stable", stable);
+        Checks.notNull("candidate", candidate);
         router = Set.copyOf(router);
     }
 
@@ -79,15 +79,15 @@ public record Scenario(String application, Revision stable, int stableReplicas, 
         }
 
         public Builder stable(Revision revision, int replicas, Behaviour behaviour) {
-            this.stable = Objects.requireNonNull(revision, "stable");
+            this.stable = Checks.notNull("stable", revision);
             this.stableReplicas = Checks.atLeast("stable replicas", replicas, 1);
-            this.stableBehaviour = Objects.requireNonNull(behaviour, "stable behaviour");
+            this.stableBehaviour = Checks.notNull("stable behaviour", behaviour);
             return this;
         }
 
         public Builder candidate(Revision revision, Behaviour behaviour) {
-            this.candidate = Objects.requireNonNull(revision, "candidate");
-            this.candidateBehaviour = Objects.requireNonNull(behaviour, "candidate behaviour");
+            this.candidate = Checks.notNull("candidate", revision);
+            this.candidateBehaviour = Checks.notNull("candidate behaviour", behaviour);
             return this;
         }
 

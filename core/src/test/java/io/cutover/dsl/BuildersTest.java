@@ -112,7 +112,7 @@ class BuildersTest {
         void defaultsAreTwentyFivePercent() {
             Plan plan = Deployment.rolling().build().plan(new PlanContext(4, EnumSet.of(RouterCapability.REPLICA_RATIO)));
             assertThat(plan.unavailableAllowed()).isEqualTo(Replicas.exactly(1));
-            assertThat(plan.steps().get(0).describe()).isEqualTo("deploy candidate with 1 replicas");
+            assertThat(plan.steps().get(0).describe()).isEqualTo("deploy candidate with 1 replica");
         }
 
         @Test
