@@ -14,8 +14,12 @@ import java.util.Map;
  * @param timeline           what happened when: weights, replicas, verdicts, phases
  * @param requestsByRevision requests each revision served (users' and mirrored)
  * @param blastRadius        failed requests users saw that the release caused: the new revision's errors above
- *                           the old revision's error rate, and requests sent where no replica was ready
- * @param failedRequests     every failed request users saw, the old revision's own errors included
+ *                           the old revision's error rate, and requests sent where no replica was ready. A
+ *                           healthy candidate's blast radius is about zero: this is the number to hold a
+ *                           release strategy to
+ * @param failedRequests     every failed request users saw during the run, the old revision's own background
+ *                           errors included, so it is above zero even for a perfect release (a stable revision
+ *                           at 0.5% errors serving 250,000 requests fails about 1,250 of them on its own)
  * @param timeToDetect       from the candidate's first traffic (weighted, header-routed or mirrored) to the start
  *                           of the abort; {@code null} without abort
  * @param timeToRollBack     from the start of the abort to traffic confirmed on stable; {@code null} without abort
