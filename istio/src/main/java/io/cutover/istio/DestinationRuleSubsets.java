@@ -63,19 +63,41 @@ public final class DestinationRuleSubsets {
         this.where = "destinationrule " + namespace + "/" + name;
     }
 
+    /**
+     * Subsets of one DestinationRule, named with {@link Builder#destinationRule}.
+     *
+     * @param client the Kubernetes client
+     * @return a builder: label key {@code version}, subsets {@code stable} and {@code canary}
+     */
     public static Builder builder(KubernetesClient client) {
         return new Builder(client);
     }
 
+    /**
+     * The subset that serves a role.
+     *
+     * @param role stable or candidate
+     * @return the subset's name
+     */
     public String subsetName(Role role) {
         return role == Role.STABLE ? stableSubset : candidateSubset;
     }
 
+    /**
+     * The pod label the subsets select on.
+     *
+     * @return the label key, {@code version} by default
+     */
     public String labelKey() {
         return labelKey;
     }
 
-    /** The label value the subset of {@code role} selects, empty when the subset or the label is missing. */
+    /**
+     * The label value the subset of {@code role} selects, empty when the subset or the label is missing.
+     *
+     * @param role stable or candidate
+     * @return the value, read from the cluster
+     */
     public Optional<String> labelValue(Role role) {
         GenericKubernetesResource dr = get();
         if (dr == null) {
@@ -85,7 +107,12 @@ public final class DestinationRuleSubsets {
         return Optional.ofNullable(string(map(subset, "labels"), labelKey));
     }
 
-    /** Whether the DestinationRule defines a subset of this name. */
+    /**
+     * Whether the DestinationRule defines a subset of this name.
+     *
+     * @param subsetName a subset name
+     * @return {@code true} when the DestinationRule exists and has the subset
+     */
     public boolean defines(String subsetName) {
         GenericKubernetesResource dr = get();
         return dr != null && subset(spec(dr), subsetName) != null;
@@ -94,6 +121,8 @@ public final class DestinationRuleSubsets {
     /**
      * Throws a PERMANENT {@link CutoverException} when any of {@code destinations} names a subset this
      * DestinationRule lacks (one read for all of them).
+     *
+     * @param destinations the destinations about to receive traffic
      */
     public void requireSubsetsOf(IstioDestination... destinations) {
         GenericKubernetesResource dr = get();
@@ -108,6 +137,9 @@ public final class DestinationRuleSubsets {
     /**
      * Makes the subset of {@code role} select pods labelled {@code labelKey=value}, creating the subset
      * (and the DestinationRule, when a host was given) if missing. Repeating it changes nothing.
+     *
+     * @param role stable or candidate
+     * @param value a Kubernetes label value, usually the revision's name
      */
     public void point(Role role, String value) {
         Objects.requireNonNull(role, "role");
@@ -200,6 +232,13 @@ public final class DestinationRuleSubsets {
             this.client = Objects.requireNonNull(client, "client");
         }
 
+        /**
+         * The DestinationRule that holds the subsets (required).
+         *
+         * @param namespace its namespace
+         * @param name its name
+         * @return this builder
+         */
         public Builder destinationRule(String namespace, String name) {
             if (namespace == null || !namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
                 throw new IllegalArgumentException("namespace must be a Kubernetes namespace name: '" + namespace + "'");
@@ -212,6 +251,12 @@ public final class DestinationRuleSubsets {
             return this;
         }
 
+        /**
+         * The host a DestinationRule created by Cutover is for; without it a missing DestinationRule is an error.
+         *
+         * @param host the Service host, for example {@code myapp}
+         * @return this builder
+         */
         public Builder host(String host) {
             if (host == null || host.isBlank()) {
                 throw new IllegalArgumentException("host must not be blank: '" + host + "'");
@@ -220,6 +265,12 @@ public final class DestinationRuleSubsets {
             return this;
         }
 
+        /**
+         * The pod label the subsets select on; default {@code version}.
+         *
+         * @param labelKey a Kubernetes label key
+         * @return this builder
+         */
         public Builder labelKey(String labelKey) {
             if (labelKey == null || !labelKey.matches("([a-z0-9.-]{1,253}/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")) {
                 throw new IllegalArgumentException("labelKey must be a Kubernetes label key: '" + labelKey + "'");
@@ -228,22 +279,46 @@ public final class DestinationRuleSubsets {
             return this;
         }
 
+        /**
+         * The stable subset's name; default {@code stable}.
+         *
+         * @param name a subset name
+         * @return this builder
+         */
         public Builder stableSubset(String name) {
             this.stableSubset = requireName("stableSubset", name);
             return this;
         }
 
+        /**
+         * The candidate subset's name; default {@code canary}.
+         *
+         * @param name a subset name, different from the stable one
+         * @return this builder
+         */
         public Builder candidateSubset(String name) {
             this.candidateSubset = requireName("candidateSubset", name);
             return this;
         }
 
+        /**
+         * The API version the DestinationRule is addressed with: {@code v1beta1} (default) or {@code v1}.
+         *
+         * @param apiVersion {@code v1}, {@code v1beta1} or another {@code vN[alpha|betaN]}
+         * @return this builder
+         */
         public Builder apiVersion(String apiVersion) {
             IstioResources.destinationRules(apiVersion);
             this.apiVersion = apiVersion;
             return this;
         }
 
+        /**
+         * Validates the settings and builds the subsets.
+         *
+         * @return the subsets
+         * @throws IllegalArgumentException when the DestinationRule is not named or the two subsets are equal
+         */
         public DestinationRuleSubsets build() {
             if (name == null) {
                 throw new IllegalArgumentException("destinationRule: namespace and name are required");

@@ -16,6 +16,12 @@ import java.util.Objects;
  */
 public record IstioDestination(String host, String subset) {
 
+    /**
+     * Checks that a host or a subset is given, and neither is blank.
+     *
+     * @param host the destination host, {@code null} for any
+     * @param subset the DestinationRule subset, {@code null} for none
+     */
     public IstioDestination {
         if (host == null && subset == null) {
             throw new IllegalArgumentException("destination needs a host or a subset (both null)");
@@ -28,19 +34,43 @@ public record IstioDestination(String host, String subset) {
         }
     }
 
+    /**
+     * A subset of a host.
+     *
+     * @param host the destination host
+     * @param subset the subset
+     * @return the destination
+     */
     public static IstioDestination of(String host, String subset) {
         return new IstioDestination(Objects.requireNonNull(host, "host"), Objects.requireNonNull(subset, "subset"));
     }
 
+    /**
+     * A subset on any host.
+     *
+     * @param subset the subset
+     * @return the destination
+     */
     public static IstioDestination subset(String subset) {
         return new IstioDestination(null, Objects.requireNonNull(subset, "subset"));
     }
 
+    /**
+     * A host without subset, for example a separate Service.
+     *
+     * @param host the destination host
+     * @return the destination
+     */
     public static IstioDestination host(String host) {
         return new IstioDestination(Objects.requireNonNull(host, "host"), null);
     }
 
-    /** Whether an Istio {@code destination} object ({@code host}, {@code subset}, {@code port}) is this one. */
+    /**
+     * Whether an Istio {@code destination} object ({@code host}, {@code subset}, {@code port}) is this one.
+     *
+     * @param destination the object as read from a VirtualService, or {@code null}
+     * @return {@code true} when host (if this one names one) and subset match
+     */
     public boolean matches(Map<?, ?> destination) {
         if (destination == null) {
             return false;

@@ -11,15 +11,30 @@ public final class IstioResources {
     /** The API version of the seed resources; {@code v1} works the same on Istio 1.22 and later. */
     public static final String DEFAULT_VERSION = "v1beta1";
 
+    /** The API group of VirtualServices and DestinationRules. */
     public static final String GROUP = "networking.istio.io";
 
     private IstioResources() {
     }
 
+    /**
+     * VirtualServices at an API version.
+     *
+     * @param version {@code v1}, {@code v1beta1}...
+     * @return the resource context for fabric8's generic client
+     * @throws IllegalArgumentException when the version does not look like an API version
+     */
     public static ResourceDefinitionContext virtualServices(String version) {
         return context(version, "VirtualService", "virtualservices");
     }
 
+    /**
+     * DestinationRules at an API version.
+     *
+     * @param version {@code v1}, {@code v1beta1}...
+     * @return the resource context for fabric8's generic client
+     * @throws IllegalArgumentException when the version does not look like an API version
+     */
     public static ResourceDefinitionContext destinationRules(String version) {
         return context(version, "DestinationRule", "destinationrules");
     }

@@ -43,6 +43,14 @@ public final class SubsetAwareWorkloads implements Workloads {
         this.router = Objects.requireNonNull(router, "router");
     }
 
+    /**
+     * Keeps the subsets on the right pods around the workloads' deploy and promote.
+     *
+     * @param workloads the workloads that run the pods (for example Kubernetes Deployments)
+     * @param subsets the DestinationRule subsets to keep in step
+     * @param router the router that moves traffic during the promotion
+     * @return workloads to give to the {@code Target}
+     */
     public static SubsetAwareWorkloads wrap(Workloads workloads, DestinationRuleSubsets subsets, TrafficRouter router) {
         return new SubsetAwareWorkloads(workloads, subsets, router);
     }

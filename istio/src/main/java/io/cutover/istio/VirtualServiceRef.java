@@ -12,6 +12,13 @@ public record VirtualServiceRef(String namespace, String name, String routeName)
 
     private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
+    /**
+     * Checks the names.
+     *
+     * @param namespace the namespace, a Kubernetes name
+     * @param name the VirtualService's name, a Kubernetes name
+     * @param routeName the weighted HTTP route's name, {@code null} to pick it by itself
+     */
     public VirtualServiceRef {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
@@ -26,10 +33,25 @@ public record VirtualServiceRef(String namespace, String name, String routeName)
         }
     }
 
+    /**
+     * A VirtualService whose weighted route is picked by itself.
+     *
+     * @param namespace the namespace
+     * @param name the VirtualService's name
+     * @return the reference
+     */
     public static VirtualServiceRef of(String namespace, String name) {
         return new VirtualServiceRef(namespace, name, null);
     }
 
+    /**
+     * A VirtualService and the name of its weighted route.
+     *
+     * @param namespace the namespace
+     * @param name the VirtualService's name
+     * @param routeName the route's name
+     * @return the reference
+     */
     public static VirtualServiceRef of(String namespace, String name, String routeName) {
         return new VirtualServiceRef(namespace, name, Objects.requireNonNull(routeName, "routeName"));
     }

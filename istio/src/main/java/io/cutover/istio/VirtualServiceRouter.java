@@ -69,10 +69,21 @@ public final class VirtualServiceRouter implements TrafficRouter {
         this.editor = new HttpRouteEditor(stable, candidate);
     }
 
+    /**
+     * A router on the VirtualServices to be listed in the builder.
+     *
+     * @param client the Kubernetes client; give it {@code requestRetryBackoffLimit(0)} so the engine counts every retry
+     * @return a builder with the defaults listed on {@link Builder}
+     */
     public static Builder builder(KubernetesClient client) {
         return new Builder(client);
     }
 
+    /**
+     * The VirtualServices every split is written to, in the order given.
+     *
+     * @return the VirtualServices, never empty
+     */
     public List<VirtualServiceRef> virtualServices() {
         return virtualServices;
     }
@@ -137,7 +148,12 @@ public final class VirtualServiceRouter implements TrafficRouter {
         return new TrafficSplit(weight, List.copyOf(matches), mirror);
     }
 
-    /** The split one VirtualService holds. */
+    /**
+     * The split one VirtualService holds.
+     *
+     * @param ref one of {@link #virtualServices()}
+     * @return its candidate weight, header routes and mirror
+     */
     public TrafficSplit read(VirtualServiceRef ref) {
         String where = "virtualservice " + ref.namespace() + "/" + ref.name();
         Map<String, Object> spec = spec(get(ref, where), where);
@@ -196,11 +212,23 @@ public final class VirtualServiceRouter implements TrafficRouter {
             this.client = Objects.requireNonNull(client, "client");
         }
 
-        /** Splits the only HTTP route of this VirtualService, or the only one sending to stable. */
+        /**
+         * Splits the only HTTP route of this VirtualService, or the only one sending to stable.
+         *
+         * @param namespace the VirtualService's namespace
+         * @param name its name
+         * @return this builder
+         */
         public Builder virtualService(String namespace, String name) {
             return virtualService(VirtualServiceRef.of(namespace, name));
         }
 
+        /**
+         * Adds a VirtualService (and, optionally, the name of its weighted route); each may be listed once.
+         *
+         * @param ref the VirtualService and route
+         * @return this builder
+         */
         public Builder virtualService(VirtualServiceRef ref) {
             Objects.requireNonNull(ref, "virtualService");
             if (virtualServices.stream().anyMatch(r -> r.namespace().equals(ref.namespace()) && r.name().equals(ref.name()))) {
@@ -210,17 +238,34 @@ public final class VirtualServiceRouter implements TrafficRouter {
             return this;
         }
 
+        /**
+         * The destination that serves the stable revision; default {@code subset stable}.
+         *
+         * @param stable the stable destination
+         * @return this builder
+         */
         public Builder stable(IstioDestination stable) {
             this.stable = Objects.requireNonNull(stable, "stable");
             return this;
         }
 
+        /**
+         * The destination that serves the candidate; default {@code subset canary}.
+         *
+         * @param candidate the candidate destination, different from the stable one
+         * @return this builder
+         */
         public Builder candidate(IstioDestination candidate) {
             this.candidate = Objects.requireNonNull(candidate, "candidate");
             return this;
         }
 
-        /** {@code v1beta1} (default) or {@code v1}. */
+        /**
+         * The API version resources are addressed with: {@code v1beta1} (default) or {@code v1}.
+         *
+         * @param apiVersion {@code v1}, {@code v1beta1} or another {@code vN[alpha|betaN]}
+         * @return this builder
+         */
         public Builder apiVersion(String apiVersion) {
             IstioResources.virtualServices(apiVersion);
             this.apiVersion = apiVersion;
@@ -230,12 +275,21 @@ public final class VirtualServiceRouter implements TrafficRouter {
         /**
          * Refuses to route to a subset this DestinationRule does not define: the stable one on every
          * write, the candidate one before it gets any traffic.
+         *
+         * @param subsets the DestinationRule whose subsets the destinations name
+         * @return this builder
          */
         public Builder verifySubsets(DestinationRuleSubsets subsets) {
             this.subsets = Objects.requireNonNull(subsets, "subsets");
             return this;
         }
 
+        /**
+         * Validates the settings and builds the router.
+         *
+         * @return the router
+         * @throws IllegalArgumentException when no VirtualService is listed or the destinations are equal
+         */
         public VirtualServiceRouter build() {
             if (virtualServices.isEmpty()) {
                 throw new IllegalArgumentException("virtualService: at least one is required");
