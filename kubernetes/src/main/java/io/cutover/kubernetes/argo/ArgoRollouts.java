@@ -139,7 +139,7 @@ public final class ArgoRollouts {
             String templateName = ref.get("templateName").text();
             AnalysisTemplates.Analysis resolved;
             try {
-                resolved = templates.resolve(templateName, Map.copyOf(args));
+                resolved = templates.resolve(templateName, java.util.Collections.unmodifiableMap(args));
             } catch (RuntimeException e) {
                 throw ref.get("templateName").error("template '" + templateName + "' could not be resolved: " + e.getMessage());
             }
