@@ -34,6 +34,7 @@ final class World {
 
     final VirtualScheduler time = new VirtualScheduler();
     final SimulatedPlatform platform;
+    final InMemoryStateStore store = new InMemoryStateStore();
     final RolloutEngine engine;
     final List<Snapshot> snapshots = new ArrayList<>();
     private final boolean replicaRatio;
@@ -43,7 +44,7 @@ final class World {
         this.replicaRatio = List.of(router).contains(RouterCapability.REPLICA_RATIO) && !List.of(router).contains(RouterCapability.WEIGHTED);
         platform = SimulatedPlatform.builder(time.clock()).stable(V1, stableReplicas, Behaviour.healthy())
                 .behaviour("v2", candidate).router(router).build();
-        engine = RolloutEngine.builder().withScheduler(time).withStateStore(new InMemoryStateStore()).listener(this::record).build();
+        engine = RolloutEngine.builder().withScheduler(time).withStateStore(store).listener(this::record).build();
     }
 
     static World weighted(int stableReplicas) {
