@@ -105,7 +105,7 @@ public final class BlueGreenBuilder extends StrategyBuilder<BlueGreenBuilder> {
                 plan.add(new Step.Analyze("post-promotion", post, analysis));
             }
             if (!keep.isZero()) {
-                plan.add(new Step.Pause(keep));
+                plan.add(Step.Pause.rollbackWindow(keep));
             }
             finish(plan);
             return plan("blue-green", plan, List.of(), 0, Replicas.exactly(0));

@@ -7,6 +7,7 @@ import io.cutover.plan.Step;
 import io.cutover.spi.HeaderMatch;
 import io.cutover.spi.HookStage;
 import io.cutover.spi.Role;
+import io.cutover.spi.RouterCapability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +21,12 @@ import java.util.Objects;
  * Deployment.canary().steps(10, 25, 50, 75).pauseBetween(Duration.ofMinutes(5)).gate(successRate(0.95)).build();
  * }</pre>
  *
- * Defaults: no pause between steps; the candidate scaled to match its weight (closest whole number of
- * stable's replicas, ties up); max weight 100. Gates given with {@link #gate} are measured in the
+ * Defaults: no pause between steps; the candidate scaled to match its weight (stable's replicas times
+ * the weight, rounded up); max weight 100; scale-down delay 30 seconds. On a weighted router, stable
+ * keeps its full scale throughout, and for the scale-down delay after the candidate takes all traffic
+ * (the rollback window: an abort then switches traffic straight back). On a router that follows
+ * replica counts, stable keeps at least one replica for any weight below 100 (surging above its count
+ * when there are too few), and there is no rollback window, since replicas left up would take traffic. Gates given with {@link #gate} are measured in the
  * background during every pause from the first step on, at the analysis policy's interval; at a step
  * without a pause they are measured {@code count} times before the next step. Without a weighted
  * router, weights are approximated by replica counts and the effective weight is reported.
@@ -35,6 +40,7 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
     private final List<Gate> gates = new ArrayList<>();
     private int maxWeight = 100;
     private Integer candidateReplicas;
+    private Duration scaleDownDelay = Duration.ofSeconds(30);
     private final List<HeaderMatch> testerRoutes = new ArrayList<>();
 
     CanaryBuilder() { }
@@ -100,6 +106,16 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
         return this;
     }
 
+    /**
+     * How long stable stays at full scale after the candidate took all traffic, before the candidate
+     * becomes stable and the old revision is scaled down: the rollback window, during which an abort
+     * switches traffic straight back. Zero promotes at once. Default 30 seconds; weighted routers only.
+     */
+    public CanaryBuilder scaleDownDelay(Duration delay) {
+        this.scaleDownDelay = Checks.notNegative("scaleDownDelay", delay);
+        return this;
+    }
+
     /** Requests matching this also go to the candidate from the first step on (for testers). */
     public CanaryBuilder testerRoute(HeaderMatch match) {
         testerRoutes.add(Checks.notNull("testerRoute", match));
@@ -136,6 +152,7 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
         List<Integer> holds = List.copyOf(holdAt);
         List<HeaderMatch> routes = List.copyOf(testerRoutes);
         Integer fixed = candidateReplicas;
+        Duration keep = scaleDownDelay;
         return new Deployment("canary", ctx -> {
             List<Step> plan = new ArrayList<>();
             hooksAt(plan, HookStage.BEFORE_INSTALL);
@@ -178,6 +195,9 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
                 hooksAt(plan, HookStage.AFTER_TRAFFIC);
             } else {
                 promotion(plan, false);
+            }
+            if (!keep.isZero() && ctx.router().contains(RouterCapability.WEIGHTED)) {
+                plan.add(Step.Pause.rollbackWindow(keep));
             }
             finish(plan);
             boolean anyPause = perStep[0] != null || Arrays.stream(perStep).anyMatch(Objects::nonNull);

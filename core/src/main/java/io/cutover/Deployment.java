@@ -61,6 +61,28 @@ public final class Deployment {
         return new ShadowBuilder();
     }
 
+    /**
+     * A deployment whose plan {@code compiler} builds directly from {@link io.cutover.plan.Step}s, for
+     * importers of other tools' release specs and strategies the builders do not cover. The compiler
+     * gets the target's {@link PlanContext} when a rollout is bound; it is run once here against a
+     * typical target, so a plan it refuses fails now. The plan must promote the candidate.
+     */
+    public static Deployment fromPlan(String strategy, Function<PlanContext, Plan> compiler) {
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(compiler, "compiler");
+        if (strategy.isBlank()) {
+            throw new IllegalArgumentException("strategy must not be blank");
+        }
+        Function<PlanContext, Plan> checked = ctx -> {
+            Plan plan = Objects.requireNonNull(compiler.apply(ctx), "compiler returned no plan");
+            if (plan.steps().stream().noneMatch(io.cutover.plan.Step.Promote.class::isInstance)) {
+                throw new IllegalArgumentException("plan of '" + strategy + "' has no promote step: the candidate would never become stable");
+            }
+            return plan;
+        };
+        return new Deployment(strategy, checked);
+    }
+
     public String strategy() {
         return strategy;
     }

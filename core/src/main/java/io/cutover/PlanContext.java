@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * What a plan is compiled against when a rollout is bound: stable's replica count and what the
- * router can do. Strategies whose steps do not depend on them (canary, blue-green) ignore it.
+ * router can do. Blue-green ignores it; a canary keeps a rollback window only on a weighted router.
  */
 public record PlanContext(int stableReplicas, Set<RouterCapability> router) {
 

@@ -97,7 +97,11 @@ public final class RollingBuilder extends StrategyBuilder<RollingBuilder> {
             boolean weighted = ctx.router().contains(RouterCapability.WEIGHTED);
             List<Step> plan = new ArrayList<>();
             hooksAt(plan, HookStage.BEFORE_INSTALL);
+            // As the Kubernetes Deployment controller does, both budgets are used at once: the candidate
+            // surges while stable goes down to what keeps (total - maxUnavailable) replicas available,
+            // counting only candidate replicas already confirmed ready.
             int candidate = 0;
+            int ready = 0;
             int stable = total;
             int weight = 0;
             boolean deployed = false;
@@ -107,6 +111,19 @@ public final class RollingBuilder extends StrategyBuilder<RollingBuilder> {
                     candidate = up;
                     plan.add(deployed ? new Step.Scale(Role.CANDIDATE, Replicas.exactly(candidate))
                             : new Step.Deploy(Replicas.exactly(candidate)));
+                }
+                int down = Math.max(0, total - unavailable - ready);
+                int share = Replicas.effectiveWeight(ready + down, ready);
+                if (weighted && down < stable && share != weight) {
+                    weight = share;
+                    plan.add(new Step.SetWeight(weight));
+                }
+                if (down < stable) {
+                    stable = down;
+                    plan.add(new Step.Scale(Role.STABLE, Replicas.exactly(stable)));
+                }
+                if (candidate > ready) {
+                    ready = candidate;
                     plan.add(new Step.AwaitReady(Role.CANDIDATE));
                     if (!deployed) {
                         hooksAt(plan, HookStage.AFTER_INSTALL);
@@ -116,19 +133,16 @@ public final class RollingBuilder extends StrategyBuilder<RollingBuilder> {
                     if (!settle.isZero()) {
                         plan.add(new Step.Pause(settle));
                     }
-                }
-                int down = Math.max(0, total - unavailable - candidate);
-                int share = Replicas.effectiveWeight(candidate + down, candidate);
-                if (weighted && share != weight) {
-                    weight = share;
-                    plan.add(new Step.SetWeight(weight));
-                }
-                if (down < stable) {
-                    stable = down;
-                    plan.add(new Step.Scale(Role.STABLE, Replicas.exactly(stable)));
-                }
-                if (!gates.isEmpty() && candidate > 0 && candidate < total) {
-                    plan.add(new Step.Analyze("batch " + candidate + "/" + total, gates, analysis));
+                    if (weighted) {
+                        int now = Replicas.effectiveWeight(ready + stable, ready);
+                        if (now != weight) {
+                            weight = now;
+                            plan.add(new Step.SetWeight(weight));
+                        }
+                    }
+                    if (!gates.isEmpty() && candidate < total) {
+                        plan.add(new Step.Analyze("batch " + candidate + "/" + total, gates, analysis));
+                    }
                 }
             }
             plan.add(new Step.SetWeight(100));

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,6 +140,35 @@ public final class RolloutEngine {
         track(runner);
         runner.start();
         return new Rollout(runner, this);
+    }
+
+    /**
+     * Rolls out {@code revision} under {@code name}, taking over from a rollout in progress, as a
+     * pipeline re-applying a spec expects. With nothing in progress it is {@link #start}. When
+     * {@code revision} is the candidate in progress, that rollout goes on unchanged. When it is stable's
+     * revision, the rollout in progress is rolled back at once (traffic to stable, candidate down, no
+     * analysis), and its result says it was superseded. Otherwise the in-flight candidate is retired in
+     * the rollback's safe order (stable at full scale and ready before traffic moves, traffic back before
+     * anything is scaled down), and once it is ABORTED, {@code revision} starts from the first step.
+     * A rollout past promotion finishes first. The abort and the new start are saved and published as
+     * usual; the intent between them is not, so an engine that crashes in between leaves the old
+     * rollout ABORTED (superseded) and the new one to be started again.
+     *
+     * @return completes with the rollout of {@code revision} once it started (or with the rolled-back
+     *         rollout when {@code revision} is stable's); fails when the old candidate could not be retired
+     * @throws IllegalStateException when a rollout of that name is in progress on another engine
+     */
+    public CompletableFuture<Rollout> update(String name, Deployment deployment, Revision revision, Target target) {
+        Objects.requireNonNull(deployment, "deployment");
+        Objects.requireNonNull(revision, "revision");
+        Objects.requireNonNull(target, "target");
+        checkName(name);
+        return Updates.update(this, name, deployment, revision, target);
+    }
+
+    /** The runner driving {@code name} on this engine, if any. */
+    RolloutRunner runner(String name) {
+        return runners.get(name);
     }
 
     /** The stored state of a rollout, whichever engine drives it. */

@@ -149,8 +149,9 @@ final class StepExecutor {
     /** A weight on a router that follows replica counts: grow one side, wait for it, then shrink the other. */
     private Outcome weightByReplicas(int weight, RolloutState.Builder s, RolloutState at, Instant now, boolean aborting) {
         int total = at.stableReplicas();
-        int candidate = Replicas.ofWeight(total, weight);
-        int stable = total - candidate;
+        Replicas.Split split = Replicas.replicaSplit(total, weight);
+        int candidate = split.candidate();
+        int stable = split.stable();
         WorkloadStatus cand = status(Role.CANDIDATE);
         WorkloadStatus stab = status(Role.STABLE);
         Role growing = candidate > cand.desired() || (candidate == cand.desired() && stable <= stab.desired()) ? Role.CANDIDATE : Role.STABLE;
@@ -166,9 +167,9 @@ final class StepExecutor {
             return notYet(growing.name().toLowerCase() + " ready " + grown.ready() + "/" + grown.desired(), at, now, aborting);
         }
         scale(shrinking, shrink);
-        int effective = Replicas.effectiveWeight(total, candidate);
+        int effective = split.effectiveWeight();
         if (effective != weight) {
-            s.note(now, "weight " + weight + "% approximated by " + candidate + "/" + total + " replicas: " + effective + "%");
+            s.note(now, "weight " + weight + "% approximated by " + candidate + "/" + (candidate + stable) + " replicas: " + effective + "%");
         }
         return route(s, s.split().withCanaryWeight(effective));
     }

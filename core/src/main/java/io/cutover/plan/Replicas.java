@@ -1,13 +1,19 @@
 package io.cutover.plan;
 
-/** A replica count in a plan: fixed, or a share of stable's count when the rollout started. */
+/**
+ * A replica count in a plan: fixed, or a share of stable's count when the rollout started.
+ *
+ * <p>Shares round up, so a candidate always has the capacity for its weight; on a router that
+ * follows replica counts, stable keeps at least one replica for any weight below 100 (the total
+ * surges above stable's count when there are too few replicas, as Argo Rollouts does).
+ */
 public sealed interface Replicas {
 
     static Replicas exactly(int count) {
         return new Exactly(count);
     }
 
-    /** {@code percent} of stable's replicas, rounded to the closest whole number (ties up), at least one when above zero. */
+    /** {@code percent} of stable's replicas, rounded up (at least one when above zero). */
     static Replicas shareOfStable(int percent) {
         return new ShareOfStable(percent);
     }
@@ -56,15 +62,48 @@ public sealed interface Replicas {
     }
 
     /**
-     * Replicas out of {@code total} that carry {@code weight} percent of traffic: the closest whole
-     * number, ties rounded up, at least one for any weight above zero.
+     * Replicas out of {@code total} that carry {@code weight} percent of traffic: rounded up, so the
+     * candidate has the capacity for its share; at least one for any weight above zero.
      */
     static int ofWeight(int total, int weight) {
         if (weight <= 0 || total <= 0) {
             return 0;
         }
-        int count = (total * weight * 2 + 100) / 200; // round half up
+        int count = (total * Math.min(weight, 100) + 99) / 100; // round up
         return Math.max(1, Math.min(total, count));
+    }
+
+    /**
+     * The replicas of each role that approximate {@code weight} on a router that follows replica
+     * counts, for a stable that ran {@code total} replicas: the candidate gets its share rounded up;
+     * stable keeps the rest, and at least one replica for any weight below 100, so the candidate never
+     * carries all traffic before promotion and stable keeps the capacity for its share (the total
+     * surges to {@code total + 1} when needed).
+     */
+    static Split replicaSplit(int total, int weight) {
+        if (weight < 0 || weight > 100) {
+            throw new IllegalArgumentException("weight must be within 0..100: " + weight);
+        }
+        if (total <= 0) {
+            return new Split(0, 0);
+        }
+        int candidate = ofWeight(total, weight);
+        int stable = weight == 100 ? 0 : Math.max(1, total - candidate);
+        return new Split(candidate, stable);
+    }
+
+    /** Replicas of the candidate and of stable at one weight; see {@link #replicaSplit}. */
+    record Split(int candidate, int stable) {
+        public Split {
+            if (candidate < 0 || stable < 0) {
+                throw new IllegalArgumentException("replicas must not be negative: candidate " + candidate + ", stable " + stable);
+            }
+        }
+
+        /** The weight these replicas really carry on a router that follows ready replicas, in whole percent. */
+        public int effectiveWeight() {
+            return Replicas.effectiveWeight(candidate + stable, candidate);
+        }
     }
 
     /** The weight {@code candidate} replicas out of {@code total} really carry, in whole percent. */

@@ -79,17 +79,34 @@ public sealed interface Step {
         @Override public String describe() { return "send all traffic to stable"; }
     }
 
-    /** Wait for {@code duration}, or until a person promotes when {@code duration} is {@code null}. */
-    record Pause(Duration duration) implements Step {
+    /**
+     * Wait for {@code duration}, or until a person promotes when {@code duration} is {@code null}.
+     * A {@code rollbackWindow} pause comes after all traffic moved to the candidate, with stable still
+     * at full scale: an abort during it switches traffic straight back.
+     */
+    record Pause(Duration duration, boolean rollbackWindow) implements Step {
+        /** The prefix of a rollback window's description, as events and timelines show it. */
+        public static final String ROLLBACK_WINDOW = "rollback window";
+
         public Pause {
             if (duration != null && (duration.isNegative() || duration.isZero())) {
                 throw new IllegalArgumentException("pause must be positive: " + duration);
             }
+            if (rollbackWindow && duration == null) {
+                throw new IllegalArgumentException("a rollback window needs a duration");
+            }
         }
+        public Pause(Duration duration) { this(duration, false); }
         public static Pause untilPromoted() { return new Pause(null); }
+        /** Stable stays up for {@code duration} after the candidate took all traffic. */
+        public static Pause rollbackWindow(Duration duration) { return new Pause(duration, true); }
         public boolean untilPromotedOnly() { return duration == null; }
         @Override public boolean skippedOnFullPromotion() { return true; }
-        @Override public String describe() { return duration == null ? "pause until promoted" : "pause " + duration; }
+        @Override public String describe() {
+            return duration == null ? "pause until promoted"
+                    : rollbackWindow ? ROLLBACK_WINDOW + " " + duration + ": stable kept, an abort switches back at once"
+                    : "pause " + duration;
+        }
     }
 
     /** Measure {@code gates} as {@code policy} says; FAILED or too many ERRORs abort, INCONCLUSIVE pauses. */

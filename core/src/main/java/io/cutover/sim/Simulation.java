@@ -104,6 +104,8 @@ public final class Simulation {
                     firstTraffic = t.at();
                 }
                 what = "traffic " + t.split();
+            } else if (event instanceof RolloutEvent.StepStarted st && st.step().startsWith(io.cutover.plan.Step.Pause.ROLLBACK_WINDOW)) {
+                what = st.step();
             } else if (event instanceof RolloutEvent.ReplicasChanged r) {
                 what = "scale " + r.role().toLowerCase() + " to " + r.replicas();
             } else if (event instanceof RolloutEvent.MeasurementTaken m) {

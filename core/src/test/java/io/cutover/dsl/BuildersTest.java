@@ -43,6 +43,7 @@ class BuildersTest {
                     "deploy candidate with 10% of stable replicas", "await candidate ready", "set candidate weight 10%",
                     "scale candidate to 50% of stable", "await candidate ready", "set candidate weight 50%",
                     "scale candidate to full", "await candidate ready", "set candidate weight 100%",
+                    "rollback window PT30S: stable kept, an abort switches back at once",
                     "promote candidate to stable", "await stable ready", "send all traffic to stable", "retire previous revision");
             assertThat(plan.requiredCapabilities()).containsExactly(RouterCapability.WEIGHTED);
         }
@@ -90,7 +91,7 @@ class BuildersTest {
         void defaults() {
             Deployment d = Deployment.blueGreen().build();
             assertThat(steps(d)).containsExactly("deploy candidate with full replicas", "await candidate ready",
-                    "set candidate weight 100%", "pause PT30S", "promote candidate to stable", "await stable ready",
+                    "set candidate weight 100%", "rollback window PT30S: stable kept, an abort switches back at once", "promote candidate to stable", "await stable ready",
                     "send all traffic to stable", "retire previous revision");
             assertThat(d.plan().requiredCapabilities()).isEmpty();
         }

@@ -94,12 +94,14 @@ class StrategiesRunTest {
     class Rolling {
         @Test
         void batchesFollowKubernetesRounding() {
-            // 10 replicas, 25%/25%: surge rounds up to 3, unavailable down to 2
+            // 10 replicas, 25%/25%: surge rounds up to 3, unavailable down to 2; both budgets at once, as the
+            // Deployment controller: 3 new while old goes to 8, then 5 + 5, 8 + 3, 10 + 0
             var plan = Deployment.rolling().build().plan(new PlanContext(10, EnumSet.of(RouterCapability.REPLICA_RATIO)));
             List<String> scales = plan.steps().stream()
                     .filter(s -> s instanceof Step.Scale || s instanceof Step.Deploy).map(Step::describe).toList();
-            assertThat(scales).containsExactly("deploy candidate with 3 replicas", "scale stable to 5",
-                    "scale candidate to 8", "scale stable to 0", "scale candidate to 10");
+            assertThat(scales).containsExactly("deploy candidate with 3 replicas", "scale stable to 8",
+                    "scale candidate to 5", "scale stable to 5", "scale candidate to 8", "scale stable to 3",
+                    "scale candidate to 10", "scale stable to 0");
             assertThat(plan.unavailableAllowed().resolve(10)).isEqualTo(2);
         }
 

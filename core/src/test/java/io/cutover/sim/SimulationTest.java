@@ -59,8 +59,8 @@ class SimulationTest {
         SimulationReport report = Simulation.run(canary(), scenario(Behaviour.healthy()).router(RouterCapability.REPLICA_RATIO).build());
         assertThat(report.phase()).as(report.summary() + report.timeline()).isEqualTo(Phase.SUCCEEDED);
         assertThat(report.violations()).isEmpty();
-        // 5 replicas: 10% -> 1 replica (20%), 25% -> 1 (20%), 50% -> 3 (60%, tie up), 75% -> 4 (80%)
+        // 5 replicas, canary pods rounded up: 10% -> 1 replica (20%), 25% -> 2 (40%), 50% -> 3 (60%), 75% -> 4 (80%)
         assertThat(report.timeline()).filteredOn(e -> e.what().startsWith("traffic"))
-                .extracting(SimulationReport.TimelineEntry::candidateWeight).startsWith(20, 60, 80, 100);
+                .extracting(SimulationReport.TimelineEntry::candidateWeight).startsWith(20, 40, 60, 80, 100);
     }
 }

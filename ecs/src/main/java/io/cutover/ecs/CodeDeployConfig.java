@@ -86,7 +86,8 @@ public record CodeDeployConfig(String name, TrafficRoutingConfig routing) {
         for (Step step : deployment.plan().steps()) {
             if (step instanceof Step.SetWeight w && w.weight() < 100) {
                 weights.add(w.weight());
-            } else if (step instanceof Step.Pause p && !weights.isEmpty() && pauses.size() < weights.size() && !p.untilPromotedOnly()) {
+            } else if (step instanceof Step.Pause p && !weights.isEmpty() && pauses.size() < weights.size() && !p.untilPromotedOnly()
+                    && !p.rollbackWindow()) {
                 pauses.add(p.duration());
             }
         }

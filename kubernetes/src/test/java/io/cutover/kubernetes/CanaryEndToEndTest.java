@@ -58,8 +58,8 @@ class CanaryEndToEndTest {
         assertThat(result.phase()).as("%s", result).isEqualTo(Phase.SUCCEEDED);
         List<Harness.Snapshot> changes = h.at(RolloutEvent.TrafficChanged.class);
         List<Integer> weights = changes.stream().map(s -> ((RolloutEvent.TrafficChanged) s.event()).split().canaryWeight()).toList();
-        // 5 replicas: 10% and 25% are 1 canary (20%), 50% is 3 (60%), 75% is 4 (80%), then all
-        assertThat(weights).startsWith(20, 60, 80, 100);
+        // 5 replicas, canary pods rounded up: 10% is 1 canary (20%), 25% is 2 (40%), 50% is 3 (60%), 75% is 4 (80%), then all
+        assertThat(weights).startsWith(20, 40, 60, 80, 100);
         for (Harness.Snapshot s : changes.subList(0, 4)) {
             int weight = ((RolloutEvent.TrafficChanged) s.event()).split().canaryWeight();
             int canary = s.replicas().get("myapp-canary");
@@ -106,7 +106,7 @@ class CanaryEndToEndTest {
         }
         // stable keeps its 5 replicas while the canary grows by its share
         assertThat(changes.subList(0, 4)).allSatisfy(s -> assertThat(s.replicas()).containsEntry("myapp", 5));
-        assertThat(changes.subList(0, 4)).extracting(s -> s.replicas().get("myapp-canary")).containsExactly(1, 1, 3, 4);
+        assertThat(changes.subList(0, 4)).extracting(s -> s.replicas().get("myapp-canary")).containsExactly(1, 2, 3, 4);
         assertThat(h.snapshot(null).routeWeights()).containsEntry("myapp", 100).containsEntry("myapp-canary", 0);
         assertThat(h.deployment("myapp").getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("myapp:v2.0.0");
         var route = mock.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(NS).withName("myapp").get();

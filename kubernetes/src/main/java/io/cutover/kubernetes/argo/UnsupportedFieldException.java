@@ -1,0 +1,22 @@
+package io.cutover.kubernetes.argo;
+
+/**
+ * A field of an Argo {@code Rollout} that Cutover cannot honour, or a value it cannot read; the
+ * message starts with the field's path, as in {@code spec.strategy.canary.steps[2].experiment}.
+ */
+public final class UnsupportedFieldException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String field;
+
+    UnsupportedFieldException(String field, String message) {
+        super(field + ": " + message);
+        this.field = field;
+    }
+
+    /** The path of the field, from the manifest's root. */
+    public String field() {
+        return field;
+    }
+}
