@@ -87,6 +87,19 @@ public final class Gates {
         return new MetricGate(name, condition, DEFAULT_WINDOW, (ctx, w) -> ctx.metrics().query(expression, ctx.now()));
     }
 
+    /**
+     * A statistical judge of the candidate against the live stable revision over {@code metrics}, with
+     * the defaults of {@link BaselineComparison} (confidence 0.98, tolerance 0.25, thresholds 75/95, 10-second
+     * samples over 5 minutes). Use {@link BaselineComparison#builder()} to change them.
+     */
+    public static BaselineComparison compare(ComparedMetric... metrics) {
+        BaselineComparison.Builder b = BaselineComparison.builder();
+        for (ComparedMetric m : metrics) {
+            b.metric(m);
+        }
+        return b.build();
+    }
+
     /** The candidate's health probe must report it ready. */
     public static Gate health() {
         return new Gate() {
