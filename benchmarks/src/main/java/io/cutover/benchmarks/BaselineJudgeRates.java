@@ -24,7 +24,8 @@ import java.util.Locale;
  * first, fourth and fifth failed interval) and under the sequential test, with the sequential test's
  * false stops of an equal candidate.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.cutover.benchmarks.BaselineJudgeRates 1000}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.cutover.benchmarks.BaselineJudgeRates 1000}; optional
+ * second and third arguments: the judgment interval in minutes (default 5) and {@code judge-only}.
  */
 public final class BaselineJudgeRates {
 
@@ -35,9 +36,13 @@ public final class BaselineJudgeRates {
 
     public static void main(String[] args) {
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int judgeMinutes = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        boolean judgeOnly = args.length > 2 && args[2].equals("judge-only");
         PrintStream out = System.out;
-        judge(seeds, out);
-        early(seeds, out);
+        judge(seeds, judgeMinutes, out);
+        if (!judgeOnly) {
+            early(seeds, out);
+        }
     }
 
     static Deployment canary(Gate gate, GatePolicy policy) {
@@ -48,10 +53,10 @@ public final class BaselineJudgeRates {
         return Scenario.builder().stable(V1, 5, stable).candidate(V2, candidate).requestsPerSecond(200).seed(seed).build();
     }
 
-    static void judge(int seeds, PrintStream out) {
+    static void judge(int seeds, int minutes, PrintStream out) {
         Gate judge = Gates.compare(ComparedMetric.of("p99", Measure.latency(0.99)).higherIsWorse(),
                 ComparedMetric.of("errors", Measure.errorRate()).higherIsWorse());
-        Deployment d = canary(judge, GatePolicy.builder().interval(Duration.ofMinutes(5)).build());
+        Deployment d = canary(judge, GatePolicy.builder().interval(Duration.ofMinutes(minutes)).build());
         Behaviour stable = Behaviour.healthy();
         Behaviour slower = stable.withLatency(Duration.ofMillis(40), Duration.ofMillis(240));
         int passed = 0;
@@ -68,7 +73,7 @@ public final class BaselineJudgeRates {
         }
         long[] t = Arrays.copyOf(ttd, detected);
         Arrays.sort(t);
-        out.printf(Locale.ROOT, "baseline comparison, one judgment per 5-minute step, %d seeds%n", seeds);
+        out.printf(Locale.ROOT, "baseline comparison, one judgment every %d min (steps of 5 min), %d seeds%n", minutes, seeds);
         out.printf(Locale.ROOT, "  equal candidate passed: %d (%.1f%%), false failures %.1f%%%n", passed, 100.0 * passed / seeds,
                 100.0 * (seeds - passed) / seeds);
         out.printf(Locale.ROOT, "  p99 20%% worse detected: %d (%.1f%%), time to detect median %d s, 95th percentile %d s, max %d s%n",
