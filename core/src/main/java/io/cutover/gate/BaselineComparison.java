@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  *
  * <p>Each round reads, for every metric, the per-{@code step} samples of both revisions over the
  * {@code window} (only the intervals both have, without NaN), and runs a Mann-Whitney U test
- * ({@link ShiftTest}). A metric is HIGH when the p-value in the harmful direction is below
+ * ({@link MannWhitneyShift}). A metric is HIGH when the p-value in the harmful direction is below
  * {@code 1 - confidence}, the whole confidence interval of the Hodges-Lehmann shift lies above
  * {@code tolerance} times the estimate's size, and the mean ratio reaches the metric's allowed increase
  * (LOW alike, downwards). Identical samples pass. Too few samples for an interval at this confidence

@@ -102,10 +102,10 @@ public final class Gates {
 
     /**
      * Early detection of a candidate that errs more than stable: a sequential probability ratio test with the
-     * defaults of {@link SequentialErrorTest} (catches twice stable's error rate; false-abort rate 0.01, miss rate 0.05).
+     * defaults of {@link SequentialErrors} (catches twice stable's error rate; false-abort rate 0.01, miss rate 0.05).
      */
-    public static SequentialErrorTest sequentialErrors() {
-        return SequentialErrorTest.builder().build();
+    public static SequentialErrors sequentialErrors() {
+        return SequentialErrors.builder().build();
     }
 
     /** The candidate's health probe must report it ready. */

@@ -60,7 +60,7 @@ final class MetricClassifier {
             case LOWER_IS_WORSE -> AlternativeHypothesis.LESS_THAN;
             case EITHER -> AlternativeHypothesis.TWO_SIDED;
         };
-        ShiftTest.Result r = ShiftTest.test(c, b, alternative, confidence);
+        MannWhitneyShift.Result r = MannWhitneyShift.test(c, b, alternative, confidence);
         String method = r.exact() ? "exact" : "normal approximation";
         if (!r.intervalBounded()) {
             return new MetricJudgment(metric, Classification.NODATA, metric.missingData() == MissingData.FAIL, r.pValue(),
@@ -93,7 +93,7 @@ final class MetricClassifier {
         return judged(metric, Classification.PASS, false, r, ratio, n, why + " (" + method + ")" + nan);
     }
 
-    private static MetricJudgment judged(ComparedMetric metric, Classification cls, boolean failing, ShiftTest.Result r,
+    private static MetricJudgment judged(ComparedMetric metric, Classification cls, boolean failing, MannWhitneyShift.Result r,
                                          double ratio, int n, String why) {
         return new MetricJudgment(metric, cls, failing, r.pValue(), r.estimate(), r.lower(), r.upper(), ratio, n, n, why);
     }

@@ -62,7 +62,7 @@ class MannWhitneyReferenceTest {
         AlternativeHypothesis alternative = alternative(c.get("alternative").asString());
         if (c.has("nan")) {
             assertThat(c.get("nan").asBoolean()).as("SciPy answers NaN for an empty side").isTrue();
-            assertThatThrownBy(() -> ShiftTest.test(x, y, alternative, 0.98)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> MannWhitneyShift.test(x, y, alternative, 0.98)).isInstanceOf(IllegalArgumentException.class);
             MetricJudgment j = MetricClassifier.classify(ComparedMetric.of("m", Measure.errorRate()), samples(x), samples(y), 0.98, 0.25);
             assertThat(j.classification()).isEqualTo(Classification.NODATA);
             return;
@@ -79,9 +79,9 @@ class MannWhitneyReferenceTest {
             assertThat(r.getPValue()).as(what).isCloseTo(c.get("p").asDouble(), within(TOLERANCE));
         }
 
-        boolean ourExact = !c.get("ties").asBoolean() && x.length < ShiftTest.EXACT_BELOW && y.length < ShiftTest.EXACT_BELOW;
+        boolean ourExact = !c.get("ties").asBoolean() && x.length < MannWhitneyShift.EXACT_BELOW && y.length < MannWhitneyShift.EXACT_BELOW;
         if (ourExact == (method == PValueMethod.EXACT)) {
-            ShiftTest.Result ours = ShiftTest.test(x, y, alternative, 0.98);
+            MannWhitneyShift.Result ours = MannWhitneyShift.test(x, y, alternative, 0.98);
             assertThat(ours.exact()).isEqualTo(ourExact);
             assertThat(ours.pValue()).as(what).isCloseTo(c.get("p").asDouble(), within(TOLERANCE));
         }
@@ -94,7 +94,7 @@ class MannWhitneyReferenceTest {
     @ParameterizedTest(name = "{index}")
     @MethodSource("intervals")
     void theShiftEstimateAndItsIntervalAgreeWithInvertingSciPysExactTest(JsonNode c) {
-        ShiftTest.Result ours = ShiftTest.test(values(c.get("x")), values(c.get("y")), AlternativeHypothesis.TWO_SIDED, 0.98);
+        MannWhitneyShift.Result ours = MannWhitneyShift.test(values(c.get("x")), values(c.get("y")), AlternativeHypothesis.TWO_SIDED, 0.98);
         String what = c.get("name").asString();
         assertThat(ours.exact()).isTrue();
         assertThat(ours.estimate()).as(what).isCloseTo(c.get("hl").asDouble(), within(TOLERANCE));
@@ -113,7 +113,7 @@ class MannWhitneyReferenceTest {
 
     @Test
     void theExactDistributionOfUSumsToOneAndIsSymmetric() {
-        double[] p = ShiftTest.exactDistribution(7, 11);
+        double[] p = MannWhitneyShift.exactDistribution(7, 11);
         double sum = 0;
         for (int u = 0; u < p.length; u++) {
             sum += p[u];

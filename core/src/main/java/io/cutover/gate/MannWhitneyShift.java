@@ -16,12 +16,12 @@ import org.apache.commons.statistics.inference.PValueMethod;
  * the normal approximation otherwise (when every value is tied, the p-value is 1, as SciPy's); the interval uses the same method as the p-value: the order
  * statistics of the pairwise differences whose ranks the U distribution (exact or approximated) gives.
  */
-final class ShiftTest {
+final class MannWhitneyShift {
 
     /** Below this many values in each sample, and without ties, p-values and intervals are exact. */
     static final int EXACT_BELOW = 50;
 
-    private ShiftTest() { }
+    private MannWhitneyShift() { }
 
     /**
      * The outcome for one pair of samples.

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class SequentialErrorTestTest {
+class SequentialErrorsTest {
 
     static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
 
@@ -36,14 +36,14 @@ class SequentialErrorTestTest {
         return gate.measure(new GateContext("r", "app", Revision.of("v2", "app:v2"), NOW, source, HealthProbe.NONE, "v1"));
     }
 
-    static final SequentialErrorTest ONE_MINUTE = SequentialErrorTest.builder().window(Duration.ofMinutes(1)).build();
+    static final SequentialErrors ONE_MINUTE = SequentialErrors.builder().window(Duration.ofMinutes(1)).build();
 
     @Test
     void theLogLikelihoodRatioWeighsTheCandidatesShareOfAllErrors() {
         // 100 requests each: under H0 the candidate's share of errors is 1/2, under H1 (ratio 2) 2/3
-        double llr = SequentialErrorTest.logLikelihoodRatio(100, 10, 100, 5, 2);
+        double llr = SequentialErrors.logLikelihoodRatio(100, 10, 100, 5, 2);
         assertThat(llr).isCloseTo(10 * Math.log((2.0 / 3) / 0.5) + 5 * Math.log((1.0 / 3) / 0.5), within(1e-12));
-        assertThat(SequentialErrorTest.logLikelihoodRatio(100, 5, 100, 5, 2)).isNegative();
+        assertThat(SequentialErrors.logLikelihoodRatio(100, 5, 100, 5, 2)).isNegative();
         assertThat(ONE_MINUTE.abortBoundary()).isCloseTo(Math.log(0.95 / 0.01), within(1e-12));
     }
 
@@ -77,11 +77,11 @@ class SequentialErrorTestTest {
 
     @Test
     void settingsAreValidatedWithTheirNamesAndMakeEqualGates() {
-        assertThatThrownBy(() -> SequentialErrorTest.builder().ratio(1)).hasMessageContaining("ratio must be a number above 1: 1.0");
-        assertThatThrownBy(() -> SequentialErrorTest.builder().alpha(0)).hasMessageContaining("alpha");
-        assertThatThrownBy(() -> SequentialErrorTest.builder().beta(0.5)).hasMessageContaining("beta");
-        assertThatThrownBy(() -> SequentialErrorTest.builder().window(Duration.ZERO)).hasMessageContaining("window");
-        assertThat(Gates.sequentialErrors()).isEqualTo(SequentialErrorTest.builder().build())
+        assertThatThrownBy(() -> SequentialErrors.builder().ratio(1)).hasMessageContaining("ratio must be a number above 1: 1.0");
+        assertThatThrownBy(() -> SequentialErrors.builder().alpha(0)).hasMessageContaining("alpha");
+        assertThatThrownBy(() -> SequentialErrors.builder().beta(0.5)).hasMessageContaining("beta");
+        assertThatThrownBy(() -> SequentialErrors.builder().window(Duration.ZERO)).hasMessageContaining("window");
+        assertThat(Gates.sequentialErrors()).isEqualTo(SequentialErrors.builder().build())
                 .hasToString("sequential-errors ratio 2.0 alpha 0.01 beta 0.05 over PT1H");
     }
 }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * <pre>{@code
  * Deployment.canary().steps(10, 50)
  *         .analysis(GatePolicy.builder().interval(Duration.ofSeconds(5)).build())
- *         .gate(SequentialErrorTest.builder().build())
+ *         .gate(SequentialErrors.builder().build())
  * }</pre>
  *
  * <p>Each look reads both revisions' request and error counts over the window (request rate times the
@@ -34,14 +34,14 @@ import java.util.Objects;
  *
  * <p>Defaults: ratio 2, alpha 0.01, beta 0.05, window 1 hour.
  */
-public final class SequentialErrorTest implements Gate {
+public final class SequentialErrors implements Gate {
 
     private final double ratio;
     private final double alpha;
     private final double beta;
     private final Duration window;
 
-    private SequentialErrorTest(Builder b) {
+    private SequentialErrors(Builder b) {
         this.ratio = b.ratio;
         this.alpha = b.alpha;
         this.beta = b.beta;
@@ -118,7 +118,7 @@ public final class SequentialErrorTest implements Gate {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SequentialErrorTest t && ratio == t.ratio && alpha == t.alpha && beta == t.beta && window.equals(t.window);
+        return o instanceof SequentialErrors t && ratio == t.ratio && alpha == t.alpha && beta == t.beta && window.equals(t.window);
     }
 
     @Override
@@ -131,7 +131,7 @@ public final class SequentialErrorTest implements Gate {
         return name() + " ratio " + ratio + " alpha " + alpha + " beta " + beta + " over " + window;
     }
 
-    /** Builds a {@link SequentialErrorTest}; defaults on the class. */
+    /** Builds a {@link SequentialErrors}; defaults on the class. */
     public static final class Builder {
         private double ratio = 2;
         private double alpha = 0.01;
@@ -173,8 +173,8 @@ public final class SequentialErrorTest implements Gate {
             return this;
         }
 
-        public SequentialErrorTest build() {
-            return new SequentialErrorTest(this);
+        public SequentialErrors build() {
+            return new SequentialErrors(this);
         }
     }
 }
