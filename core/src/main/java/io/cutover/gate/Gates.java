@@ -88,6 +88,27 @@ public final class Gates {
                 (ctx, w) -> ctx.metrics().query(expression, ctx.now()));
     }
 
+    /**
+     * A statistical judge of the candidate against the live stable revision over {@code metrics}, with
+     * the defaults of {@link BaselineComparison} (confidence 0.98, tolerance 0.25, thresholds 75/95, 10-second
+     * samples over 5 minutes). Use {@link BaselineComparison#builder()} to change them.
+     */
+    public static BaselineComparison compare(ComparedMetric... metrics) {
+        BaselineComparison.Builder b = BaselineComparison.builder();
+        for (ComparedMetric m : metrics) {
+            b.metric(m);
+        }
+        return b.build();
+    }
+
+    /**
+     * Early detection of a candidate that errs more than stable: a sequential probability ratio test with the
+     * defaults of {@link SequentialErrors} (catches twice stable's error rate; false-abort rate 0.01, miss rate 0.05).
+     */
+    public static SequentialErrors sequentialErrors() {
+        return SequentialErrors.builder().build();
+    }
+
     /** The candidate's health probe must report it ready. Every health gate equals every other. */
     public static Gate health() {
         return new HealthGate();

@@ -5,7 +5,9 @@ import io.cutover.Target;
 import io.cutover.spi.Health;
 import io.cutover.spi.HealthProbe;
 import io.cutover.spi.HeaderMatch;
+import io.cutover.spi.Measure;
 import io.cutover.spi.MetricQuery;
+import io.cutover.spi.MetricSamples;
 import io.cutover.spi.MetricSource;
 import io.cutover.spi.MetricValue;
 import io.cutover.spi.Revision;
@@ -74,6 +76,7 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
 
     private final Clock clock;
     private final SplittableRandom random;
+    private final long seed;
     private final Set<RouterCapability> capabilities;
     private final double requestsPerSecond;
     private final double headerShare;
@@ -109,6 +112,7 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
     private SimulatedPlatform(Builder builder) {
         this.clock = builder.clock;
         this.random = new SplittableRandom(builder.seed);
+        this.seed = builder.seed;
         this.capabilities = Set.copyOf(builder.capabilities);
         this.requestsPerSecond = builder.requestsPerSecond;
         this.headerShare = builder.headerShare;
@@ -279,6 +283,22 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
     @Override
     public MetricValue query(String expression, Instant at) {
         return MetricValue.noData("the simulated platform answers no raw queries");
+    }
+
+    /**
+     * Per-{@code step} values of what the revision served (whole steps only, a multiple of 10 seconds):
+     * rates from its requests and errors, latency quantiles with the noise of that interval's request
+     * count, drawn from the seed.
+     */
+    @Override
+    public synchronized MetricSamples samples(MetricQuery q, Measure measure, Duration step) {
+        integrate();
+        Series series = served.get(q.revision().name());
+        if (series == null) {
+            return MetricSamples.noData("no requests to " + q.revision().name() + " yet");
+        }
+        return SimulatedSamples.of(series.requests, series.errors, BUCKET, firstBucket * BUCKET.getSeconds(), integratedTo,
+                behaviour(q.revision().name()), seed, q.revision().name(), q.at(), q.window(), measure, step);
     }
 
     // ------------------------------------------------------------------ what the simulation reads

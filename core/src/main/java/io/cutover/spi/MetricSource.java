@@ -1,5 +1,7 @@
 package io.cutover.spi;
 
+import io.cutover.CutoverException;
+import java.time.Duration;
 import java.time.Instant;
 
 /** Reads the metrics gates decide on. Rates are fractions in 0..1; latency is in seconds. */
@@ -26,4 +28,16 @@ public interface MetricSource {
 
     /** A raw query in the source's own language, evaluated at an instant; must yield one number. */
     MetricValue query(String expression, Instant at);
+
+    /**
+     * The values of {@code measure} for the query's revision and role, one per {@code step} over the
+     * query's window, for judges that compare distributions (the candidate against the live stable).
+     * A source without samples throws, so a judge built on it reports ERROR and never passes.
+     *
+     * @throws CutoverException (permanent) when this source cannot return samples
+     */
+    default MetricSamples samples(MetricQuery query, Measure measure, Duration step) {
+        throw CutoverException.permanent("samples " + measure, getClass().getSimpleName()
+                + " returns no per-interval samples; a baseline comparison needs a source that does", null);
+    }
 }

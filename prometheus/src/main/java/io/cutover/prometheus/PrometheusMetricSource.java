@@ -94,6 +94,15 @@ public final class PrometheusMetricSource implements MetricSource {
         return read(expression, Objects.requireNonNull(at, "at"));
     }
 
+    /**
+     * The measure's template with {@code ${window}} set to {@code step}, as a range query every step over the
+     * query's window: one value per interval, for baseline comparisons. Values are checked like single ones.
+     */
+    @Override
+    public io.cutover.spi.MetricSamples samples(MetricQuery query, io.cutover.spi.Measure measure, java.time.Duration step) {
+        return RangeSamples.read(client, templates, warnings, query, measure, step);
+    }
+
     private MetricValue fraction(Measure measure, String what, MetricQuery query) {
         MetricValue value = read(render(measure, query, Double.NaN), query.at());
         if (value instanceof MetricValue.Sample s && Double.isFinite(s.value()) && (s.value() < 0 || s.value() > 1)) {

@@ -103,6 +103,7 @@ public final class TrafficDataset {
             for (Traffic t : TRAFFIC) {
                 histogram(w, "istio_request_duration_milliseconds", istio(t), total(t), t.latency(), 1000);
             }
+            JudgeDataset.write(w);
             w.write("# EOF\n");
         }
     }
