@@ -20,7 +20,20 @@ final class ControlledWorkloads implements Workloads {
         this.controller = controller;
     }
 
-    @Override public void deploy(Revision revision, int replicas) { delegate.deploy(revision, replicas); controller.reconcile(); }
+    @Override
+    public void deploy(Revision revision, int replicas) {
+        try {
+            delegate.deploy(revision, replicas);
+        } finally {
+            controller.reconcile();
+        }
+    }
+
+    @Override
+    public java.util.Optional<io.cutover.spi.WorkloadIdentity> identity(Role role) {
+        return delegate.identity(role);
+    }
+
     @Override public void scale(Role role, int replicas) { delegate.scale(role, replicas); controller.reconcile(); }
     @Override public void promote(Revision revision) { delegate.promote(revision); controller.reconcile(); }
     @Override public void retire(Role role) { delegate.retire(role); controller.reconcile(); }

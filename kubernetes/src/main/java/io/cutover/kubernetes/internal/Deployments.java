@@ -81,6 +81,9 @@ public final class Deployments {
      * The status as {@code kubectl rollout status} reads it: nothing counts as updated until the
      * controller has observed the current generation; a progress deadline or a replica failure is
      * reported as a failure. Available replicas are counted by the controller after {@code minReadySeconds}.
+     * While old replicas are pending termination ({@code status.replicas > updatedReplicas}) the
+     * status cannot tell old available pods from new ones, so only as many as are certainly new count
+     * as available: the rollout never reads settled before kubectl would say it is done.
      */
     public static WorkloadStatus status(Deployment d, String container) {
         if (d == null) {
@@ -93,11 +96,30 @@ public final class Deployments {
         int updated = observed ? nz(s.getUpdatedReplicas()) : 0;
         int ready = nz(s.getReadyReplicas());
         int available = nz(s.getAvailableReplicas());
-        if (observed && nz(s.getReplicas()) > updated) {
-            // old replicas are still running: only updated ones count as available for the new template
-            available = Math.min(available, updated);
+        int old = nz(s.getReplicas()) - updated;
+        if (observed && old > 0) {
+            // old replicas are still running (possibly available): count only pods that are certainly new
+            available = Math.max(0, Math.min(available, updated) - old);
+            ready = Math.max(0, Math.min(ready, updated) - old);
         }
         return new WorkloadStatus(revision(d, container), desired, ready, available, updated, failure(d, s));
+    }
+
+    /**
+     * Whether {@code kubectl rollout status} would say the rollout is complete: the controller observed
+     * the current generation, every desired replica is updated, no old replica is pending termination,
+     * every updated replica is available, and no failure is reported.
+     */
+    public static boolean rolledOut(Deployment d) {
+        if (d == null) {
+            return false;
+        }
+        DeploymentStatus s = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+        Long generation = d.getMetadata().getGeneration();
+        boolean observed = s.getObservedGeneration() != null && (generation == null || s.getObservedGeneration() >= generation);
+        int updated = nz(s.getUpdatedReplicas());
+        return observed && failure(d, s) == null && updated >= replicas(d) && nz(s.getReplicas()) <= updated
+                && nz(s.getAvailableReplicas()) >= updated;
     }
 
     private static String failure(Deployment d, DeploymentStatus s) {
