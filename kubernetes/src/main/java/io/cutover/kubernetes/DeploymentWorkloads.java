@@ -340,6 +340,19 @@ public final class DeploymentWorkloads implements Workloads {
         return d != null && identifiable(d, p.slot(role));
     }
 
+    /**
+     * Canary: labels the stable Deployment's pod template with its identity when it lacks it (its pods
+     * roll once) and tells whether every stable pod carries it yet. Blue-green colours carry their
+     * labels already. A router that selects roles by their labels calls this before it narrows a
+     * selector to the stable role's labels.
+     */
+    public boolean prepareIdentity() {
+        return Kube.reapplyOnConflict(() -> {
+            Live p = identified(pinned(read()));
+            return p.stable != null && identifiable(p.stable, p.stableSlot);
+        });
+    }
+
     private boolean identifiable(Deployment d, Slot slot) {
         return carries(d, slot.podLabels()) && Deployments.rolledOut(d);
     }

@@ -10,12 +10,12 @@ import io.cutover.spi.Workloads;
  * write, so replicas become ready on the engine's virtual time ("polling the mock server inside the
  * engine's status reads").
  */
-final class ControlledWorkloads implements Workloads {
+public final class ControlledWorkloads implements Workloads {
 
     private final Workloads delegate;
     private final FakeDeploymentController controller;
 
-    ControlledWorkloads(Workloads delegate, FakeDeploymentController controller) {
+    public ControlledWorkloads(Workloads delegate, FakeDeploymentController controller) {
         this.delegate = delegate;
         this.controller = controller;
     }

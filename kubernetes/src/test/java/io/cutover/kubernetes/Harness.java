@@ -39,6 +39,8 @@ final class Harness {
     final EffectiveTraffic traffic;
     /** When set, compared with the router's report at every event of the rollout. */
     TrafficCheck check;
+    /** More checks made at every event (a preview Service...). */
+    final List<TrafficCheck> moreChecks = new ArrayList<>();
 
     Harness(KubernetesClient mock) {
         this(mock, Duration.ofSeconds(10));
@@ -77,6 +79,7 @@ final class Harness {
         if (check != null) {
             check.check(e.getClass().getSimpleName() + " at " + time.now());
         }
+        moreChecks.forEach(c -> c.check(e.getClass().getSimpleName() + " at " + time.now()));
         if (e instanceof RolloutEvent.TrafficChanged || e instanceof RolloutEvent.ReplicasChanged || e instanceof RolloutEvent.StepStarted
                 || e instanceof RolloutEvent.Promoted || e instanceof RolloutEvent.PhaseChanged) {
             snapshots.add(snapshot(e));

@@ -24,6 +24,7 @@ public final class TrafficCheck {
     private final boolean byReplicas;
     private final List<String> disagreements = new ArrayList<>();
     private final List<String> seen = new ArrayList<>();
+    private java.util.function.BooleanSupplier active = () -> true;
 
     /**
      * @param effective           the shares of a request, as the data plane routes it
@@ -38,8 +39,17 @@ public final class TrafficCheck {
         this.byReplicas = byReplicas;
     }
 
+    /** Checks only while {@code condition} holds (a preview Service, say, only until promotion). */
+    public TrafficCheck onlyWhile(java.util.function.BooleanSupplier condition) {
+        this.active = condition;
+        return this;
+    }
+
     /** Checks the world now; {@code when} names the moment in a disagreement. */
     public synchronized void check(String when) {
+        if (!active.getAsBoolean()) {
+            return;
+        }
         TrafficSplit reported;
         try {
             reported = router.read();
