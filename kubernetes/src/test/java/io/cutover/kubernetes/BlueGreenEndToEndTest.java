@@ -66,7 +66,8 @@ class BlueGreenEndToEndTest {
         h.moreChecks.add(new TrafficCheck(previewReports, r -> h.traffic.service("myapp-preview"),
                 () -> w.identity(io.cutover.spi.Role.CANDIDATE).orElseThrow().workload(), false)
                 .onlyWhile(() -> h.snapshots.stream().noneMatch(s -> s.event() instanceof RolloutEvent.Promoted
-                        || s.event() instanceof RolloutEvent.TrafficChanged)));
+                        || s.event() instanceof RolloutEvent.TrafficChanged)
+                        && h.deployment(w.identity(io.cutover.spi.Role.CANDIDATE).orElseThrow().workload()).getSpec().getReplicas() > 0));
         return t;
     }
 

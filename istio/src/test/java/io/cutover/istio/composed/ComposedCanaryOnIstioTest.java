@@ -47,10 +47,14 @@ import org.junit.jupiter.api.Test;
 class ComposedCanaryOnIstioTest {
 
     static final String NS = "shop";
+    static final String ADAPTER = "cutover-under-test";
+    private static final java.util.regex.Pattern PATH =
+            java.util.regex.Pattern.compile("/(?:api/v1|apis/([^/]+)/[^/]+)/namespaces/[^/]+/([^/]+)(?:/([^/]+))?(?:/([^/]+))?");
     static final Deployment CANARY = Deployment.canary().steps(10, 25, 50, 75).pauseBetween(Duration.ofMinutes(5))
             .gate(successRate(0.95)).build();
 
     KubernetesClient mock;
+    io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
     KubernetesClient client;
     VirtualScheduler time;
     FakeDeploymentController controller;
@@ -71,7 +75,8 @@ class ComposedCanaryOnIstioTest {
         for (int i = 0; i < 30 && !controller.reconcile(); i++) {
             time.advance(Duration.ofSeconds(10));
         }
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(mock.getConfiguration()).withRequestRetryBackoffLimit(0).build()).build();
+        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(mock.getConfiguration()).withUserAgent(ADAPTER)
+                .withRequestRetryBackoffLimit(0).build()).build();
         traffic = new EffectiveTraffic(mock, NS, controller::pods);
         prometheus = new ServedSeries(NS, controller::pods, () -> traffic.virtualService("myapp"));
         workloads = DeploymentWorkloads.canary(client, NS, "myapp").container("myapp").build();
@@ -161,6 +166,58 @@ class ComposedCanaryOnIstioTest {
 
         assertThat(result.phase()).as("no data must never pass a gate: %s", result.reason()).isEqualTo(Phase.PAUSED);
         assertThat(check.disagreements()).isEmpty();
+    }
+
+    @Test
+    void every_request_of_the_composed_rollout_is_allowed_by_the_readmes_role_for_kubernetes_and_istio() throws Exception {
+        drain();
+        RolloutResult ok = run(Revision.of("v2.0.0", "myapp:v2.0.0"), Presets.istio());
+        assertThat(ok.phase()).isEqualTo(Phase.SUCCEEDED);
+        RolloutResult bad = run(Revision.of("v3-bad", "myapp:v3-bad"), Presets.istio());
+        assertThat(bad.phase()).isEqualTo(Phase.ABORTED);
+
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        java.util.regex.Matcher block = java.util.regex.Pattern.compile("```yaml\n(apiVersion: rbac[^`]*?name: cutover-with-istio.*?)```",
+                java.util.regex.Pattern.DOTALL).matcher(readme);
+        assertThat(block.find()).as("the README documents the Role for Kubernetes + Istio").isTrue();
+        var role = mock.getKubernetesSerialization().unmarshal(block.group(1), io.fabric8.kubernetes.api.model.rbac.Role.class);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        java.util.List<String> denied = new java.util.ArrayList<>();
+        for (String[] call : drain()) {
+            java.util.regex.Matcher m = PATH.matcher(call[1]);
+            assertThat(m.matches()).as("namespaced request %s", call[1]).isTrue();
+            String group = m.group(1) == null ? "" : m.group(1);
+            String resource = m.group(2) + (m.group(4) != null ? "/" + m.group(4) : "");
+            String verb = switch (call[0]) {
+                case "GET" -> m.group(3) == null ? "list" : "get";
+                case "POST" -> "create";
+                case "PUT" -> "update";
+                case "PATCH" -> "patch";
+                case "DELETE" -> "delete";
+                default -> call[0];
+            };
+            seen.add(verb + " " + resource);
+            if (role.getRules().stream().noneMatch(r -> r.getApiGroups().contains(group) && r.getResources().contains(resource)
+                    && r.getVerbs().contains(verb))) {
+                denied.add(verb + " " + (group.isEmpty() ? "" : group + "/") + resource);
+            }
+        }
+        assertThat(seen).contains("update virtualservices", "update destinationrules", "patch deployments", "create deployments");
+        assertThat(denied).as("requests outside the documented Role").isEmpty();
+    }
+
+    /** The adapter's requests recorded since the last call, as {method, path without query}. */
+    private java.util.List<String[]> drain() throws InterruptedException {
+        java.util.List<String[]> calls = new java.util.ArrayList<>();
+        io.fabric8.mockwebserver.http.RecordedRequest r;
+        while ((r = server.takeRequest(1, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+            if (ADAPTER.equals(r.getHeader("User-Agent"))) {
+                String path = r.getPath();
+                int q = path.indexOf('?');
+                calls.add(new String[] {r.getMethod(), q < 0 ? path : path.substring(0, q)});
+            }
+        }
+        return calls;
     }
 
     private void load(String resource) throws Exception {

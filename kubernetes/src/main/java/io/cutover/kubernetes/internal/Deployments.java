@@ -122,6 +122,39 @@ public final class Deployments {
                 && nz(s.getAvailableReplicas()) >= updated;
     }
 
+    /**
+     * How many pods a RollingUpdate of {@code d} starts at once: maxSurge (percent rounded up) plus
+     * maxUnavailable (percent rounded down), as the Deployment controller resolves them (defaults
+     * 25% each); 1 when both resolve to zero, which the API server refuses anyway.
+     */
+    public static int rollingStep(Deployment d) {
+        int n = replicas(d);
+        var strategy = d.getSpec().getStrategy();
+        var rolling = strategy == null ? null : strategy.getRollingUpdate();
+        int surge = resolve(rolling == null ? null : rolling.getMaxSurge(), n, true);
+        int unavailable = resolve(rolling == null ? null : rolling.getMaxUnavailable(), n, false);
+        return Math.max(1, surge + unavailable);
+    }
+
+    private static int resolve(io.fabric8.kubernetes.api.model.IntOrString value, int n, boolean roundUp) {
+        if (value == null) {
+            value = new io.fabric8.kubernetes.api.model.IntOrString("25%");
+        }
+        if (value.getIntVal() != null) {
+            return value.getIntVal();
+        }
+        String text = value.getStrVal() == null ? "0" : value.getStrVal().trim();
+        try {
+            if (text.endsWith("%")) {
+                double share = n * Integer.parseInt(text.substring(0, text.length() - 1)) / 100.0;
+                return (int) (roundUp ? Math.ceil(share) : Math.floor(share));
+            }
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static String failure(Deployment d, DeploymentStatus s) {
         String name = d.getMetadata().getNamespace() + "/" + d.getMetadata().getName();
         for (DeploymentCondition c : s.getConditions()) {
