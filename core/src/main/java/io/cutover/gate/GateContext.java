@@ -5,27 +5,52 @@ import io.cutover.spi.MetricQuery;
 import io.cutover.spi.MetricSource;
 import io.cutover.spi.Revision;
 import io.cutover.spi.Role;
+import io.cutover.spi.WorkloadIdentity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What a gate can see when it measures.
  *
  * @param stableRevision the name of the revision stable ran when the rollout started (the live baseline),
  *                       or {@code null} when unknown
+ * @param identities     what identifies the workload serving a role, as the target's workloads report it
+ *                       ({@link io.cutover.spi.Workloads#identity}); asked when a query is built
  */
 public record GateContext(String rollout, String application, Revision candidate, Instant now,
-                          MetricSource metrics, HealthProbe health, String stableRevision) {
+                          MetricSource metrics, HealthProbe health, String stableRevision,
+                          Function<Role, Optional<WorkloadIdentity>> identities) {
 
-    /** A context that does not know the stable revision: baseline comparisons on it report ERROR. */
+    /** A context that does not know the stable revision (baseline comparisons on it report ERROR). */
     public GateContext(String rollout, String application, Revision candidate, Instant now,
-                       MetricSource metrics, HealthProbe health) {
-        this(rollout, application, candidate, now, metrics, health, null);
+                       MetricSource metrics, HealthProbe health, Function<Role, Optional<WorkloadIdentity>> identities) {
+        this(rollout, application, candidate, now, metrics, health, null, identities);
     }
 
-    /** The query for the candidate over {@code window} ending now. */
+    /** A context whose workloads say nothing of their identity. */
+    public GateContext(String rollout, String application, Revision candidate, Instant now,
+                       MetricSource metrics, HealthProbe health, String stableRevision) {
+        this(rollout, application, candidate, now, metrics, health, stableRevision, role -> Optional.empty());
+    }
+
+    /** A context that knows neither the stable revision nor the workloads' identities. */
+    public GateContext(String rollout, String application, Revision candidate, Instant now, MetricSource metrics, HealthProbe health) {
+        this(rollout, application, candidate, now, metrics, health, null, role -> Optional.empty());
+    }
+
+    public GateContext {
+        if (identities == null) {
+            identities = role -> Optional.empty();
+        }
+    }
+
+    /** The query for the candidate over {@code window} ending now, carrying the candidate workload's identity when known. */
     public MetricQuery candidateQuery(Duration window) {
-        return new MetricQuery(application, candidate, Role.CANDIDATE, window, now);
+        MetricQuery q = new MetricQuery(application, candidate, Role.CANDIDATE, window, now);
+        Optional<WorkloadIdentity> identity = identities.apply(Role.CANDIDATE);
+        return identity == null || identity.isEmpty() ? q : q.withIdentity(identity.get());
     }
 
     /**
@@ -38,6 +63,8 @@ public record GateContext(String rollout, String application, Revision candidate
         if (stableRevision == null) {
             throw new IllegalStateException("the stable revision is unknown: there is no baseline to compare with");
         }
-        return new MetricQuery(application, Revision.of(stableRevision, stableRevision), Role.STABLE, window, now);
+        MetricQuery q = new MetricQuery(application, Revision.of(stableRevision, stableRevision), Role.STABLE, window, now);
+        Optional<WorkloadIdentity> identity = identities.apply(Role.STABLE);
+        return identity == null || identity.isEmpty() ? q : q.withIdentity(identity.get());
     }
 }

@@ -234,7 +234,7 @@ final class StepExecutor {
     private Judgement measure(List<Gate> gates, GatePolicy policy, AnalysisProgress p, RolloutState.Builder s,
                               RolloutState at, Instant now) {
         GateContext gc = new GateContext(name, at.application(), at.candidate(), now, target.metrics(), target.health(),
-                at.stableRevision());
+                at.stableRevision(), target.workloads()::identity);
         Outcome outcome = null;
         for (Gate gate : gates) {
             Measurement m = measureOne(gate, gc, policy, now);

@@ -7,6 +7,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Requests whose header matches go to the candidate. A cookie is matched through the
  * {@code cookie} header, for example {@code HeaderMatch.regex("cookie", ".*canary=true.*")}.
+ * A regex must be valid RE2, the syntax meshes and gateways evaluate: lookarounds, backreferences,
+ * atomic groups and possessive quantifiers are refused here, not when a route is applied.
  */
 public record HeaderMatch(String header, Kind kind, String value) {
 
@@ -24,6 +26,11 @@ public record HeaderMatch(String header, Kind kind, String value) {
                 Pattern.compile(value);
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("header regex is invalid: " + e.getDescription(), e);
+            }
+            String unsupported = io.cutover.internal.Re2Syntax.unsupported(value);
+            if (unsupported != null) {
+                throw new IllegalArgumentException("header regex uses " + unsupported + ", which RE2 (Envoy, Istio, Gateway API "
+                        + "implementations) does not support: '" + value + "'");
             }
         }
         header = header.toLowerCase(java.util.Locale.ROOT);

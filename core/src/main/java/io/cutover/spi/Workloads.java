@@ -1,5 +1,7 @@
 package io.cutover.spi;
 
+import java.util.Optional;
+
 /**
  * Runs the stable and candidate revisions on a platform. Every method states a desired state and
  * is safe to call again with the same arguments (after a crash, the engine re-applies the step it
@@ -26,5 +28,14 @@ public interface Workloads {
     /** Scales a role to zero and releases what it holds. The default only scales to zero. */
     default void retire(Role role) {
         scale(role, 0);
+    }
+
+    /**
+     * What identifies the workload and instances that serve {@code role} now, so routers and metric
+     * queries select exactly them. The default knows nothing. A decorator of another {@code Workloads}
+     * must forward this call.
+     */
+    default Optional<WorkloadIdentity> identity(Role role) {
+        return Optional.empty();
     }
 }

@@ -146,6 +146,13 @@ public final class DestinationRuleSubsets {
         if (value == null || !value.matches("([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]")) {
             throw new IllegalArgumentException("label value must be a Kubernetes label value: '" + value + "'");
         }
+        KubeCalls.reapplyOnConflict(() -> {
+            pointOnce(role, value);
+            return null;
+        });
+    }
+
+    private void pointOnce(Role role, String value) {
         String subsetName = subsetName(role);
         GenericKubernetesResource current = get();
         if (current == null) {
@@ -175,7 +182,68 @@ public final class DestinationRuleSubsets {
         LOG.info("{}: subset {} now selects {}={}", where, subsetName, labelKey, value);
     }
 
+    /** The labels the subset of {@code role} selects, empty when the subset is missing. */
+    public Map<String, String> labels(Role role) {
+        GenericKubernetesResource dr = get();
+        Map<String, Object> subset = dr == null ? null : subset(spec(dr), subsetName(role));
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (subset != null && map(subset, "labels") != null) {
+            map(subset, "labels").forEach((k, v) -> labels.put(k, String.valueOf(v)));
+        }
+        return labels;
+    }
+
+    /**
+     * Makes the subset of {@code role} select exactly the pods carrying {@code labels} (a role's
+     * {@linkplain io.cutover.spi.WorkloadIdentity identity}): Cutover owns the labels of its two
+     * subsets, so labels outside {@code labels} are removed from them (a {@code version} label the
+     * candidate's pods inherit from stable's would otherwise select the wrong pods). Creates the
+     * subset, or the DestinationRule when a host was given, if missing. Repeating it changes nothing.
+     */
+    public void select(Role role, Map<String, String> labels) {
+        Objects.requireNonNull(role, "role");
+        if (labels == null || labels.isEmpty()) {
+            throw new IllegalArgumentException("labels must not be empty: a subset without labels selects every pod");
+        }
+        KubeCalls.reapplyOnConflict(() -> {
+            selectOnce(role, labels);
+            return null;
+        });
+    }
+
+    private void selectOnce(Role role, Map<String, String> labels) {
+        String subsetName = subsetName(role);
+        GenericKubernetesResource current = get();
+        if (current == null) {
+            if (host == null) {
+                throw CutoverException.permanent("get " + where, "get " + where + ": not found (give a host to let Cutover create it)", null);
+            }
+            create(subsetName, labels);
+            return;
+        }
+        Map<String, Object> spec = JsonMaps.copyOfMap(spec(current));
+        List<Object> subsets = new ArrayList<>(maps(spec, "subsets"));
+        Map<String, Object> subset = subset(spec, subsetName);
+        if (subset == null) {
+            subset = new LinkedHashMap<>();
+            subset.put("name", subsetName);
+            subsets.add(subset);
+        } else if (new LinkedHashMap<>(labels).equals(map(subset, "labels"))) {
+            return;
+        }
+        subset.put("labels", new LinkedHashMap<>(labels));
+        spec.put("subsets", subsets);
+        current.setAdditionalProperty("spec", spec);
+        KubeCalls.call("update " + where, () -> client.genericKubernetesResources(context)
+                .inNamespace(namespace).resource(current).update());
+        LOG.info("{}: subset {} now selects {}", where, subsetName, labels);
+    }
+
     private void create(String subsetName, String value) {
+        create(subsetName, Map.of(labelKey, value));
+    }
+
+    private void create(String subsetName, Map<String, String> selected) {
         if (host == null) {
             throw CutoverException.permanent("get " + where, "get " + where + ": not found (give a host to let Cutover create it)", null);
         }
@@ -185,14 +253,14 @@ public final class DestinationRuleSubsets {
         dr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         Map<String, Object> subset = new LinkedHashMap<>();
         subset.put("name", subsetName);
-        subset.put("labels", new LinkedHashMap<>(Map.of(labelKey, value)));
+        subset.put("labels", new LinkedHashMap<>(selected));
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("host", host);
         spec.put("subsets", new ArrayList<>(List.of(subset)));
         dr.setAdditionalProperty("spec", spec);
         KubeCalls.call("create " + where, () -> client.genericKubernetesResources(context)
                 .inNamespace(namespace).resource(dr).create());
-        LOG.info("{}: created with subset {} selecting {}={}", where, subsetName, labelKey, value);
+        LOG.info("{}: created with subset {} selecting {}", where, subsetName, selected);
     }
 
     private GenericKubernetesResource get() {

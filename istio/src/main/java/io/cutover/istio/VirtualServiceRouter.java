@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * resource (other routes, retries, timeouts, faults, CORS, headers, fields unknown to Cutover) is kept
  * exactly: the resource is edited as plain JSON, never through a typed model. A write is skipped when
  * the resource already holds the split, and uses the read {@code resourceVersion}, so a concurrent
- * change fails with a {@link CutoverException.Kind#CONFLICT} that the engine answers by re-applying.
+ * change makes the server answer 409; the resource is then read and the change applied again, as the
+ * Kubernetes module does (a {@link CutoverException.Kind#CONFLICT} reaches the engine only after
+ * three conflicts in a row). Errors are classified as the Kubernetes module classifies them.
  * {@link TrafficSplit#stableOnly()} leaves 100% on stable, no mirror and no Cutover route.
  *
  * <p>The router keeps no state between calls (everything is read from the API server), so it is
@@ -104,7 +106,10 @@ public final class VirtualServiceRouter implements TrafficRouter {
             }
         }
         for (VirtualServiceRef ref : virtualServices) {
-            apply(ref, split);
+            KubeCalls.reapplyOnConflict(() -> {
+                apply(ref, split);
+                return null;
+            });
         }
     }
 

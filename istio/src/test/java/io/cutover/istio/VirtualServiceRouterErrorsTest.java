@@ -44,8 +44,8 @@ class VirtualServiceRouterErrorsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"409, CONFLICT", "429, TRANSIENT", "500, TRANSIENT", "503, TRANSIENT", "403, PERMANENT", "422, PERMANENT"})
-    void aFailedUpdateIsTranslated(int code, CutoverException.Kind kind) {
+    @CsvSource({"408, TRANSIENT", "429, TRANSIENT", "500, TRANSIENT", "503, TRANSIENT", "403, PERMANENT", "422, PERMANENT"})
+    void aFailedUpdateIsClassifiedAsTheKubernetesModuleClassifiesIt(int code, CutoverException.Kind kind) {
         server.expect().put().withPath(PATH)
                 .andReturn(code, new StatusBuilder().withCode(code).withMessage("refused by test").build()).once();
 
@@ -53,19 +53,29 @@ class VirtualServiceRouterErrorsTest {
                 .isInstanceOfSatisfying(CutoverException.class, e -> {
                     assertThat(e.kind()).isEqualTo(kind);
                     assertThat(e.operation()).isEqualTo("update virtualservice shop/myapp");
+                    assertThat(e.kind()).isEqualTo(io.cutover.kubernetes.internal.Kube.translate("update", "virtualservice shop/myapp",
+                            new io.fabric8.kubernetes.client.KubernetesClientException("x", code, null)).kind());
                 })
-                .hasMessageContaining("update virtualservice shop/myapp: HTTP " + code);
+                .hasMessageContaining("update virtualservice shop/myapp").hasMessageContaining("(" + code + ")");
     }
 
     @Test
-    void afterAConflictTheSameApplySucceeds() {
+    void aConflictIsReadAndReappliedAsInTheKubernetesModule() {
         server.expect().put().withPath(PATH)
                 .andReturn(409, new StatusBuilder().withCode(409).withMessage("the object has been modified").build()).once();
-        assertThatThrownBy(() -> router.apply(TrafficSplit.weighted(25))).isInstanceOf(CutoverException.class);
 
         router.apply(TrafficSplit.weighted(25));
 
         assertThat(router.read()).isEqualTo(TrafficSplit.weighted(25));
+    }
+
+    @Test
+    void conflictsThatPersistReachTheEngineAsConflict() {
+        server.expect().put().withPath(PATH)
+                .andReturn(409, new StatusBuilder().withCode(409).withMessage("the object has been modified").build()).times(3);
+
+        assertThatThrownBy(() -> router.apply(TrafficSplit.weighted(25)))
+                .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.kind()).isEqualTo(CutoverException.Kind.CONFLICT));
     }
 
     @Test

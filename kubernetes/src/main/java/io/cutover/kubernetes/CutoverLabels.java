@@ -9,7 +9,10 @@ public final class CutoverLabels {
     public static final String REVISION = "cutover.io/revision";
     /** Annotation: the artifact (image) of that revision. */
     public static final String ARTIFACT = "cutover.io/artifact";
-    /** Annotation: the application a Deployment belongs to. */
+    /**
+     * Annotation on Deployments, and label on the pods of every template Cutover writes: the
+     * application. With {@link #REVISION} it selects a revision's series in Prometheus.
+     */
     public static final String APPLICATION = "cutover.io/application";
     /** Annotation on a Deployment Cutover created: the Deployment whose template it was made from. */
     public static final String CREATED_FROM = "cutover.io/created-from";
@@ -18,7 +21,10 @@ public final class CutoverLabels {
      * one write of this annotation, so a crash can never leave two stable colours.
      */
     public static final String STABLE_EPOCH = "cutover.io/stable-epoch";
-    /** Label on the pods of a canary Deployment Cutover created (its selector differs from stable's by it). */
+    /**
+     * Pod label of the {@linkplain PodIdentity default pod identity}: {@code stable} on the stable
+     * Deployment's pods, {@code canary} on the candidate's (whose selector differs from stable's by it).
+     */
     public static final String TRACK = "cutover.io/track";
     /** Standard label on the objects Cutover creates. */
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";

@@ -8,6 +8,7 @@ import io.cutover.kubernetes.internal.Kube;
 import io.cutover.kubernetes.internal.Raw;
 import io.cutover.spi.Revision;
 import io.cutover.spi.Role;
+import io.cutover.spi.WorkloadIdentity;
 import io.cutover.spi.WorkloadStatus;
 import io.cutover.spi.Workloads;
 import io.fabric8.kubernetes.api.model.Service;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +83,7 @@ public final class DeploymentWorkloads implements Workloads {
     private final String activeLabel;
     private final Raw raw;
     private final CandidateSpecs specs;
+    private final RoleServices roleServices;
 
     private DeploymentWorkloads(Builder b) {
         this.client = b.client;
@@ -94,6 +97,7 @@ public final class DeploymentWorkloads implements Workloads {
         this.activeLabel = b.activeLabel;
         this.raw = new Raw(client);
         this.specs = new CandidateSpecs(raw, namespace, application, container);
+        this.roleServices = b.stableService == null ? null : new RoleServices(client, namespace, b.stableService, b.candidateService);
     }
 
     /**
@@ -106,13 +110,14 @@ public final class DeploymentWorkloads implements Workloads {
     }
 
     /**
-     * Canary on {@code <application>} (stable) and {@code <application>-canary}, whose pods carry
-     * {@value CutoverLabels#TRACK}{@code =canary}.
+     * Canary on {@code <application>} (stable) and {@code <application>-canary}, told apart by the
+     * {@linkplain PodIdentity#DEFAULT default pod identity}: {@value CutoverLabels#TRACK}{@code =stable}
+     * on stable's pods, {@code =canary} on the candidate's.
      */
     public static Builder canary(KubernetesClient client, String namespace, String application) {
         Builder b = new Builder(client, namespace, application, Mode.CANARY);
-        b.first = new Slot(application, Map.of());
-        b.second = new Slot(application + "-canary", Map.of(CutoverLabels.TRACK, "canary"));
+        b.first = new Slot(application, PodIdentity.DEFAULT.labels(Role.STABLE));
+        b.second = new Slot(application + "-canary", PodIdentity.DEFAULT.labels(Role.CANDIDATE));
         return b;
     }
 
@@ -138,6 +143,18 @@ public final class DeploymentWorkloads implements Workloads {
         return read().deployment(role);
     }
 
+    /**
+     * The Deployment that plays {@code role} now and the pod labels only its pods carry (for canary
+     * workloads, without a request: the names and labels are fixed; for blue-green, the colour that
+     * plays the role as read now).
+     */
+    @Override
+    public Optional<WorkloadIdentity> identity(Role role) {
+        Objects.requireNonNull(role, "role");
+        Slot s = mode == Mode.CANARY ? (role == Role.STABLE ? first : second) : read().slot(role);
+        return Optional.of(new WorkloadIdentity(namespace, s.name(), s.podLabels()));
+    }
+
     @Override
     public void deploy(Revision revision, int replicas) {
         Objects.requireNonNull(revision, "revision");
@@ -145,7 +162,11 @@ public final class DeploymentWorkloads implements Workloads {
             throw new IllegalArgumentException("replicas must not be negative: " + replicas);
         }
         Kube.reapplyOnConflict(() -> {
-            Live p = pinned(read());
+            Live p = identified(pinned(read()));
+            if (roleServices != null && p.stable != null) {
+                roleServices.isolate(p.stableSlot.podLabels(), p.candidateSlot.podLabels(), identifiable(p.stable, p.stableSlot),
+                        stableProgress(p.stable));
+            }
             if (p.stable == null) {
                 throw new CutoverException(CutoverException.Kind.PERMANENT, "get deployment " + ref(p.stableSlot.name()),
                         "stable deployment " + ref(p.stableSlot.name()) + " does not exist: the candidate is made from its pod template");
@@ -293,6 +314,62 @@ public final class DeploymentWorkloads implements Workloads {
         return firstStable ? new Live(first, a, second, b, false) : new Live(second, b, first, a, false);
     }
 
+    /**
+     * Canary: adds the stable role's pod labels to the stable Deployment's pod template (never to its
+     * selector) when they are missing, so that routers and metrics can tell its pods from the
+     * candidate's. The stable pods roll once.
+     */
+    private Live identified(Live p) {
+        if (mode != Mode.CANARY || p.stable == null || carries(p.stable, p.stableSlot.podLabels())) {
+            return p;
+        }
+        Deployment stable = patch(p.stable, Raw.path("spec", "template", "metadata", "labels", p.stableSlot.podLabels()));
+        LOG.info("deployment {}: pod template labelled {} so that its pods can be told from the candidate's; its pods roll once",
+                ref(p.stableSlot.name()), p.stableSlot.podLabels());
+        return new Live(p.stableSlot, stable, p.candidateSlot, p.candidate, p.pinned);
+    }
+
+    /**
+     * Whether every pod of the Deployment playing {@code role} carries its identity labels: its
+     * template carries them and its rollout is complete as {@code kubectl rollout status} decides.
+     * Routers select a role by its labels only when this holds, so no pod of the role is left out.
+     */
+    public boolean identifiable(Role role) {
+        Live p = read();
+        Deployment d = p.deployment(role);
+        return d != null && identifiable(d, p.slot(role));
+    }
+
+    /**
+     * Canary: labels the stable Deployment's pod template with its identity when it lacks it (its pods
+     * roll once) and tells whether every stable pod carries it yet. Blue-green colours carry their
+     * labels already. A router that selects roles by their labels calls this before it narrows a
+     * selector to the stable role's labels.
+     */
+    public boolean prepareIdentity() {
+        return Kube.reapplyOnConflict(() -> {
+            Live p = identified(pinned(read()));
+            return p.stable != null && identifiable(p.stable, p.stableSlot);
+        });
+    }
+
+    private boolean identifiable(Deployment d, Slot slot) {
+        return carries(d, slot.podLabels()) && Deployments.rolledOut(d);
+    }
+
+    private String stableProgress(Deployment d) {
+        var st = Deployments.status(d, container);
+        return "deployment " + ref(d.getMetadata().getName()) + ": " + st.updated() + " of " + st.desired() + " pods updated, "
+                + st.available() + " available";
+    }
+
+    /** Whether {@code d}'s pod template carries every one of {@code labels}. */
+    static boolean carries(Deployment d, Map<String, String> labels) {
+        Map<String, String> template = d.getSpec().getTemplate().getMetadata() == null ? null
+                : d.getSpec().getTemplate().getMetadata().getLabels();
+        return labels.entrySet().stream().allMatch(e -> template != null && e.getValue().equals(template.get(e.getKey())));
+    }
+
     /** Writes the stable colour's epoch before the first change, so later reads never depend on the Service. */
     private Live pinned(Live p) {
         if (p.pinned || p.stable == null) {
@@ -330,7 +407,8 @@ public final class DeploymentWorkloads implements Workloads {
     // --- writing ------------------------------------------------------------------------------
 
     private void create(Live p, Revision revision, int replicas) {
-        Deployment candidate = specs.newCandidate(p.stable, p.candidateSlot.name(), p.candidateSlot.podLabels(), revision, replicas);
+        Deployment candidate = specs.newCandidate(p.stable, p.candidateSlot.name(), p.candidateSlot.podLabels(),
+                p.stableSlot.podLabels(), revision, replicas);
         Kube.run("create", "deployment " + ref(p.candidateSlot.name()),
                 () -> client.apps().deployments().inNamespace(namespace).resource(candidate).create());
         LOG.info("created deployment {} from {} running {} with {} replicas", ref(p.candidateSlot.name()),
@@ -339,7 +417,7 @@ public final class DeploymentWorkloads implements Workloads {
 
     private void update(Live p, Revision revision, int replicas) {
         JsonPatch patch = Deployments.annotation(p.candidate, CutoverLabels.CREATED_FROM) != null
-                ? specs.followStable(p.candidate, p.stable, p.candidateSlot.podLabels(), revision) // a candidate Cutover made
+                ? specs.followStable(p.candidate, p.stable, p.candidateSlot.podLabels(), p.stableSlot.podLabels(), revision) // a candidate Cutover made
                 : specs.image(p.candidate, revision);                                              // a colour the team wrote
         jsonPatch(p.candidate, patch.put("replicas", replicas, "spec"));
         LOG.info("deployment {} runs {} with {} replicas", ref(p.candidateSlot.name()), revision.artifact(), replicas);
@@ -379,6 +457,8 @@ public final class DeploymentWorkloads implements Workloads {
         private String container;
         private String activeService;
         private String activeLabel;
+        private String stableService;
+        private String candidateService;
 
         private Builder(KubernetesClient client, String namespace, String application, Mode mode) {
             this.client = Objects.requireNonNull(client, "client");
@@ -406,10 +486,22 @@ public final class DeploymentWorkloads implements Workloads {
             return this;
         }
 
-        /** Canary only: the stable Deployment (default {@code <app>}). */
+        /** Canary only: the stable Deployment (default {@code <app>}); its pods keep the stable role's pod labels. */
         public Builder stable(String deployment) {
             requireCanary("stable");
-            this.first = new Slot(requireName("stable deployment", deployment), Map.of());
+            this.first = new Slot(requireName("stable deployment", deployment), first.podLabels());
+            return this;
+        }
+
+        /**
+         * Canary only: the pod label that tells stable pods from candidate pods (default
+         * {@link PodIdentity#DEFAULT}); sets the pod labels of both Deployments.
+         */
+        public Builder identity(PodIdentity identity) {
+            requireCanary("identity");
+            Objects.requireNonNull(identity, "identity");
+            this.first = new Slot(first.name(), identity.labels(Role.STABLE));
+            this.second = new Slot(second.name(), identity.labels(Role.CANDIDATE));
             return this;
         }
 
@@ -420,6 +512,22 @@ public final class DeploymentWorkloads implements Workloads {
                 throw new IllegalArgumentException("candidate pod labels must not be empty: the candidate's selector must differ from stable's");
             }
             this.second = new Slot(requireName("candidate deployment", deployment), podLabels);
+            return this;
+        }
+
+        /**
+         * Canary only: a Service in front of each role (the backends of a Gateway API route, default
+         * none). Cutover adds each role's pod labels to its Service's selector before it creates the
+         * candidate, so that the stable Service never sends requests to candidate pods; the stable
+         * Service narrows once every stable pod carries its label.
+         */
+        public Builder roleServices(String stableService, String candidateService) {
+            requireCanary("roleServices");
+            this.stableService = requireName("stableService", stableService);
+            this.candidateService = requireName("candidateService", candidateService);
+            if (stableService.equals(candidateService)) {
+                throw new IllegalArgumentException("stableService and candidateService must differ: " + stableService);
+            }
             return this;
         }
 
@@ -441,6 +549,9 @@ public final class DeploymentWorkloads implements Workloads {
         public DeploymentWorkloads build() {
             if (first.name().equals(second.name())) {
                 throw new IllegalArgumentException("stable and candidate deployments must differ: " + first.name());
+            }
+            if (first.podLabels().equals(second.podLabels())) {
+                throw new IllegalArgumentException("stable and candidate pod labels must differ: both " + first.podLabels());
             }
             return new DeploymentWorkloads(this);
         }

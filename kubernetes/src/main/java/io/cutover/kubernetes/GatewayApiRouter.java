@@ -35,10 +35,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The weighted rule is the first rule with a backendRef to the stable Service; Cutover sets the
  * weights of the stable and candidate backendRefs in it (adding the candidate's, on the stable's
- * port, when missing). Header routes go in a rule of their own, named {@value #ROUTES_RULE}, placed
- * before the weighted rule: it repeats the weighted rule's matches (path, method...) with one of the
- * headers added and sends everything to the candidate. A prefix match is written as the regular
- * expression {@code ^\Q<prefix>\E.*} and read back as a prefix.
+ * port, when missing). Header routes go in a rule of their own, placed before the weighted rule: it
+ * repeats the weighted rule's matches (path, method...) with one of the headers added, keeps the
+ * weighted rule's filters, timeouts, retry and session persistence, and sends everything to the
+ * candidate. A prefix match is written as the regular expression {@code ^\Q<prefix>\E.*} and read
+ * back as a prefix.
+ *
+ * <p><b>Finding that rule again.</b> It is named {@value #ROUTES_RULE}, but Gateway API CRDs before
+ * v1.4 prune {@code rules[].name}; so the route also carries the annotation
+ * {@value #ROUTES_ANNOTATION} with the header matches the rule adds, and a rule that sends only to the
+ * candidate Service and whose matches end with exactly those headers is Cutover's, named or not.
  *
  * <p>The rules list is written with a JSON Patch that replaces it as read, with only those changes,
  * and carries the route's {@code resourceVersion}: other rules, filters, timeouts and fields this
@@ -49,6 +55,8 @@ public final class GatewayApiRouter implements TrafficRouter {
 
     /** The name of the rule that holds Cutover's header routes. */
     public static final String ROUTES_RULE = "cutover-candidate-routes";
+    /** Annotation on the HTTPRoute: the header matches of Cutover's rule, which identify it when its name was pruned. */
+    public static final String ROUTES_ANNOTATION = "cutover.io/header-routes";
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApiRouter.class);
     private static final Pattern QUOTED_PREFIX = Pattern.compile("\\^\\\\Q(.*)\\\\E\\.\\*", Pattern.DOTALL);
@@ -88,19 +96,28 @@ public final class GatewayApiRouter implements TrafficRouter {
         Kube.reapplyOnConflict(() -> {
             HTTPRoute live = get();
             Map<String, Object> tree = raw.tree(live);
+            String marked = annotation(live);
             List<Object> rules = new ArrayList<>(Raw.list(Raw.child(tree, "spec"), "rules"));
-            rules.removeIf(GatewayApiRouter::isRoutesRule);
+            rules.removeIf(r -> isRoutesRule(r, marked));
             int weighted = weightedRule(rules);
             @SuppressWarnings("unchecked")
             Map<String, Object> rule = (Map<String, Object>) rules.get(weighted);
             setWeights(rule, split.canaryWeight());
-            if (!split.canaryMatches().isEmpty()) {
+            String mark = split.canaryMatches().isEmpty() ? null : fingerprint(split.canaryMatches());
+            if (mark != null) {
                 rules.add(weighted, routesRule(rule, split.canaryMatches()));
             }
-            if (rules.equals(Raw.list(Raw.child(raw.tree(live), "spec"), "rules"))) {
+            boolean sameRules = rules.equals(Raw.list(Raw.child(raw.tree(live), "spec"), "rules"))
+                    || mark != null && sameIgnoringRuleNames(rules, Raw.list(Raw.child(raw.tree(live), "spec"), "rules"));
+            if (sameRules && java.util.Objects.equals(mark, marked)) {
                 return null;
             }
             JsonPatch patch = new JsonPatch(tree).expectVersion(live.getMetadata().getResourceVersion()).replace(rules, "spec", "rules");
+            if (mark != null) {
+                patch.put(ROUTES_ANNOTATION, mark, "metadata", "annotations");
+            } else if (marked != null) {
+                patch.remove("metadata", "annotations", ROUTES_ANNOTATION);
+            }
             String json = raw.json(patch.ops());
             Kube.run("patch", "httproute " + ref(), () -> client.resources(HTTPRoute.class).inNamespace(namespace).resource(live)
                     .patch(PatchContext.of(PatchType.JSON), json));
@@ -112,15 +129,16 @@ public final class GatewayApiRouter implements TrafficRouter {
     @Override
     public TrafficSplit read() {
         HTTPRoute live = get();
+        String marked = annotation(live);
         List<Object> rules = Raw.list(Raw.child(raw.tree(live), "spec"), "rules");
         List<HeaderMatch> matches = new ArrayList<>();
         for (Object r : rules) {
-            if (isRoutesRule(r)) {
+            if (isRoutesRule(r, marked)) {
                 matches.addAll(headerMatches(asMap(r)));
             }
         }
         List<Object> weightedRules = new ArrayList<>(rules);
-        weightedRules.removeIf(GatewayApiRouter::isRoutesRule);
+        weightedRules.removeIf(r -> isRoutesRule(r, marked));
         Map<String, Object> rule = asMap(weightedRules.get(weightedRule(weightedRules)));
         int stable = 0;
         int candidate = 0;
@@ -193,6 +211,12 @@ public final class GatewayApiRouter implements TrafficRouter {
         Map<String, Object> rule = new LinkedHashMap<>();
         rule.put("name", ROUTES_RULE);
         rule.put("matches", matches);
+        // what the weighted rule does to its requests (filters, timeouts, retry, session persistence...) applies to these too
+        weightedRule.forEach((k, v) -> {
+            if (!List.of("name", "matches", "backendRefs").contains(k)) {
+                rule.put(k, v);
+            }
+        });
         rule.put("backendRefs", List.of(candidateRef(stableRef, 1)));
         return rule;
     }
@@ -227,10 +251,46 @@ public final class GatewayApiRouter implements TrafficRouter {
                 "httproute " + ref() + " has no rule with a backendRef to service " + stableBackend);
     }
 
-    /** Cutover's header-route rule, found by its name. */
-    private static boolean isRoutesRule(Object o) {
+    /**
+     * Cutover's header-route rule: named {@value #ROUTES_RULE}, or (its name pruned) sending only to
+     * the candidate Service with matches whose last headers are those the annotation records.
+     */
+    private boolean isRoutesRule(Object o, String marked) {
         Map<String, Object> rule = asMap(o);
-        return ROUTES_RULE.equals(rule.get("name"));
+        if (ROUTES_RULE.equals(rule.get("name"))) {
+            return true;
+        }
+        if (marked == null) {
+            return false;
+        }
+        List<Object> refs = Raw.list(rule, "backendRefs");
+        boolean onlyCandidate = !refs.isEmpty() && refs.stream().allMatch(b -> candidateBackend.equals(asMap(b).get("name")));
+        return onlyCandidate && marked.equals(fingerprint(headerMatches(rule)));
+    }
+
+    /** The header matches of Cutover's rule, as the annotation holds them: one per line, sorted. */
+    private static String fingerprint(List<HeaderMatch> matches) {
+        return matches.stream().map(m -> m.kind() + " " + m.header() + " " + m.value()).distinct().sorted()
+                .reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    private static String annotation(HTTPRoute route) {
+        Map<String, String> a = route.getMetadata().getAnnotations();
+        return a == null ? null : a.get(ROUTES_ANNOTATION);
+    }
+
+    private static boolean sameIgnoringRuleNames(List<Object> a, List<Object> b) {
+        return withoutNames(a).equals(withoutNames(b));
+    }
+
+    private static List<Object> withoutNames(List<Object> rules) {
+        List<Object> copy = new ArrayList<>();
+        for (Object r : rules) {
+            Map<String, Object> m = new LinkedHashMap<>(asMap(r));
+            m.remove("name");
+            copy.add(m);
+        }
+        return copy;
     }
 
     @SuppressWarnings("unchecked")

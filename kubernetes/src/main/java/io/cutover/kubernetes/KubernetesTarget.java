@@ -182,7 +182,10 @@ public final class KubernetesTarget {
             return this;
         }
 
-        /** Weights and header routes on HTTPRoute {@code route} over the stable and candidate Services. */
+        /**
+         * Weights and header routes on HTTPRoute {@code route} over the stable and candidate Services.
+         * Each Service's selector gets its role's pod labels ({@link DeploymentWorkloads.Builder#roleServices}).
+         */
         public Canary gatewayApi(String route, String stableService, String candidateService) {
             this.route = DeploymentWorkloads.requireName("route", route);
             this.stableBackend = DeploymentWorkloads.requireName("stableService", stableService);
@@ -191,6 +194,9 @@ public final class KubernetesTarget {
         }
 
         public Target build() {
+            if (route != null) {
+                workloads.roleServices(stableBackend, candidateBackend);
+            }
             DeploymentWorkloads w = workloads.build();
             TrafficRouter router = route == null ? ReplicaRatioRouter.of(w, service)
                     : GatewayApiRouter.builder(client, namespace, route).backends(stableBackend, candidateBackend).build();

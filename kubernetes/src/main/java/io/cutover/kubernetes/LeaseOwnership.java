@@ -54,10 +54,21 @@ import org.slf4j.LoggerFactory;
  * takeovers carry the lease's {@code resourceVersion}: of two engines racing, the API server lets
  * one win. Time comes from the injected clock. Defaults: a 30-second lease, renewed when a third of
  * it has passed.
+ *
+ * <p><b>Expiry is measured locally</b>, as client-go's leader election does: another holder's lease
+ * expires its duration after this engine last saw it change (its {@code resourceVersion}), never by
+ * comparing the holder's {@code renewTime} with this engine's clock, so clocks that disagree cannot
+ * hand a live lease over. {@link #keepRenewing} renews on its own schedule, so a rollout paused
+ * longer than the lease (a timed pause, a wait for a human) keeps it.
  */
 public final class LeaseOwnership {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseOwnership.class);
+
+    /** Another holder's lease as this engine last saw it change, on this engine's clock. */
+    private record Observed(String version, Instant at) { }
+
+    private final Map<String, Observed> observed = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final KubernetesClient client;
     private final String namespace;
@@ -107,7 +118,9 @@ public final class LeaseOwnership {
         String current = lease.getSpec().getHolderIdentity();
         Instant renewed = lease.getSpec().getRenewTime() == null ? Instant.EPOCH : lease.getSpec().getRenewTime().toInstant();
         int seconds = lease.getSpec().getLeaseDurationSeconds() == null ? (int) duration.toSeconds() : lease.getSpec().getLeaseDurationSeconds();
-        Instant expires = renewed.plusSeconds(seconds);
+        String version = lease.getMetadata().getResourceVersion() + "/" + current + "/" + lease.getSpec().getRenewTime();
+        Observed seen = observed.compute(name, (k, o) -> o != null && o.version().equals(version) ? o : new Observed(version, now));
+        Instant expires = seen.at().plusSeconds(seconds);
         Map<String, Object> spec = new LinkedHashMap<>();
         if (holder.equals(current)) {
             if (now.isBefore(renewed.plus(duration.dividedBy(3)))) {
@@ -132,6 +145,44 @@ public final class LeaseOwnership {
         String json = raw.json(patch);
         return write(() -> Kube.run("patch", "lease " + ref(name), () -> client.leases().inNamespace(namespace).resource(lease)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), json)), rollout, holder.equals(current) ? "renewed" : "took over");
+    }
+
+    /**
+     * Renews {@code rollout}'s lease every third of its duration on {@code scheduler}, whatever the
+     * rollout is doing (a long pause included), until cancelled or until the lease is found taken.
+     * A failed renewal is logged and tried again at the next tick.
+     */
+    public io.cutover.time.Scheduler.Cancellable keepRenewing(String rollout, io.cutover.time.Scheduler scheduler) {
+        DeploymentWorkloads.requireName("rollout", rollout);
+        Objects.requireNonNull(scheduler, "scheduler");
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<io.cutover.time.Scheduler.Cancellable> next = new java.util.concurrent.atomic.AtomicReference<>();
+        Duration period = duration.dividedBy(3);
+        Runnable[] tick = new Runnable[1];
+        tick[0] = () -> {
+            if (cancelled.get()) {
+                return;
+            }
+            try {
+                if (!tryAcquire(rollout)) {
+                    LOG.warn("{} lost the lease of rollout {}: renewal stops", holder, rollout);
+                    return;
+                }
+            } catch (CutoverException e) {
+                LOG.warn("renewing the lease of rollout {} failed, trying again in {}: {}", rollout, period, e.getMessage());
+            }
+            if (!cancelled.get()) {
+                next.set(scheduler.schedule(tick[0], period));
+            }
+        };
+        next.set(scheduler.schedule(tick[0], Duration.ZERO));
+        return () -> {
+            cancelled.set(true);
+            io.cutover.time.Scheduler.Cancellable c = next.get();
+            if (c != null) {
+                c.cancel();
+            }
+        };
     }
 
     /** Gives {@code rollout}'s lease up, if this holder has it, so another engine may take it at once. */
@@ -189,6 +240,7 @@ public final class LeaseOwnership {
             @Override public WorkloadStatus status(Role role) { return w.status(role); }
             @Override public void promote(Revision revision) { check.run(); w.promote(revision); }
             @Override public void retire(Role role) { check.run(); w.retire(role); }
+            @Override public Optional<io.cutover.spi.WorkloadIdentity> identity(Role role) { return w.identity(role); }
         };
         TrafficRouter guardedRouter = new TrafficRouter() {
             @Override public Set<RouterCapability> capabilities() { return r.capabilities(); }

@@ -104,12 +104,12 @@ public final class NativeDeploymentWorkloads implements Workloads {
                         .put(PREVIOUS_ARTIFACT, Deployments.image(d, container), "metadata", "annotations")
                         .put(CutoverLabels.REVISION, revision.name(), "metadata", "annotations")
                         .put(CutoverLabels.ARTIFACT, revision.artifact(), "metadata", "annotations")
-                        .put(BATCH, Integer.toString(batch(replicas, total)), "metadata", "annotations")
+                        .put(BATCH, Integer.toString(batch(d, replicas, total)), "metadata", "annotations")
                         .put("paused", false, "spec");
                 send(d, patch);
                 LOG.info("deployment {} rolls to {} by its {} strategy", ref(), revision.artifact(), strategy(d));
             } else {
-                setBatch(d, batch(replicas, total));
+                setBatch(d, batch(d, replicas, total));
             }
             return null;
         });
@@ -127,7 +127,7 @@ public final class NativeDeploymentWorkloads implements Workloads {
             if (rolling && ((role == Role.STABLE && replicas >= Deployments.replicas(d)) || (role == Role.CANDIDATE && replicas == 0))) {
                 undo(d);
             } else if (role == Role.CANDIDATE && rolling && replicas > 0) {
-                setBatch(d, batch(replicas, Deployments.replicas(d)));
+                setBatch(d, batch(d, replicas, Deployments.replicas(d)));
             }
             return null;
         });
@@ -147,10 +147,9 @@ public final class NativeDeploymentWorkloads implements Workloads {
                 if (pauseAtBatches && current.updated() >= batch && !Boolean.TRUE.equals(d.getSpec().getPaused())) {
                     pause(d);
                 }
-                int updated = Math.min(current.updated(), batch);
+                // the pods really updated, even when the controller went past the batch before the pause took hold
                 Optional<ReplicaSet> rs = newSet(d);
-                return new WorkloadStatus(current.revision(), batch, Math.min(ready(rs), batch), Math.min(available(rs), batch), updated,
-                        current.failure());
+                return new WorkloadStatus(current.revision(), batch, ready(rs), available(rs), current.updated(), current.failure());
             }
             return current;
         }
@@ -320,8 +319,22 @@ public final class NativeDeploymentWorkloads implements Workloads {
         return Optional.ofNullable(Deployments.annotation(d, PREVIOUS_REVISION));
     }
 
-    private int batch(int replicas, int total) {
-        return pauseAtBatches ? Math.min(Math.max(replicas, 1), total) : total;
+    /**
+     * The batch boundary for {@code replicas} candidate pods, raised to one the controller can
+     * honour: it starts new pods {@code maxSurge + maxUnavailable} at a time, so a smaller batch
+     * would be overshot before the pause takes hold.
+     */
+    private int batch(Deployment d, int replicas, int total) {
+        if (!pauseAtBatches) {
+            return total;
+        }
+        int step = Math.max(1, Deployments.rollingStep(d));
+        int asked = Math.max(replicas, 1);
+        int batch = Math.min(total, (asked + step - 1) / step * step);
+        if (batch != Math.min(asked, total)) {
+            LOG.info("deployment {} updates {} pods at a time (maxSurge + maxUnavailable): the batch of {} becomes {}", ref(), step, asked, batch);
+        }
+        return batch;
     }
 
     private void setBatch(Deployment d, int batch) {

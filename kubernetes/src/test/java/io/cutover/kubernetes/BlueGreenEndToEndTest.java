@@ -10,6 +10,7 @@ import io.cutover.RolloutResult;
 import io.cutover.Target;
 import io.cutover.event.RolloutEvent;
 import io.cutover.spi.Revision;
+import io.cutover.kubernetes.traffic.TrafficCheck;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
@@ -17,7 +18,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The seed's blue-green switch, driven by the engine through the adapter on the seed's own manifests. */
+/**
+ * The seed's blue-green switch, driven by the engine through the adapter on the seed's own
+ * manifests, with a preview Service. At every event the colour Service {@code myapp} really sends
+ * requests where the router says, and until promotion the preview Service sends them all to the
+ * candidate colour.
+ */
 @EnableKubernetesMockClient(crud = true)
 class BlueGreenEndToEndTest {
 
@@ -28,16 +34,41 @@ class BlueGreenEndToEndTest {
     void setUp() {
         h = new Harness(mock);
         Cluster.seedBlueGreen(mock);
+        mock.services().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("myapp-preview").endMetadata()
+                .withNewSpec().addToSelector("app", "myapp").addToSelector("version", "green").addNewPort().withPort(80).endPort().endSpec()
+                .build()).create();
         h.settle();
     }
 
     @AfterEach
     void tearDown() {
-        h.close();
+        try {
+            assertThat(h.check.seen()).isNotEmpty();
+            assertThat(h.check.disagreements()).as("reported split vs the traffic the colours really get").isEmpty();
+            assertThat(h.moreChecks.get(0).disagreements()).as("the preview Service serves only the candidate").isEmpty();
+        } finally {
+            h.close();
+        }
     }
 
     private Target target() {
-        return h.controlled(KubernetesTarget.blueGreen(h.client, NS, "myapp").build());
+        Target t = h.controlled(KubernetesTarget.blueGreen(h.client, NS, "myapp").previewService("myapp-preview").build());
+        DeploymentWorkloads w = DeploymentWorkloads.blueGreen(h.client, NS, "myapp").activeService("myapp").build();
+        h.check = new TrafficCheck(t.router(), r -> h.traffic.service("myapp"),
+                () -> w.identity(io.cutover.spi.Role.CANDIDATE).orElseThrow().workload(), false);
+        java.util.concurrent.atomic.AtomicBoolean promoted = new java.util.concurrent.atomic.AtomicBoolean();
+        io.cutover.spi.TrafficRouter previewReports = new io.cutover.spi.TrafficRouter() {
+            @Override public java.util.Set<io.cutover.spi.RouterCapability> capabilities() { return java.util.Set.of(); }
+            @Override public void apply(io.cutover.spi.TrafficSplit split) { }
+            @Override public io.cutover.spi.TrafficSplit read() { return io.cutover.spi.TrafficSplit.weighted(100); }
+        };
+        h.moreChecks.add(new TrafficCheck(previewReports, r -> h.traffic.service("myapp-preview"),
+                () -> w.identity(io.cutover.spi.Role.CANDIDATE).orElseThrow().workload(), false)
+                .onlyWhile(() -> h.snapshots.stream().noneMatch(s -> s.event() instanceof RolloutEvent.Promoted
+                        || s.event() instanceof RolloutEvent.TrafficChanged)
+                        && h.deployment(w.identity(io.cutover.spi.Role.CANDIDATE).orElseThrow().workload()).getSpec().getReplicas() > 0));
+        return t;
     }
 
     @Test

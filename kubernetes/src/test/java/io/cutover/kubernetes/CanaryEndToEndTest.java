@@ -15,11 +15,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.List;
+import io.cutover.kubernetes.traffic.TrafficCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The 4-step canary, by replica counts behind one Service and by HTTPRoute weights, with the engine. */
+/**
+ * The 4-step canary, by replica counts behind one Service and by HTTPRoute weights, with the engine.
+ * At every event of every rollout, the share of requests the candidate's pods really get (computed
+ * from the Services, HTTPRoute and pods) equals the split the router reports.
+ */
 @EnableKubernetesMockClient(crud = true)
 class CanaryEndToEndTest {
 
@@ -39,15 +44,24 @@ class CanaryEndToEndTest {
 
     @AfterEach
     void tearDown() {
-        h.close();
+        try {
+            assertThat(h.check.seen()).as("checks of the effective traffic").isNotEmpty();
+            assertThat(h.check.disagreements()).as("reported split vs the traffic the pods really get").isEmpty();
+        } finally {
+            h.close();
+        }
     }
 
     private Target byReplicas() {
-        return h.controlled(KubernetesTarget.canary(h.client, NS, "myapp").container("myapp").build());
+        Target t = h.controlled(KubernetesTarget.canary(h.client, NS, "myapp").container("myapp").build());
+        h.check = new TrafficCheck(t.router(), r -> h.traffic.service("myapp"), () -> "myapp-canary", true);
+        return t;
     }
 
     private Target byRoute() {
-        return h.controlled(KubernetesTarget.canary(h.client, NS, "myapp").gatewayApi("myapp", "myapp", "myapp-canary").build());
+        Target t = h.controlled(KubernetesTarget.canary(h.client, NS, "myapp").gatewayApi("myapp", "myapp", "myapp-canary").build());
+        h.check = new TrafficCheck(t.router(), r -> h.traffic.httpRoute("myapp", r), () -> "myapp-canary", false);
+        return t;
     }
 
     @Test
@@ -137,13 +151,15 @@ class CanaryEndToEndTest {
         var engine = io.cutover.RolloutEngine.builder().withScheduler(h.time).withClock(h.time.clock())
                 .withStateStore(new ConfigMapStateStore(h.client, NS))
                 .listener(e -> {
+                    h.check.check(e.getClass().getSimpleName());
                     if (e instanceof RolloutEvent.TrafficChanged) {
                         var route = mock.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(NS).withName("myapp").get();
                         rulesAtEvents.add(route.getSpec().getRules().stream().map(r -> r.getName() == null ? "-" : r.getName()).toList());
                     }
                 }).build();
 
-        RolloutResult result = engine.start("myapp", ab, Revision.of("v2-variant", "myapp:v2-variant"), byRoute()).await();
+        Target target = byRoute();
+        RolloutResult result = engine.start("myapp", ab, Revision.of("v2-variant", "myapp:v2-variant"), target).await();
 
         assertThat(result.phase()).as("%s", result).isEqualTo(Phase.SUCCEEDED);
         assertThat(rulesAtEvents.get(0)).containsExactly("-", GatewayApiRouter.ROUTES_RULE, "-");

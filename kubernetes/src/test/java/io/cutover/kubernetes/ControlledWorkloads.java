@@ -10,17 +10,30 @@ import io.cutover.spi.Workloads;
  * write, so replicas become ready on the engine's virtual time ("polling the mock server inside the
  * engine's status reads").
  */
-final class ControlledWorkloads implements Workloads {
+public final class ControlledWorkloads implements Workloads {
 
     private final Workloads delegate;
     private final FakeDeploymentController controller;
 
-    ControlledWorkloads(Workloads delegate, FakeDeploymentController controller) {
+    public ControlledWorkloads(Workloads delegate, FakeDeploymentController controller) {
         this.delegate = delegate;
         this.controller = controller;
     }
 
-    @Override public void deploy(Revision revision, int replicas) { delegate.deploy(revision, replicas); controller.reconcile(); }
+    @Override
+    public void deploy(Revision revision, int replicas) {
+        try {
+            delegate.deploy(revision, replicas);
+        } finally {
+            controller.reconcile();
+        }
+    }
+
+    @Override
+    public java.util.Optional<io.cutover.spi.WorkloadIdentity> identity(Role role) {
+        return delegate.identity(role);
+    }
+
     @Override public void scale(Role role, int replicas) { delegate.scale(role, replicas); controller.reconcile(); }
     @Override public void promote(Revision revision) { delegate.promote(revision); controller.reconcile(); }
     @Override public void retire(Role role) { delegate.retire(role); controller.reconcile(); }

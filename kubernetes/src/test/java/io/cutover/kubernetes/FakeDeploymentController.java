@@ -36,12 +36,17 @@ import java.util.function.Supplier;
  * {@code deployment.kubernetes.io/revision} annotation, as the real controller keeps them.
  * It talks with its own client (user agent {@value #USER_AGENT}) so tests can tell its requests apart.
  */
-final class FakeDeploymentController {
+public final class FakeDeploymentController {
 
     static final String USER_AGENT = "fake-deployment-controller";
     static final String REVISION = "deployment.kubernetes.io/revision";
 
-    private record Pod(String hash, Instant created, boolean broken) { }
+    /** A pod as a Service or a mesh sees it: its owner, labels (template's plus pod-template-hash) and readiness. */
+    public record PodView(String name, String deployment, Map<String, String> labels, boolean ready) { }
+
+    private record Pod(String hash, Instant created, boolean broken, Map<String, String> labels, int serial) { }
+
+    private int serials;
 
     private final KubernetesClient client;
     private final String namespace;
@@ -53,7 +58,8 @@ final class FakeDeploymentController {
     private int syncs;
     private List<ReplicaSet> replicaSets = List.of();
 
-    FakeDeploymentController(KubernetesClient mock, String namespace, Supplier<Instant> clock, Duration startup, Predicate<String> broken) {
+    public FakeDeploymentController(KubernetesClient mock, String namespace, Supplier<Instant> clock, Duration startup,
+                                    Predicate<String> broken) {
         this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(mock.getConfiguration())
                 .withUserAgent(USER_AGENT).withRequestRetryBackoffLimit(0).build()).build();
         this.namespace = namespace;
@@ -66,8 +72,17 @@ final class FakeDeploymentController {
         return syncs;
     }
 
+    /** Every pod the controller runs now, as of the last {@link #reconcile()}, readiness at the clock's instant. */
+    public synchronized List<PodView> pods() {
+        Instant now = clock.get();
+        List<PodView> views = new ArrayList<>();
+        pods.forEach((deployment, list) -> list.forEach(p -> views.add(new PodView(deployment + "-" + p.hash() + "-" + p.serial(),
+                deployment, p.labels(), ready(p, now)))));
+        return views;
+    }
+
     /** One pass over every Deployment of the namespace, at the clock's instant; true when every one is complete. */
-    synchronized boolean reconcile() {
+    public synchronized boolean reconcile() {
         syncs++;
         Instant now = clock.get();
         List<Deployment> deployments = client.apps().deployments().inNamespace(namespace).list().getItems();
@@ -98,7 +113,7 @@ final class FakeDeploymentController {
                 if (list.removeIf(p -> !p.hash().equals(hash))) {
                     // old pods stop first; new ones start on the next pass
                 } else {
-                    grow(list, hash, n, now, isBroken, Integer.MAX_VALUE);
+                    grow(list, d, hash, n, now, isBroken, Integer.MAX_VALUE);
                 }
             } else {
                 int surge = resolve(d, true, n);
@@ -106,7 +121,7 @@ final class FakeDeploymentController {
                 if (surge == 0 && unavailable == 0) {
                     unavailable = 1;
                 }
-                grow(list, hash, n, now, isBroken, n + surge - list.size());
+                grow(list, d, hash, n, now, isBroken, n + surge - list.size());
                 int minAvailable = n - unavailable;
                 list.removeIf(p -> !p.hash().equals(hash) && !available(p, now, minReady));
                 for (var it = list.iterator(); it.hasNext(); ) {
@@ -125,10 +140,15 @@ final class FakeDeploymentController {
         updateReplicaSets(d, list, now, minReady);
     }
 
-    private void grow(List<Pod> list, String hash, int n, Instant now, boolean isBroken, int room) {
+    private void grow(List<Pod> list, Deployment d, String hash, int n, Instant now, boolean isBroken, int room) {
         long current = list.stream().filter(p -> p.hash().equals(hash)).count();
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (d.getSpec().getTemplate().getMetadata() != null && d.getSpec().getTemplate().getMetadata().getLabels() != null) {
+            labels.putAll(d.getSpec().getTemplate().getMetadata().getLabels());
+        }
+        labels.put("pod-template-hash", hash);
         for (long i = current; i < n && room > 0; i++, room--) {
-            list.add(new Pod(hash, now, isBroken));
+            list.add(new Pod(hash, now, isBroken, Map.copyOf(labels), serials++));
         }
     }
 
@@ -297,7 +317,7 @@ final class FakeDeploymentController {
         }
     }
 
-    void close() {
+    public void close() {
         client.close();
     }
 }

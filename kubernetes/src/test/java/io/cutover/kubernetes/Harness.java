@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.cutover.kubernetes.traffic.EffectiveTraffic;
+import io.cutover.kubernetes.traffic.TrafficCheck;
 
 /**
  * An engine on virtual time over the CRUD mock server, the test Deployment controller on the same
@@ -33,6 +35,12 @@ final class Harness {
     VirtualScheduler time = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
     final FakeDeploymentController controller;
     final List<Snapshot> snapshots = new ArrayList<>();
+    /** The traffic the data plane really sends, from the mock server's objects and the controller's pods. */
+    final EffectiveTraffic traffic;
+    /** When set, compared with the router's report at every event of the rollout. */
+    TrafficCheck check;
+    /** More checks made at every event (a preview Service...). */
+    final List<TrafficCheck> moreChecks = new ArrayList<>();
 
     Harness(KubernetesClient mock) {
         this(mock, Duration.ofSeconds(10));
@@ -42,6 +50,7 @@ final class Harness {
         this.mock = mock;
         this.client = Cluster.adapterClient(mock);
         this.controller = new FakeDeploymentController(mock, NS, () -> time.now(), startup, image -> image.contains("bad") && image.contains("never"));
+        this.traffic = new EffectiveTraffic(mock, NS, controller::pods);
     }
 
     /** Lets the seeded Deployments become ready before the rollout starts. */
@@ -67,6 +76,10 @@ final class Harness {
     }
 
     private void record(RolloutEvent e) {
+        if (check != null) {
+            check.check(e.getClass().getSimpleName() + " at " + time.now());
+        }
+        moreChecks.forEach(c -> c.check(e.getClass().getSimpleName() + " at " + time.now()));
         if (e instanceof RolloutEvent.TrafficChanged || e instanceof RolloutEvent.ReplicasChanged || e instanceof RolloutEvent.StepStarted
                 || e instanceof RolloutEvent.Promoted || e instanceof RolloutEvent.PhaseChanged) {
             snapshots.add(snapshot(e));

@@ -71,6 +71,35 @@ class NativeRolloutEndToEndTest {
     }
 
     @Test
+    void native_batches_overshoot_silently_no_more_batches_follow_the_surge_and_report_the_pods_really_updated() {
+        mock.apps().deployments().inNamespace(NS).withName("myapp").edit(d -> {
+            d.getSpec().setReplicas(10);
+            d.getSpec().getStrategy().getRollingUpdate().setMaxSurge(new io.fabric8.kubernetes.api.model.IntOrString("30%"));
+            return d;
+        });
+        h.settle();
+        Target target = target(true);
+        List<String> reported = new ArrayList<>();
+        Deployment rolling = Deployment.rolling().maxSurge(1).maxUnavailable(0).batchGate(successRate(0.95)).build();
+        var engine = io.cutover.RolloutEngine.builder().withScheduler(h.time).withClock(h.time.clock())
+                .withStateStore(new ConfigMapStateStore(h.client, NS))
+                .listener(e -> {
+                    if (e instanceof RolloutEvent.MeasurementTaken) {
+                        var d = h.deployment("myapp");
+                        pausedAt.add(d.getSpec().getPaused() + "@" + d.getStatus().getUpdatedReplicas());
+                        reported.add(target.workloads().status(io.cutover.spi.Role.CANDIDATE).updated() + "/" + d.getStatus().getUpdatedReplicas());
+                    }
+                }).build();
+
+        RolloutResult result = engine.start("myapp", rolling, Revision.of("v2.0.0", "myapp:v2.0.0"), target).await();
+
+        assertThat(result.phase()).as("%s", result).isEqualTo(Phase.SUCCEEDED);
+        assertThat(pausedAt.stream().distinct()).as("batches of 3, what a 30%% surge of 10 starts at once")
+                .startsWith("true@3", "true@6", "true@9").doesNotContain("true@1", "true@2", "true@4", "true@5");
+        assertThat(reported).isNotEmpty().allSatisfy(r -> assertThat(r.split("/")[0]).as("reported vs really updated").isEqualTo(r.split("/")[1]));
+    }
+
+    @Test
     void rolling_with_a_failing_batch_gate_undoes_to_the_previous_replicaset() {
         Deployment rolling = Deployment.rolling().maxSurge(1).maxUnavailable(0).batchGate(successRate(0.95)).build();
 

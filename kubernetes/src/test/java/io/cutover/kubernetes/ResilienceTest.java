@@ -189,7 +189,7 @@ class ResilienceTest {
     }
 
     @Test
-    void a_lease_is_taken_over_only_after_it_expires_and_the_old_holder_then_stops_saving() {
+    void a_lease_is_taken_over_only_after_it_went_unrenewed_for_its_duration_as_this_engine_saw_it_and_the_old_holder_then_stops_saving() {
         LeaseOwnership a = LeaseOwnership.builder(h.client, NS).holder("engine-a").duration(Duration.ofSeconds(30)).withClock(h.time.clock()).build();
         LeaseOwnership b = LeaseOwnership.builder(h.client, NS).holder("engine-b").duration(Duration.ofSeconds(30)).withClock(h.time.clock()).build();
         var storeA = a.guard(new ConfigMapStateStore(h.client, NS));
@@ -200,7 +200,9 @@ class ResilienceTest {
         h.time.advance(Duration.ofSeconds(20));
         assertThat(b.tryAcquire("myapp")).isFalse();
         assertThatThrownBy(() -> storeB.save("myapp", state, v1)).isInstanceOf(io.cutover.state.StateConflictException.class);
-        h.time.advance(Duration.ofSeconds(11)); // 31 s without a renewal
+        h.time.advance(Duration.ofSeconds(11)); // 31 s after the renewal, 11 s after engine-b first saw it
+        assertThat(b.tryAcquire("myapp")).as("expiry is measured from engine-b's own observation").isFalse();
+        h.time.advance(Duration.ofSeconds(19)); // 30 s since engine-b saw it unchanged
         assertThat(b.tryAcquire("myapp")).isTrue();
         String v2 = storeB.save("myapp", state, v1);
         assertThatThrownBy(() -> storeA.save("myapp", state, v2)).isInstanceOf(io.cutover.state.StateConflictException.class);
@@ -208,5 +210,35 @@ class ResilienceTest {
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("engine-b");
         assertThat(lease.getSpec().getLeaseTransitions()).isEqualTo(1);
         assertThat(lease.getSpec().getRenewTime().toInstant()).isEqualTo(h.time.now());
+    }
+
+    @Test
+    void lease_takeover_trusts_a_remote_clock_no_more_an_engine_31_seconds_ahead_does_not_take_a_lease_renewed_a_second_ago() {
+        java.time.Clock ahead = java.time.Clock.offset(h.time.clock(), Duration.ofSeconds(31));
+        LeaseOwnership a = LeaseOwnership.builder(h.client, NS).holder("engine-a").withClock(h.time.clock()).build();
+        LeaseOwnership b = LeaseOwnership.builder(h.client, NS).holder("engine-b").withClock(ahead).build();
+
+        assertThat(a.tryAcquire("myapp")).isTrue();
+        h.time.advance(Duration.ofSeconds(1));
+
+        assertThat(b.tryAcquire("myapp")).isFalse();
+        assertThat(mock.leases().inNamespace(NS).withName(a.leaseName("myapp")).get().getSpec().getHolderIdentity()).isEqualTo("engine-a");
+    }
+
+    @Test
+    void the_lease_is_renewed_on_its_own_schedule_through_a_pause_longer_than_its_duration() {
+        LeaseOwnership a = LeaseOwnership.builder(h.client, NS).holder("engine-a").withClock(h.time.clock()).build();
+        LeaseOwnership b = LeaseOwnership.builder(h.client, NS).holder("engine-b").withClock(h.time.clock()).build();
+        var renewal = a.keepRenewing("myapp", h.time);
+
+        for (int i = 0; i < 20; i++) { // ten minutes of a paused rollout: no save, no platform write
+            h.time.advance(Duration.ofSeconds(30));
+            assertThat(b.tryAcquire("myapp")).as("after %d s", 30 * (i + 1)).isFalse();
+        }
+        renewal.cancel();
+        h.time.advance(Duration.ofSeconds(29));
+        assertThat(b.tryAcquire("myapp")).isFalse(); // engine-b saw the last renewal 29 s ago
+        h.time.advance(Duration.ofSeconds(2));
+        assertThat(b.tryAcquire("myapp")).as("once renewals stop, the lease expires").isTrue();
     }
 }

@@ -11,13 +11,20 @@ import io.cutover.spi.MetricQuery;
  *   <caption>Presets</caption>
  *   <tr><th>preset</th><th>requests</th><th>status label</th><th>latency histogram</th><th>selects the revision by</th></tr>
  *   <tr><td>{@link #httpRequestsTotal()}</td><td>{@code http_requests_total}</td><td>{@code code}</td>
- *       <td>{@code http_request_duration_seconds}</td><td>{@code service="${app}", version="${revision}"}</td></tr>
+ *       <td>{@code http_request_duration_seconds}</td><td>{@code cutover_io_application="${app}", cutover_io_revision="${revision}"}</td></tr>
  *   <tr><td>{@link #micrometer()}</td><td>{@code http_server_requests_seconds_count}</td><td>{@code status}</td>
  *       <td>{@code http_server_requests_seconds}</td><td>{@code application="${app}", version="${revision}"}</td></tr>
  *   <tr><td>{@link #istio()}</td><td>{@code istio_requests_total}</td><td>{@code response_code}</td>
  *       <td>{@code istio_request_duration_milliseconds} (converted to seconds)</td>
  *       <td>{@code reporter="destination", destination_workload="${workload}"}</td></tr>
  * </table>
+ *
+ * <p><b>Which series are the candidate's.</b> The Kubernetes adapter labels every pod it manages
+ * {@code cutover.io/application} and {@code cutover.io/revision}; Prometheus carries pod labels into
+ * the series it scrapes with a {@code labelmap} relabelling of {@code __meta_kubernetes_pod_label_(.+)},
+ * which turns {@code cutover.io/revision} into {@code cutover_io_revision}. Istio's
+ * {@code destination_workload} is the Deployment that runs the pod: the workload the adapter reports
+ * as serving the role ({@link io.cutover.spi.MetricQuery#identity()}).
  */
 public final class Presets {
 
@@ -26,9 +33,18 @@ public final class Presets {
 
     private Presets() { }
 
-    /** Generic {@code http_requests_total} with a {@code code} label, selected by {@code service} and {@code version}. */
+    /** The series label (after relabelling) that carries a pod's {@code cutover.io/application} label. */
+    public static final String APPLICATION_LABEL = "cutover_io_application";
+    /** The series label (after relabelling) that carries a pod's {@code cutover.io/revision} label. */
+    public static final String REVISION_LABEL = "cutover_io_revision";
+
+    /**
+     * Generic {@code http_requests_total} with a {@code code} label, selected by the pod labels the
+     * Kubernetes adapter writes, as relabelled into series: {@value #APPLICATION_LABEL} and
+     * {@value #REVISION_LABEL}.
+     */
     public static MetricTemplates httpRequestsTotal() {
-        return httpRequestsTotal("service", "version");
+        return httpRequestsTotal(APPLICATION_LABEL, REVISION_LABEL);
     }
 
     /** Generic {@code http_requests_total} with a {@code code} label, selected by the given label names. */
@@ -56,8 +72,9 @@ public final class Presets {
 
     /**
      * Istio's standard metrics as reported by the destination. {@code ${workload}} is the revision's
-     * {@value #WORKLOAD_ATTRIBUTE} attribute if set, else {@code <app>-<revision>}; override it with
-     * {@code toBuilder().variable("workload", ...)}.
+     * {@value #WORKLOAD_ATTRIBUTE} attribute if set, else the workload the adapter reports as serving
+     * the role ({@link io.cutover.spi.WorkloadIdentity#workload()}, the Deployment {@code myapp-canary}),
+     * else {@code <app>-<revision>}; override it with {@code toBuilder().variable("workload", ...)}.
      */
     public static MetricTemplates istio() {
         return istioIn(null);
@@ -86,7 +103,10 @@ public final class Presets {
 
     private static String workload(MetricQuery q) {
         String w = q.revision().attributes().get(WORKLOAD_ATTRIBUTE);
-        return w != null ? w : q.application() + "-" + q.revision().name();
+        if (w != null) {
+            return w;
+        }
+        return q.identity() != null ? q.identity().workload() : q.application() + "-" + q.revision().name();
     }
 
     private static String selector(String appLabel, String revisionLabel) {

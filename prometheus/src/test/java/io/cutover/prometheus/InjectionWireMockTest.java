@@ -52,7 +52,7 @@ class InjectionWireMockTest {
         MetricQuery q = new MetricQuery(HOSTILE, Revision.of("v2", "img"), Role.CANDIDATE, Duration.ofMinutes(5), AT);
         source.requestRate(q);
         assertThat(received()).isEqualTo(
-                "sum(rate(http_requests_total{service=\"\\\"} or vector(1) #\",version=\"v2\"}[5m]))");
+                "sum(rate(http_requests_total{cutover_io_application=\"\\\"} or vector(1) #\",cutover_io_revision=\"v2\"}[5m]))");
     }
 
     @Test

@@ -20,14 +20,14 @@ class MetricTemplatesTest {
     @Test
     void theGenericPresetReadsHttpRequestsTotalWithACodeLabel() {
         MetricTemplates t = Presets.httpRequestsTotal();
-        String all = "sum(rate(http_requests_total{service=\"myapp\",version=\"v2.0.0\"}[5m]))";
+        String all = "sum(rate(http_requests_total{cutover_io_application=\"myapp\",cutover_io_revision=\"v2.0.0\"}[5m]))";
         assertThat(t.render(Measure.SUCCESS_RATE, Q, 0)).isEqualTo(
-                "(sum(rate(http_requests_total{service=\"myapp\",version=\"v2.0.0\",code!~\"5..\"}[5m])) or vector(0)) / " + all);
+                "(sum(rate(http_requests_total{cutover_io_application=\"myapp\",cutover_io_revision=\"v2.0.0\",code!~\"5..\"}[5m])) or vector(0)) / " + all);
         assertThat(t.render(Measure.ERROR_RATE, Q, 0)).isEqualTo(
-                "(sum(rate(http_requests_total{service=\"myapp\",version=\"v2.0.0\",code=~\"5..\"}[5m])) or vector(0)) / " + all);
+                "(sum(rate(http_requests_total{cutover_io_application=\"myapp\",cutover_io_revision=\"v2.0.0\",code=~\"5..\"}[5m])) or vector(0)) / " + all);
         assertThat(t.render(Measure.REQUEST_RATE, Q, 0)).isEqualTo(all);
         assertThat(t.render(Measure.LATENCY, Q, 0.99)).isEqualTo(
-                "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service=\"myapp\",version=\"v2.0.0\"}[5m])))");
+                "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{cutover_io_application=\"myapp\",cutover_io_revision=\"v2.0.0\"}[5m])))");
     }
 
     @Test
@@ -68,6 +68,14 @@ class MetricTemplatesTest {
                 .isEqualTo("sum(rate(istio_requests_total{reporter=\"destination\",destination_workload=\"myapp-canary\"}[90s]))");
         MetricTemplates own = Presets.istio().toBuilder().variable("workload", x -> "wl-" + x.role().name().toLowerCase()).build();
         assertThat(own.render(Measure.REQUEST_RATE, q, 0)).contains("destination_workload=\"wl-candidate\"");
+    }
+
+    @Test
+    void theIstioWorkloadIsTheDeploymentTheWorkloadsAdapterSaysServesTheRole() {
+        MetricQuery q = new MetricQuery("myapp", Revision.of("v2.0.0", "myapp:v2.0.0"), Role.CANDIDATE, Duration.ofMinutes(5), AT)
+                .withIdentity(new io.cutover.spi.WorkloadIdentity("shop", "myapp-canary", java.util.Map.of("cutover.io/track", "canary")));
+        assertThat(Presets.istio().render(Measure.REQUEST_RATE, q, 0))
+                .isEqualTo("sum(rate(istio_requests_total{reporter=\"destination\",destination_workload=\"myapp-canary\"}[5m]))");
     }
 
     @Test

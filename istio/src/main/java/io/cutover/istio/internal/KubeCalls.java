@@ -1,49 +1,25 @@
 package io.cutover.istio.internal;
 
-import io.cutover.CutoverException;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
-import java.util.concurrent.TimeoutException;
+import io.cutover.kubernetes.internal.Kube;
 import java.util.function.Supplier;
 
-/** Runs one Kubernetes API call and translates its failure into a {@link CutoverException}. */
+/**
+ * Istio's API calls through the Kubernetes module's: one error classification ({@link Kube#translate})
+ * and one conflict policy ({@link Kube#reapplyOnConflict}) for every module on the Kubernetes API.
+ */
 public final class KubeCalls {
 
     private KubeCalls() {
     }
 
+    /** Runs one call; {@code operation} is "verb resource" ("update virtualservice shop/myapp"). */
     public static <T> T call(String operation, Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (KubernetesClientException e) {
-            throw translate(operation, e);
-        }
+        int space = operation.indexOf(' ');
+        return space < 0 ? Kube.call(operation, "", call) : Kube.call(operation.substring(0, space), operation.substring(space + 1), call);
     }
 
-    public static CutoverException translate(String operation, KubernetesClientException e) {
-        if (causedBy(e, InterruptedException.class)) {
-            Thread.currentThread().interrupt();
-            return CutoverException.transientFailure(operation, operation + ": interrupted", e);
-        }
-        int code = e.getCode();
-        String status = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-        String message = operation + ": HTTP " + code + (status == null ? "" : " " + status);
-        if (code == 409) {
-            return CutoverException.conflict(operation, message, e);
-        }
-        if (code == 429 || code >= 500 || code == 408
-                || causedBy(e, TimeoutException.class) || causedBy(e, IOException.class)) {
-            return CutoverException.transientFailure(operation, message, e);
-        }
-        return CutoverException.permanent(operation, message, e);
-    }
-
-    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
+    /** Runs a read-modify-write, re-reading and re-applying it when the server answers 409. */
+    public static <T> T reapplyOnConflict(Supplier<T> readModifyWrite) {
+        return Kube.reapplyOnConflict(readModifyWrite);
     }
 }

@@ -29,8 +29,10 @@ public final class CandidateSpecs {
      * A new Deployment {@code name} made from {@code stable}: its spec and pod template (unknown fields
      * included) with {@code podLabels} added to the selector and the pods, the revision's image, and
      * stable's labels and annotations except those of Cutover, kubectl and the Deployment controller.
+     * Stable's role labels ({@code stableLabels}) that the candidate's do not replace are dropped.
      */
-    public Deployment newCandidate(Deployment stable, String name, Map<String, String> podLabels, Revision revision, int replicas) {
+    public Deployment newCandidate(Deployment stable, String name, Map<String, String> podLabels, Map<String, String> stableLabels,
+                                   Revision revision, int replicas) {
         Map<String, Object> tree = raw.tree(stable);
         Map<String, Object> metadata = Raw.child(tree, "metadata");
         Map<String, Object> kept = new LinkedHashMap<>();
@@ -57,13 +59,16 @@ public final class CandidateSpecs {
         spec.remove("paused");
         Raw.child(Raw.child(spec, "selector"), "matchLabels").putAll(podLabels);
         Raw.merge(Raw.child(spec, "template"), templateChanges(stable, revision, podLabels));
+        dropStableLabels(Raw.child(spec, "template"), podLabels, stableLabels);
         return raw.typed(tree, Deployment.class);
     }
 
     /** Replaces a Cutover-made candidate's pod template with stable's plus the candidate's changes. */
-    public JsonPatch followStable(Deployment candidate, Deployment stable, Map<String, String> podLabels, Revision revision) {
+    public JsonPatch followStable(Deployment candidate, Deployment stable, Map<String, String> podLabels,
+                                  Map<String, String> stableLabels, Revision revision) {
         Map<String, Object> template = raw.tree(stable.getSpec().getTemplate());
         Raw.merge(template, templateChanges(stable, revision, podLabels));
+        dropStableLabels(template, podLabels, stableLabels);
         JsonPatch patch = new JsonPatch(raw.tree(candidate)).expectVersion(candidate.getMetadata().getResourceVersion())
                 .replace(template, "spec", "template");
         return marks(patch, revision, false);
@@ -77,10 +82,20 @@ public final class CandidateSpecs {
         return marks(patch, revision, true);
     }
 
+    private static void dropStableLabels(Map<String, Object> template, Map<String, String> podLabels, Map<String, String> stableLabels) {
+        Map<String, Object> labels = Raw.child(Raw.child(template, "metadata"), "labels");
+        stableLabels.forEach((k, v) -> {
+            if (!podLabels.containsKey(k) && v.equals(labels.get(k))) {
+                labels.remove(k);
+            }
+        });
+    }
+
     private JsonPatch marks(JsonPatch patch, Revision revision, boolean podLabel) {
         patch.put(CutoverLabels.REVISION, revision.name(), "metadata", "labels");
         if (podLabel) {
             patch.put(CutoverLabels.REVISION, revision.name(), "spec", "template", "metadata", "labels");
+            patch.put(CutoverLabels.APPLICATION, application, "spec", "template", "metadata", "labels");
         }
         owner(revision).forEach((k, v) -> patch.put(k, v, "metadata", "annotations"));
         return patch;
@@ -95,6 +110,7 @@ public final class CandidateSpecs {
         app.put("image", revision.artifact());
         Map<String, Object> labels = new LinkedHashMap<>(podLabels);
         labels.put(CutoverLabels.REVISION, revision.name());
+        labels.put(CutoverLabels.APPLICATION, application);
         Map<String, Object> changes = new LinkedHashMap<>();
         Raw.child(changes, "metadata").put("labels", labels);
         Raw.child(changes, "spec").put("containers", containers);

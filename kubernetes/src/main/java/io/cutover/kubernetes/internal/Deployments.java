@@ -81,6 +81,9 @@ public final class Deployments {
      * The status as {@code kubectl rollout status} reads it: nothing counts as updated until the
      * controller has observed the current generation; a progress deadline or a replica failure is
      * reported as a failure. Available replicas are counted by the controller after {@code minReadySeconds}.
+     * While old replicas are pending termination ({@code status.replicas > updatedReplicas}) the
+     * status cannot tell old available pods from new ones, so only as many as are certainly new count
+     * as available: the rollout never reads settled before kubectl would say it is done.
      */
     public static WorkloadStatus status(Deployment d, String container) {
         if (d == null) {
@@ -93,11 +96,63 @@ public final class Deployments {
         int updated = observed ? nz(s.getUpdatedReplicas()) : 0;
         int ready = nz(s.getReadyReplicas());
         int available = nz(s.getAvailableReplicas());
-        if (observed && nz(s.getReplicas()) > updated) {
-            // old replicas are still running: only updated ones count as available for the new template
-            available = Math.min(available, updated);
+        int old = nz(s.getReplicas()) - updated;
+        if (observed && old > 0) {
+            // old replicas are still running (possibly available): count only pods that are certainly new
+            available = Math.max(0, Math.min(available, updated) - old);
+            ready = Math.max(0, Math.min(ready, updated) - old);
         }
         return new WorkloadStatus(revision(d, container), desired, ready, available, updated, failure(d, s));
+    }
+
+    /**
+     * Whether {@code kubectl rollout status} would say the rollout is complete: the controller observed
+     * the current generation, every desired replica is updated, no old replica is pending termination,
+     * every updated replica is available, and no failure is reported.
+     */
+    public static boolean rolledOut(Deployment d) {
+        if (d == null) {
+            return false;
+        }
+        DeploymentStatus s = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+        Long generation = d.getMetadata().getGeneration();
+        boolean observed = s.getObservedGeneration() != null && (generation == null || s.getObservedGeneration() >= generation);
+        int updated = nz(s.getUpdatedReplicas());
+        return observed && failure(d, s) == null && updated >= replicas(d) && nz(s.getReplicas()) <= updated
+                && nz(s.getAvailableReplicas()) >= updated;
+    }
+
+    /**
+     * How many pods a RollingUpdate of {@code d} starts at once: maxSurge (percent rounded up) plus
+     * maxUnavailable (percent rounded down), as the Deployment controller resolves them (defaults
+     * 25% each); 1 when both resolve to zero, which the API server refuses anyway.
+     */
+    public static int rollingStep(Deployment d) {
+        int n = replicas(d);
+        var strategy = d.getSpec().getStrategy();
+        var rolling = strategy == null ? null : strategy.getRollingUpdate();
+        int surge = resolve(rolling == null ? null : rolling.getMaxSurge(), n, true);
+        int unavailable = resolve(rolling == null ? null : rolling.getMaxUnavailable(), n, false);
+        return Math.max(1, surge + unavailable);
+    }
+
+    private static int resolve(io.fabric8.kubernetes.api.model.IntOrString value, int n, boolean roundUp) {
+        if (value == null) {
+            value = new io.fabric8.kubernetes.api.model.IntOrString("25%");
+        }
+        if (value.getIntVal() != null) {
+            return value.getIntVal();
+        }
+        String text = value.getStrVal() == null ? "0" : value.getStrVal().trim();
+        try {
+            if (text.endsWith("%")) {
+                double share = n * Integer.parseInt(text.substring(0, text.length() - 1)) / 100.0;
+                return (int) (roundUp ? Math.ceil(share) : Math.floor(share));
+            }
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String failure(Deployment d, DeploymentStatus s) {

@@ -57,7 +57,10 @@ public final class Kube {
         throw last;
     }
 
-    /** The {@link CutoverException} for a failed call: 409 CONFLICT, 429/5xx/no answer TRANSIENT, the rest PERMANENT. */
+    /**
+     * The {@link CutoverException} for a failed call, for every module on the Kubernetes API (Istio's
+     * included): 409 CONFLICT, 408/429/5xx/no answer TRANSIENT, the rest PERMANENT.
+     */
     public static CutoverException translate(String verb, String resource, KubernetesClientException e) {
         String operation = verb + " " + resource;
         if (interrupted(e)) {
@@ -68,6 +71,9 @@ public final class Kube {
         String detail = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
         if (code == 409) {
             return CutoverException.conflict(operation, operation + " conflicted (409): " + detail, e);
+        }
+        if (code == 408) {
+            return CutoverException.transientFailure(operation, operation + " timed out on the server (408): " + detail, e);
         }
         if (code == 429) {
             return CutoverException.transientFailure(operation, operation + " was throttled (429): " + detail, e);

@@ -76,14 +76,14 @@ public final class TrafficDataset {
             w.write("# TYPE http_requests counter\n");
             for (Traffic t : TRAFFIC) {
                 for (Code c : t.codes()) {
-                    counter(w, "http_requests_total", "service=\"" + APP + "\",version=\"" + t.revision() + "\",code=\"" + c.code()
+                    counter(w, "http_requests_total", "service=\"" + APP + "\",version=\"" + t.revision() + "\"," + relabelled(t.revision()) + ",code=\"" + c.code()
                             + "\",status=\"" + c.code() + "\"",
                             c.perSecond());
                 }
             }
             w.write("# TYPE http_request_duration_seconds histogram\n");
             for (Traffic t : TRAFFIC) {
-                histogram(w, "http_request_duration_seconds", "service=\"" + APP + "\",version=\"" + t.revision() + "\"",
+                histogram(w, "http_request_duration_seconds", "service=\"" + APP + "\",version=\"" + t.revision() + "\"," + relabelled(t.revision()),
                         total(t), t.latency(), 1);
             }
             w.write("# TYPE http_server_requests_seconds histogram\n");
@@ -143,5 +143,10 @@ public final class TrafficDataset {
 
     private static String num(double v) {
         return String.format(Locale.ROOT, "%.6f", v);
+    }
+
+    /** The pod labels the Kubernetes adapter writes, as the documented relabelling carries them into series. */
+    private static String relabelled(String revision) {
+        return "cutover_io_application=\"" + APP + "\",cutover_io_revision=\"" + revision + "\"";
     }
 }

@@ -1,0 +1,93 @@
+package io.cutover.kubernetes;
+
+import io.cutover.CutoverException;
+import io.cutover.kubernetes.internal.Kube;
+import io.cutover.kubernetes.internal.Raw;
+import io.cutover.spi.Role;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a stable Service and a candidate Service each selecting one role's pods, by adding the
+ * role's {@link PodIdentity} labels to their selectors (a JSON merge patch of those keys; the rest
+ * of the selector and of the Service stays). A Service that selects {@code app: myapp} would
+ * otherwise send its requests to the candidate's pods too, which inherit stable's labels.
+ */
+final class RoleServices {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoleServices.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String stableService;
+    private final String candidateService;
+    private final Raw raw;
+
+    RoleServices(KubernetesClient client, String namespace, String stableService, String candidateService) {
+        this.client = client;
+        this.namespace = namespace;
+        this.stableService = stableService;
+        this.candidateService = candidateService;
+        this.raw = new Raw(client);
+    }
+
+    String service(Role role) {
+        return role == Role.STABLE ? stableService : candidateService;
+    }
+
+    /**
+     * Adds the role labels to both selectors. The stable Service's selector narrows only when every
+     * stable pod carries the labels ({@code stableLabelled}); until then this throws a TRANSIENT
+     * error, so the candidate is not created while the stable Service would send it requests.
+     */
+    void isolate(Map<String, String> stableLabels, Map<String, String> candidateLabels, boolean stableLabelled, String waiting) {
+        select(candidateService, candidateLabels);
+        Service stable = get(stableService);
+        if (selects(stable, stableLabels)) {
+            return;
+        }
+        if (!stableLabelled) {
+            throw CutoverException.transientFailure("isolate service " + ref(stableService), "service " + ref(stableService)
+                    + " would send requests to the candidate's pods too: it can select only pods labelled " + stableLabels
+                    + " once every stable pod carries them (" + waiting + ")", null);
+        }
+        select(stableService, stableLabels);
+    }
+
+    private void select(String name, Map<String, String> labels) {
+        Kube.reapplyOnConflict(() -> {
+            Service s = get(name);
+            if (selects(s, labels)) {
+                return null;
+            }
+            String json = raw.json(Raw.path("spec", "selector", labels));
+            Kube.run("patch", "service " + ref(name), () -> client.services().inNamespace(namespace).resource(s)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), json));
+            LOG.info("service {} selects only pods labelled {} now", ref(name), labels);
+            return null;
+        });
+    }
+
+    private Service get(String name) {
+        Service s = Kube.call("get", "service " + ref(name), () -> client.services().inNamespace(namespace).withName(name).get());
+        if (s == null) {
+            throw CutoverException.permanent("get service " + ref(name), "get service " + ref(name)
+                    + " found nothing (404): the route's backends must exist", null);
+        }
+        return s;
+    }
+
+    private static boolean selects(Service s, Map<String, String> labels) {
+        Map<String, String> selector = s.getSpec() == null ? null : s.getSpec().getSelector();
+        return selector != null && labels.entrySet().stream().allMatch(e -> e.getValue().equals(selector.get(e.getKey())));
+    }
+
+    private String ref(String name) {
+        return namespace + "/" + name;
+    }
+}
