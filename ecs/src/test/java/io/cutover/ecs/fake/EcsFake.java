@@ -104,6 +104,13 @@ public final class EcsFake {
         taskSets.put(key(cluster, service), sets);
     }
 
+    /** A service with the CODE_DEPLOY deployment controller running {@code taskDefinition}; CodeDeploy's fake changes it. */
+    public synchronized void createCodeDeployService(String cluster, String service, int desiredCount, String taskDefinition) {
+        ObjectNode s = service(cluster, service, desiredCount, taskDefinition, "CODE_DEPLOY");
+        s.put("runningCount", desiredCount);
+        services.put(key(cluster, service), s);
+    }
+
     /** A service with the ECS (rolling) deployment controller, its one deployment completed. */
     public synchronized void createRollingService(String cluster, String service, int desiredCount, String taskDefinition) {
         rolling.create(cluster, service, desiredCount, taskDefinition);
