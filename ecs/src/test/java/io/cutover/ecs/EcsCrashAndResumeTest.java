@@ -60,7 +60,7 @@ class EcsCrashAndResumeTest {
 
     @Test
     void aFailingCanaryEndsRolledBackWhereverItCrashed() {
-        crashEverywhere(300, Phase.ABORTED, "blue 100 green 0 | v1 100%* v2 0%");
+        crashEverywhere(300, Phase.ABORTED, "blue 100 green out | v1 100%* v2 0%");
     }
 
     private int crashEverywhere(double candidateErrors, Phase expected, String end) {
@@ -136,7 +136,7 @@ class EcsCrashAndResumeTest {
 
     private String snapshot() {
         Map<String, Integer> w = server.fake.elb().forwardWeights(LISTENER);
-        return "blue " + w.getOrDefault(BLUE, -1) + " green " + w.getOrDefault(GREEN, -1)
+        return "blue " + (w.containsKey(BLUE) ? String.valueOf(w.get(BLUE)) : "out") + " green " + (w.containsKey(GREEN) ? String.valueOf(w.get(GREEN)) : "out")
                 + " | v1 " + scale("v1") + " v2 " + scale("v2");
     }
 
