@@ -174,4 +174,34 @@ class EcsTaskSetWorkloadsTest {
         assertThatThrownBy(() -> workloads.deploy(V2, -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replicas").hasMessageContaining("-1");
     }
+
+    @Test
+    void aTaskSetMadeByHandIsNeverTheCandidateNorScaledNorDeleted() {
+        String byHand = server.fake.ecs().createTaskSetByHand(CLUSTER, SERVICE, TD3, GREEN, 50);
+
+        assertThat(workloads.status(Role.CANDIDATE).exists()).isFalse();
+        workloads.deploy(V2, 2);
+        workloads.scale(Role.CANDIDATE, 0);
+        workloads.retire(Role.CANDIDATE);
+
+        JsonNode kept = sets().stream().filter(t -> byHand.equals(t.path("taskSetArn").asString())).findFirst().orElseThrow();
+        assertThat(kept.path("status").asString()).isEqualTo("ACTIVE");
+        assertThat(kept.path("scale").path("value").asDouble()).isEqualTo(50.0);
+        assertThat(sets()).as("ours was created and deleted, the hand-made one stays").hasSize(2);
+    }
+
+    @Test
+    void cutoverTagsTheTaskSetsItCreatesAndThePrimaryItDemotes() {
+        workloads.deploy(V2, 4);
+        String created = sets().get(1).path("taskSetArn").asString();
+        String original = sets().get(0).path("taskSetArn").asString();
+        assertThat(server.fake.ecs().tagsOf(created)).containsEntry(EcsTaskSetWorkloads.MANAGED_TAG, "cutover");
+        assertThat(server.fake.ecs().tagsOf(original)).isEmpty();
+
+        workloads.promote(V2);
+
+        assertThat(server.fake.ecs().tagsOf(original)).containsEntry(EcsTaskSetWorkloads.MANAGED_TAG, "cutover");
+        workloads.retire(Role.CANDIDATE);
+        assertThat(sets()).extracting(t -> t.path("taskSetArn").asString()).containsExactly(created);
+    }
 }
