@@ -10,13 +10,8 @@ import io.cutover.spi.TrafficRouter;
 import io.cutover.spi.TrafficSplit;
 import io.cutover.spi.WorkloadStatus;
 import io.cutover.spi.Workloads;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +34,6 @@ import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
 import software.amazon.awssdk.services.codedeploy.model.TargetLabel;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Service;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * ECS blue/green through CodeDeploy, for teams already on it, as the workloads and the router of a
@@ -161,7 +155,7 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
                 () -> codeDeploy.createDeployment(r -> r.applicationName(application).deploymentGroupName(deploymentGroup)
                         .deploymentConfigName(config.name()).description(description)
                         .revision(RevisionLocation.builder().revisionType(RevisionLocationType.APP_SPEC_CONTENT)
-                                .appSpecContent(c -> c.content(appSpec).sha256(sha256(appSpec))).build())).deploymentId());
+                                .appSpecContent(c -> c.content(appSpec).sha256(io.cutover.ecs.internal.AppSpecs.sha256(appSpec))).build())).deploymentId());
         lastSeen = id;
         log.info("CodeDeploy {}/{}: started {} for {} with {}", application, deploymentGroup, id, revision.name(), config.name());
     }
@@ -404,28 +398,17 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
 
     /** The AppSpec (JSON) of a deployment of {@code revision}. */
     public String appSpec(Revision revision) {
-        Map<String, Object> lb = new LinkedHashMap<>();
-        lb.put("ContainerName", containerName);
-        lb.put("ContainerPort", containerPort);
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("TaskDefinition", revision.artifact());
-        properties.put("LoadBalancerInfo", lb);
-        Map<String, Object> service = new LinkedHashMap<>();
-        service.put("Type", "AWS::ECS::Service");
-        service.put("Properties", properties);
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("version", 0.0);
-        spec.put("Resources", List.of(Map.of("TargetService", service)));
-        List<Map<String, String>> hookList = new ArrayList<>();
+        return io.cutover.ecs.internal.AppSpecs.ecsService(revision.artifact(), containerName, containerPort, hookFunctions());
+    }
+
+    private Map<String, String> hookFunctions() {
+        Map<String, String> out = new LinkedHashMap<>();
         for (CodeDeployEvent event : CodeDeployEvent.values()) {
             if (functions.containsKey(event)) {
-                hookList.add(Map.of(event.appSpecName(), functions.get(event)));
+                out.put(event.appSpecName(), functions.get(event));
             }
         }
-        if (!hookList.isEmpty()) {
-            spec.put("Hooks", hookList);
-        }
-        return JsonMapper.builder().build().writeValueAsString(spec);
+        return out;
     }
 
     public CodeDeployConfig config() {
@@ -458,14 +441,6 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
         }
         String[] parts = description.substring(DESCRIPTION_PREFIX.length()).split(" ", 2);
         return parts.length == 2 ? java.util.Optional.of(Revision.of(parts[0], parts[1])) : java.util.Optional.empty();
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     /** Requires the container and the service; defaults: {@link CodeDeployConfig#ALL_AT_ONCE}, no hooks, the system clock. */
