@@ -54,7 +54,14 @@ public final class AlbWeightedRouter implements TrafficRouter {
     private final boolean rule;
     private final TargetGroupRoles roles;
 
+    private final String testListener;
+
     private AlbWeightedRouter(ElasticLoadBalancingV2Client elb, String arn, boolean rule, TargetGroupRoles roles) {
+        this(elb, arn, rule, roles, null);
+    }
+
+    private AlbWeightedRouter(ElasticLoadBalancingV2Client elb, String arn, boolean rule, TargetGroupRoles roles, String testListener) {
+        this.testListener = testListener;
         this.elb = Objects.requireNonNull(elb, "elb");
         if (arn == null || arn.isBlank()) {
             throw new IllegalArgumentException((rule ? "ruleArn" : "listenerArn") + " must not be blank");
@@ -74,6 +81,24 @@ public final class AlbWeightedRouter implements TrafficRouter {
         return new AlbWeightedRouter(elb, ruleArn, true, roles);
     }
 
+    /**
+     * The same router, also keeping a test listener (what CodeDeploy calls the test traffic route)
+     * forwarding to the candidate's target group alone, so the candidate can be previewed on its
+     * own port before any production traffic reaches it. Every {@link #apply} points it at the
+     * candidate's group of that moment (after a promotion, the other colour, ready for the next
+     * rollout); its other actions are kept. Point it at the group the primary does not use before
+     * the first rollout, or apply the stable-only split once.
+     */
+    public AlbWeightedRouter withTestListener(String testListenerArn) {
+        if (testListenerArn == null || testListenerArn.isBlank()) {
+            throw new IllegalArgumentException("testListenerArn must not be blank");
+        }
+        if (testListenerArn.equals(arn)) {
+            throw new IllegalArgumentException("testListenerArn must differ from the production " + (rule ? "rule" : "listener") + ": " + arn);
+        }
+        return new AlbWeightedRouter(elb, arn, rule, roles, testListenerArn);
+    }
+
     @Override
     public Set<RouterCapability> capabilities() {
         return Set.of(RouterCapability.WEIGHTED);
@@ -86,6 +111,45 @@ public final class AlbWeightedRouter implements TrafficRouter {
             throw new IllegalArgumentException("an ALB weighted router can only split by weight, not " + split);
         }
         TargetGroupRoles.Pair pair = roles.current();
+        applyProduction(split, pair);
+        if (testListener != null) {
+            previewCandidate(pair);
+        }
+    }
+
+    /** The test listener forwards to the candidate's group alone. */
+    private void previewCandidate(TargetGroupRoles.Pair pair) {
+        String verb = "DescribeListeners " + testListener;
+        List<Listener> listeners = AwsCalls.call(verb, () -> elb.describeListeners(r -> r.listenerArns(testListener)).listeners());
+        if (listeners.isEmpty()) {
+            throw CutoverException.permanent(verb, "test listener " + testListener + " not found", null);
+        }
+        List<Action> actions = listeners.get(0).defaultActions();
+        int index = -1;
+        for (int i = 0; i < actions.size(); i++) {
+            if (actions.get(i).type() == ActionTypeEnum.FORWARD) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            throw CutoverException.permanent(verb, "test listener " + testListener + " has no forward action", null);
+        }
+        Action forward = actions.get(index);
+        List<TargetGroupTuple> now = tuples(forward);
+        if (now.size() == 1 && now.get(0).targetGroupArn().equals(pair.candidate())) {
+            return;
+        }
+        ForwardActionConfig config = (forward.forwardConfig() == null ? ForwardActionConfig.builder() : forward.forwardConfig().toBuilder())
+                .targetGroups(TargetGroupTuple.builder().targetGroupArn(pair.candidate()).weight(1).build()).build();
+        List<Action> changed = new ArrayList<>();
+        for (int i = 0; i < actions.size(); i++) {
+            changed.add(i == index ? forward.toBuilder().targetGroupArn(null).forwardConfig(config).build() : resendable(actions.get(i)));
+        }
+        AwsCalls.call("ModifyListener " + testListener, () -> elb.modifyListener(r -> r.listenerArn(testListener).defaultActions(changed)));
+        log.info("test listener {}: forwards to the candidate's group {}", testListener, pair.candidate());
+    }
+
+    private void applyProduction(TrafficSplit split, TargetGroupRoles.Pair pair) {
         List<Action> actions = readActions();
         int index = forwardIndex(actions);
         Action forward = actions.get(index);

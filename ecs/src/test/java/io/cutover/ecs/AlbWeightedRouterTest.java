@@ -268,4 +268,26 @@ class AlbWeightedRouterTest {
                 .isInstanceOf(io.cutover.CutoverException.class).hasMessageContaining("at most 5");
         assertThat(server.fake.elb().writes()).isEqualTo(writes);
     }
+
+    @Test
+    void aTestListenerForwardsToTheCandidateAloneAndFollowsThePromotion() {
+        String test = Fixtures.LB + "listener/app/myapp/50dc6c495c0c9188/aaaa1111bbbb2222";
+        server.fake.elb().createListener(test);
+        elb.modifyListener(r -> r.listenerArn(test).defaultActions(OIDC_SEED, forward(1, null)));
+        var roles = new java.util.concurrent.atomic.AtomicReference<>(new TargetGroupRoles.Pair(BLUE, GREEN));
+        var router = AlbWeightedRouter.forListener(elb, LISTENER, roles::get).withTestListener(test);
+
+        router.apply(TrafficSplit.stableOnly());
+
+        assertThat(server.fake.elb().forwardWeights(test)).containsExactlyEntriesOf(Map.of(GREEN, 1));
+        assertThat(server.fake.elb().forwardWeights(LISTENER)).as("production untouched").containsExactlyEntriesOf(Map.of(BLUE, 1));
+        assertThat(server.fake.elb().clientSecret(test)).isEqualTo("s3cret");
+        router.apply(TrafficSplit.weighted(100));
+        roles.set(new TargetGroupRoles.Pair(GREEN, BLUE)); // promoted: green's task set is primary now
+        router.apply(TrafficSplit.stableOnly());
+        assertThat(server.fake.elb().forwardWeights(test)).as("ready to preview the next candidate").containsExactlyEntriesOf(Map.of(BLUE, 1));
+        assertThat(server.fake.elb().forwardWeights(LISTENER)).containsExactlyEntriesOf(Map.of(GREEN, 100));
+        assertThatThrownBy(() -> router.withTestListener(LISTENER)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("testListenerArn");
+    }
 }
