@@ -81,6 +81,7 @@ class EcsCrashAndResumeTest {
         server.fake.cloudWatch().metric(GREEN_DIM, "RequestCount", "Sum", 1000);
         server.fake.cloudWatch().metric(GREEN_DIM, "HTTPCode_Target_5XX_Count", "Sum", candidateErrors);
         VirtualScheduler time = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
+        server.fake.ecs().useClock(time::now); // task sets start and stop over virtual time, as ECS's do
         InMemoryStateStore store = new InMemoryStateStore();
         AtomicInteger writes = new AtomicInteger();
 

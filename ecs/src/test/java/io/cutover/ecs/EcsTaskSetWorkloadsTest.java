@@ -204,4 +204,23 @@ class EcsTaskSetWorkloadsTest {
         workloads.retire(Role.CANDIDATE);
         assertThat(sets()).extracting(t -> t.path("taskSetArn").asString()).containsExactly(created);
     }
+
+    @Test
+    void aTaskSetIsNotReadyUntilEcsReportsItSteadyOverTime() {
+        var now = new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        server.fake.ecs().useClock(now::get);
+        workloads.deploy(V2, 4);
+
+        WorkloadStatus starting = workloads.status(Role.CANDIDATE);
+        now.set(now.get().plusSeconds(30));
+        WorkloadStatus half = workloads.status(Role.CANDIDATE);
+        now.set(now.get().plusSeconds(30));
+        WorkloadStatus done = workloads.status(Role.CANDIDATE);
+
+        assertThat(starting).isEqualTo(new WorkloadStatus("v2", 4, 0, 0, 0, null));
+        assertThat(half.updated()).isEqualTo(2);
+        assertThat(half.settled()).as("STABILIZING is not ready").isFalse();
+        assertThat(sets().get(1).path("stabilityStatus").asString()).isEqualTo("STEADY_STATE");
+        assertThat(done).isEqualTo(new WorkloadStatus("v2", 4, 4, 4, 4, null));
+    }
 }
