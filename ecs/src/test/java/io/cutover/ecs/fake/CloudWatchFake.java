@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * CloudWatch alarms and metric data with state. A metric is keyed by name, target-group dimension
- * and statistic and answers one datapoint; a metric never put answers no datapoint, as CloudWatch
+ * (none for a load-balancer-wide one) and statistic and answers one datapoint, which may depend on
+ * the window's start ({@link #metricFrom}); a metric never put answers no datapoint, as CloudWatch
  * does for a 5xx count when nothing failed.
  */
 public final class CloudWatchFake {
@@ -32,6 +33,16 @@ public final class CloudWatchFake {
     public synchronized void metric(String targetGroupDimension, String metric, String stat, double value) {
         metrics.put(targetGroupDimension + "|" + metric + "|" + stat, value);
     }
+
+    /**
+     * The value a metric has for windows starting at or after {@code from} (a window starting earlier
+     * gets the value set before); {@code targetGroupDimension} null for a load-balancer-wide metric.
+     */
+    public synchronized void metricFrom(String targetGroupDimension, String metric, String stat, java.time.Instant from, double value) {
+        timed.computeIfAbsent(targetGroupDimension + "|" + metric + "|" + stat, k -> new java.util.TreeMap<>()).put(from, value);
+    }
+
+    private final Map<String, java.util.TreeMap<java.time.Instant, Double>> timed = new LinkedHashMap<>();
 
     public synchronized void clearMetrics() {
         metrics.clear();
@@ -82,6 +93,11 @@ public final class CloudWatchFake {
                         key = tg + "|" + p.get(q + "MetricStat.Metric.MetricName") + "|" + p.get(q + "MetricStat.Stat");
                     }
                     Double value = metrics.get(key);
+                    java.util.TreeMap<java.time.Instant, Double> series = timed.get(key);
+                    if (series != null) {
+                        var at = series.floorEntry(java.time.Instant.parse(p.get("StartTime")));
+                        value = at == null ? value : at.getValue();
+                    }
                     results.append("<member><Id>").append(id).append("</Id><Label>").append(id).append("</Label><Timestamps>")
                             .append(value == null ? "" : "<member>" + p.get("EndTime") + "</member>")
                             .append("</Timestamps><Values>").append(value == null ? "" : "<member>" + value + "</member>")
