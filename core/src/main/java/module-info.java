@@ -10,6 +10,7 @@ module io.cutover {
     requires io.github.resilience4j.circuitbreaker;
     requires io.github.resilience4j.core;
     requires java.net.http;
+    requires org.apache.commons.statistics.distribution;
     requires org.apache.commons.statistics.inference;
 
     exports io.cutover;
