@@ -22,6 +22,7 @@ final class HostileServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final AtomicLong bytesSent = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int status = 500;
     private volatile long streamBytes;
 
@@ -50,12 +51,18 @@ final class HostileServer implements AutoCloseable {
         return this;
     }
 
+    /** Requests received so far. */
+    int requests() {
+        return requests.get();
+    }
+
     /** Body bytes the server managed to hand to the connection. */
     long bytesSent() {
         return bytesSent.get();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
             if (streamBytes > 0) {
