@@ -38,7 +38,8 @@ public final class Redaction {
     private static final Pattern HEADER_VALUE = Pattern.compile(
             "(?i)\\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key|x-auth-token"
                     + "|x-amz-security-token|private-token|password|passwd|secret|client[-_]?secret|access[-_]?token"
-                    + "|refresh[-_]?token|id[-_]?token|session[-_]?token|token)(\"?\\s*[:=]\\s*\"?)([^\\s\"',;&<>}]+)");
+                    + "|refresh[-_]?token|id[-_]?token|session[-_]?token|token|auth|credentials?|signature"
+                    + "|x-amz-signature|x-amz-credential)(\"?\\s*[:=]\\s*\"?)([^\\s\"',;&<>}]+)");
     private static final Pattern URL_USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/\\s@?#]+@");
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]");
 
@@ -100,7 +101,7 @@ public final class Redaction {
             return "";
         }
         // Cut first (with room for what masking adds), so a huge body costs no more than the cap.
-        String s = text.length() > maxChars * 4 ? text.substring(0, maxChars * 4) : text;
+        String s = text.length() > maxChars * 4 ? withoutSecretPrefixAtEnd(text.substring(0, maxChars * 4)) : text;
         for (String secret : secrets) {
             s = s.replace(secret, MASK);
         }
@@ -112,6 +113,18 @@ public final class Redaction {
             return s.substring(0, maxChars) + "... (cut at " + maxChars + " of " + text.length() + " characters)";
         }
         return s;
+    }
+
+    /** {@code cut} without a trailing beginning of a known secret, which the cut would otherwise leave readable. */
+    private String withoutSecretPrefixAtEnd(String cut) {
+        for (String secret : secrets) {
+            for (int k = Math.min(secret.length() - 1, cut.length()); k > 0; k--) {
+                if (cut.regionMatches(cut.length() - k, secret, 0, k)) {
+                    return cut.substring(0, cut.length() - k);
+                }
+            }
+        }
+        return cut;
     }
 
     /** A failure's type and cleaned message, for a detail. */

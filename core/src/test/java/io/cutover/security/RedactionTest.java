@@ -48,6 +48,14 @@ class RedactionTest {
     }
 
     @Test
+    void aCutThroughAKnownSecretLeavesNoPartOfIt() {
+        String secret = "S3cretS3cretS3cretS3cretS3cretS3cret1234";
+        String cleaned = Redaction.of(List.of(secret)).maxChars(30).apply("x" + secret.repeat(3));
+
+        assertThat(cleaned).startsWith("x[redacted][redacted]").doesNotContain("S3c");
+    }
+
+    @Test
     void ordinaryTextIsKept() {
         String text = "gate success-rate failed: 0.82 < 0.95 over 5m (basic check of myapp)";
 
