@@ -92,6 +92,15 @@ public final class Deployment {
         return compiler.apply(context);
     }
 
+    /**
+     * This deployment with every plan it makes passed through {@code edit}; the simulator uses it to
+     * seal a plan off from the network.
+     */
+    public Deployment editPlans(java.util.function.UnaryOperator<Plan> edit) {
+        Objects.requireNonNull(edit, "edit");
+        return new Deployment(strategy, compiler.andThen(edit));
+    }
+
     /** The plan for a typical target (4 stable replicas, a weighted router). */
     public Plan plan() {
         return compiler.apply(TYPICAL);

@@ -12,6 +12,8 @@ import io.cutover.spi.WorkloadStatus;
 import io.cutover.spi.StateStore;
 import io.cutover.state.InMemoryStateStore;
 import io.cutover.state.RolloutState;
+import io.cutover.state.StateIntegrity;
+import io.cutover.state.StateValidator;
 import io.cutover.time.Scheduler;
 import io.cutover.time.VirtualScheduler;
 import java.time.Clock;
@@ -28,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs rollouts. Time, scheduling and state storage are injected; many rollouts share a small
@@ -46,8 +50,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * readiness polled every 5 seconds, a retry budget of 6 attempts per step (20 while rolling back)
  * with exponential backoff from 1 to 30 seconds with jitter, and a circuit breaker per target that
  * opens at 80% failures over 20 calls for 30 seconds.
+ *
+ * <p>Saved state is only as trustworthy as the store: give the engine a key with
+ * {@link Builder#stateKey(byte[])} so a state altered by anyone without it is refused (the engine
+ * warns once at start when its store does not authenticate what it reads).
  */
 public final class RolloutEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
 
     private final EngineContext ctx;
     private final ScheduledExecutorService ownExecutor;
@@ -69,6 +79,10 @@ public final class RolloutEngine {
         Clock clock = b.clock != null ? b.clock
                 : scheduler instanceof VirtualScheduler v ? v.clock() : Clock.systemUTC();
         this.ownExecutor = own;
+        if (!b.store.integrityProtected()) {
+            LOG.warn("the state store {} does not authenticate rollout state: anyone who can write it can change what "
+                    + "this engine deploys, skip analyses or promote; give the engine a state key", b.store.getClass().getSimpleName());
+        }
         this.ctx = new EngineContext(clock, scheduler, b.store, b.listeners, b.pollInterval,
                 new PlatformCalls.RetrySettings(b.retryBudget, b.abortRetryBudget, b.initialBackoff, b.maxBackoff,
                         20, 80f, Duration.ofSeconds(30)));
@@ -90,13 +104,7 @@ public final class RolloutEngine {
         Objects.requireNonNull(revision, "revision");
         Objects.requireNonNull(target, "target");
         checkName(name);
-        PlatformCalls calls = calls(target);
-        WorkloadStatus stable = calls.read("status STABLE", () -> target.workloads().status(Role.STABLE));
-        if (stable == null || !stable.exists() || stable.desired() < 1) {
-            throw new IllegalStateException("no stable workload of '" + target.application() + "' to roll out from");
-        }
-        Plan plan = deployment.plan(new PlanContext(stable.desired(), target.router().capabilities()));
-        bind(plan, target);
+        // Read (and check) what is stored before any platform call: an altered state stops here.
         Optional<StateStore.Stored> existing = ctx.store().load(name);
         String version = null;
         if (existing.isPresent()) {
@@ -106,6 +114,13 @@ public final class RolloutEngine {
             }
             version = existing.get().version();
         }
+        PlatformCalls calls = calls(target);
+        WorkloadStatus stable = calls.read("status STABLE", () -> target.workloads().status(Role.STABLE));
+        if (stable == null || !stable.exists() || stable.desired() < 1) {
+            throw new IllegalStateException("no stable workload of '" + target.application() + "' to roll out from");
+        }
+        Plan plan = deployment.plan(new PlanContext(stable.desired(), target.router().capabilities()));
+        bind(plan, target);
         RolloutState initial = RolloutState.initial(name, target.application(), revision, plan.fingerprint(),
                 stable.desired(), stable.revision(), ctx.clock().instant());
         version = ctx.store().save(name, initial, version);
@@ -117,20 +132,48 @@ public final class RolloutEngine {
 
     /**
      * Continues a rollout from the store, where the last engine left it. A timed pause keeps only
-     * its remaining time.
+     * its remaining time. The stored candidate is trusted as it is: prefer
+     * {@link #resume(String, Deployment, Revision, Target)}, which checks it against the caller's.
      *
      * @throws IllegalStateException when nothing is stored under {@code name} or it was started with another plan
      */
     public Rollout resume(String name, Deployment deployment, Target target) {
+        return resume(name, deployment, null, target);
+    }
+
+    /**
+     * Continues a rollout from the store after checking the stored state against the caller's own
+     * inputs: its name, the target's application, {@code candidate} (when not {@code null}) and the
+     * fingerprint of the plan {@code deployment} makes. A state that fails a check is refused before
+     * any platform call.
+     *
+     * @throws IllegalStateException when nothing is stored under {@code name}, it was started with
+     *                               another plan, or the stored state does not match the caller's inputs
+     * @throws CutoverException      of kind STATE when the stored state was altered or is corrupt
+     */
+    public Rollout resume(String name, Deployment deployment, Revision candidate, Target target) {
+        Objects.requireNonNull(deployment, "deployment");
+        Objects.requireNonNull(target, "target");
         checkName(name);
         StateStore.Stored stored = ctx.store().load(name)
                 .orElseThrow(() -> new IllegalStateException("no rollout named '" + name + "' in the state store"));
-        RolloutState s = stored.state();
+        RolloutState s = StateValidator.check(stored.state(), "the state store under '" + name + "'");
+        mustMatch(name, "name", s.name(), name);
+        mustMatch(name, "application", s.application(), target.application());
+        if (candidate != null) {
+            mustMatch(name, "candidate", s.candidate().name() + " " + s.candidate().artifact(),
+                    candidate.name() + " " + candidate.artifact());
+        }
         Plan plan = deployment.plan(new PlanContext(s.stableReplicas(), target.router().capabilities()));
         bind(plan, target);
         if (!plan.fingerprint().equals(s.planFingerprint())) {
             throw new IllegalStateException("rollout '" + name + "' was started with plan " + s.planFingerprint()
                     + ", not " + plan.fingerprint() + "; resume it with the same deployment");
+        }
+        boolean forward = s.phase() == io.cutover.Phase.PENDING || s.phase() == io.cutover.Phase.PROGRESSING
+                || s.phase() == io.cutover.Phase.PAUSED;
+        if (forward && s.stepIndex() > plan.steps().size()) {
+            throw altered(name, "its step index " + s.stepIndex() + " is past the plan's " + plan.steps().size() + " steps");
         }
         RolloutRunner previous = runners.remove(name);
         if (previous != null) {
@@ -212,6 +255,18 @@ public final class RolloutEngine {
         }
     }
 
+    private static void mustMatch(String name, String what, String stored, String given) {
+        if (!Objects.equals(stored, given)) {
+            throw altered(name, "its " + what + " is '" + io.cutover.internal.Redaction.none().maxChars(120).apply(stored)
+                    + "', the caller's is '" + given + "'");
+        }
+    }
+
+    private static IllegalStateException altered(String name, String why) {
+        return new IllegalStateException("the stored state of rollout '" + name + "' was altered or belongs to another "
+                + "rollout, refused before any platform call: " + why);
+    }
+
     private PlatformCalls calls(Target target) {
         return callsByTarget.computeIfAbsent(target, t -> new PlatformCalls(t.application(), ctx.clock(), ctx.retry()));
     }
@@ -234,6 +289,7 @@ public final class RolloutEngine {
         private int abortRetryBudget = 20;
         private Duration initialBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(30);
+        private StateIntegrity stateKey;
 
         private Builder() { }
 
@@ -293,7 +349,20 @@ public final class RolloutEngine {
             return this;
         }
 
+        /**
+         * Seals every saved state with HMAC-SHA256 under {@code key} (at least 32 bytes; keep it out of
+         * the store's reach) and refuses a loaded state whose seal does not match. The store must be able
+         * to seal ({@link StateStore#withIntegrity}); default: no key, and a warning at start.
+         */
+        public Builder stateKey(byte[] key) {
+            this.stateKey = StateIntegrity.hmacSha256(key);
+            return this;
+        }
+
         public RolloutEngine build() {
+            if (stateKey != null) {
+                store = store.withIntegrity(stateKey);
+            }
             return new RolloutEngine(this);
         }
     }

@@ -83,6 +83,12 @@ public final class BaselineComparison implements Gate {
         return "baseline-comparison";
     }
 
+    /** Reads only the rollout target's metric source: safe to run in a sealed simulation. */
+    @Override
+    public boolean selfContained() {
+        return true;
+    }
+
     @Override
     public Measurement measure(GateContext context) {
         Instant at = context.now();

@@ -123,6 +123,11 @@ public final class Gates {
         }
 
         @Override
+        public boolean selfContained() {
+            return true;
+        }
+
+        @Override
         public Measurement measure(GateContext ctx) {
             Health h = ctx.health().check(ctx.candidate());
             Verdict v = h.ready() ? Verdict.PASSED : Verdict.FAILED;

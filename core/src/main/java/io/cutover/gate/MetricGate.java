@@ -50,6 +50,11 @@ final class MetricGate implements Gate {
     }
 
     @Override
+    public boolean selfContained() {
+        return true;
+    }
+
+    @Override
     public Measurement measure(GateContext context) {
         return Gates.judge(name, condition, read.apply(context, window), context.now());
     }

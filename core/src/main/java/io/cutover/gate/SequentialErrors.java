@@ -67,6 +67,12 @@ public final class SequentialErrors implements Gate {
         return "sequential-errors";
     }
 
+    /** Reads only the rollout target's metric source: safe to run in a sealed simulation. */
+    @Override
+    public boolean selfContained() {
+        return true;
+    }
+
     @Override
     public Measurement measure(GateContext context) {
         double[] candidate = counts(context, context.candidateQuery(window));

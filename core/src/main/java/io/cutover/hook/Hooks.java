@@ -1,6 +1,10 @@
 package io.cutover.hook;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Ready-made lifecycle hooks, made for static import.
@@ -38,5 +42,54 @@ public final class Hooks {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException("webhook uri is not valid: " + e.getReason() + " at index " + e.getIndex(), e);
         }
+    }
+
+    /**
+     * For receivers: whether {@code signatureHeader} (the value of {@code X-Cutover-Signature},
+     * {@code t=<epoch seconds>,sha256=<hex>}) was made by {@code secret} for exactly {@code body}, no
+     * further than {@code tolerance} from {@code now}. The comparison takes constant time; a missing,
+     * malformed or stale signature is refused.
+     *
+     * <pre>{@code
+     * boolean ok = Hooks.verify(secret, request.header("X-Cutover-Signature"), rawBody,
+     *         Instant.now(), Duration.ofMinutes(5));
+     * }</pre>
+     */
+    public static boolean verify(byte[] secret, String signatureHeader, byte[] body, Instant now, Duration tolerance) {
+        if (secret == null || secret.length == 0) {
+            throw new IllegalArgumentException("secret must not be empty");
+        }
+        if (now == null || tolerance == null || tolerance.isNegative()) {
+            throw new IllegalArgumentException("now and a non-negative tolerance are needed: " + now + ", " + tolerance);
+        }
+        if (signatureHeader == null || body == null || signatureHeader.length() > 200) {
+            return false;
+        }
+        Long t = null;
+        String given = null;
+        for (String part : signatureHeader.split(",")) {
+            String p = part.strip();
+            if (p.startsWith("t=") && p.length() > 2 && p.length() <= 14 && p.substring(2).chars().allMatch(Character::isDigit)) {
+                t = Long.parseLong(p.substring(2));
+            } else if (p.startsWith("sha256=")) {
+                given = p;
+            }
+        }
+        if (t == null || given == null) {
+            return false;
+        }
+        Duration skew = Duration.between(Instant.ofEpochSecond(t), now).abs();
+        String expected = WebhookText.signature(secret, WebhookText.signedContent(t, body));
+        boolean matches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                given.getBytes(StandardCharsets.US_ASCII));
+        return matches && skew.compareTo(tolerance) <= 0;
+    }
+
+    /** {@link #verify(byte[], String, byte[], Instant, Duration)} with a secret given as text (its UTF-8 bytes). */
+    public static boolean verify(String secret, String signatureHeader, byte[] body, Instant now, Duration tolerance) {
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException("secret must not be empty");
+        }
+        return verify(secret.getBytes(StandardCharsets.UTF_8), signatureHeader, body, now, tolerance);
     }
 }

@@ -1,7 +1,9 @@
 package io.cutover.hook;
 
-import io.cutover.internal.HttpWords;
+import io.cutover.internal.CappedBody;
 import io.cutover.internal.Checks;
+import io.cutover.internal.HttpWords;
+import io.cutover.internal.Redaction;
 import io.cutover.spi.Hook;
 import io.cutover.spi.HookContext;
 import io.cutover.spi.HookResult;
@@ -13,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,14 +41,21 @@ import tools.jackson.databind.json.JsonMapper;
  *           "headerMatches":[{"header":"x-canary","kind":"EXACT","value":"always"}]},
  *  "timestamp":"2026-01-01T00:05:00Z"}
  * }</pre>
- * {@code stableRevision} is null on a first rollout. When signed, the receiver recomputes
- * HMAC-SHA256 of the raw body bytes with the shared secret and compares it, in constant time, with
- * the hex after {@code sha256=} in the signature header.
+ * {@code stableRevision} is null on a first rollout. When signed, the signature header reads
+ * {@code t=<epoch seconds>,sha256=<hex>}: the HMAC-SHA256, keyed with the shared secret, of the
+ * timestamp, a dot and the raw body bytes. A receiver checks it with
+ * {@link Hooks#verify(byte[], String, byte[], java.time.Instant, Duration)}, which compares in constant
+ * time and refuses a stale timestamp (a replayed call).
  *
  * <p>Any status other than 2xx (redirects are not followed), a timeout or a failed
  * connection fails the hook with a message saying what was seen; {@link #run} does not throw for what
- * the server does. Messages, logs and {@link #toString()} show only the scheme, host and port of the URL
- * (a webhook's path often is its secret) and never a header value or the signing secret.
+ * the server does. At most {@value io.cutover.internal.CappedBody#DEFAULT_CAP} bytes of the answer are
+ * read. Messages, logs and {@link #toString()} show only the scheme, host and port of the URL
+ * (a webhook's path often is its secret) and never a header value or the signing secret: what the
+ * receiver answers is cleaned by {@link Redaction} (header values, the signing secret and anything that
+ * looks like a credential removed, CR/LF stripped, 200 characters at most). Credential headers are
+ * refused over plain {@code http://} to another host than the loopback one, unless
+ * {@link Builder#allowPlainHttp()}.
  */
 public final class WebhookHook implements Hook {
 
@@ -63,6 +73,8 @@ public final class WebhookHook implements Hook {
     private final String signatureHeader;
     private final HttpClient suppliedClient;
     private final HttpClient client;
+    private final boolean plainHttpAllowed;
+    private final Redaction redaction;
 
     private WebhookHook(Builder b) {
         this.uri = b.uri;
@@ -72,6 +84,12 @@ public final class WebhookHook implements Hook {
         this.secret = b.secret == null ? null : b.secret.clone();
         this.signatureHeader = b.signatureHeader;
         this.suppliedClient = b.client;
+        this.plainHttpAllowed = b.plainHttpAllowed;
+        List<String> known = new ArrayList<>(headers.values());
+        if (secret != null) {
+            known.add(new String(secret, StandardCharsets.UTF_8));
+        }
+        this.redaction = Redaction.of(known).maxChars(HttpWords.BODY_CHARS);
         this.client = b.client != null ? b.client : HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -91,7 +109,7 @@ public final class WebhookHook implements Hook {
         try {
             body = MAPPER.writeValueAsBytes(WebhookPayload.of(context));
         } catch (RuntimeException e) {
-            return HookResult.fail(what + ": could not write the payload: " + HttpWords.failure(e));
+            return HookResult.fail(what + ": could not write the payload: " + redaction.failure(e));
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
@@ -99,25 +117,25 @@ public final class WebhookHook implements Hook {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         if (secret != null) {
-            request.header(signatureHeader, WebhookText.signature(secret, body));
+            request.header(signatureHeader, WebhookText.timedSignature(secret, body, context.at()));
         }
         HookResult result = send(what, request.build());
-        LOG.debug("{} at {}: {}", context.stage(), context.rollout(), result.message());
+        LOG.debug("{} at {}: {}", context.stage(), Redaction.text(context.rollout()), result.message());
         return result;
     }
 
     private HookResult send(String what, HttpRequest request) {
         CompletableFuture<HttpResponse<String>> call;
         try {
-            call = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            call = client.sendAsync(request, CappedBody.handler(CappedBody.DEFAULT_CAP));
         } catch (RuntimeException e) {
-            return HookResult.fail(what + " could not be sent: " + HttpWords.failure(e));
+            return HookResult.fail(what + " could not be sent: " + redaction.failure(e));
         }
         try {
             // The request timeout covers the wait for headers; this bound also covers the body.
             HttpResponse<String> response = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             int status = response.statusCode();
-            String shown = HttpWords.shortBody(response.body());
+            String shown = redaction.apply(response.body() == null ? "" : response.body().strip());
             String message = what + " answered " + status + (shown.isEmpty() ? "" : ": " + shown);
             return status >= 200 && status < 300 ? HookResult.pass(message) : HookResult.fail(message);
         } catch (TimeoutException e) {
@@ -135,7 +153,7 @@ public final class WebhookHook implements Hook {
             if (cause instanceof HttpTimeoutException) {
                 return HookResult.fail(what + " timed out after " + HttpWords.duration(timeout));
             }
-            return HookResult.fail(what + " failed: " + HttpWords.failure(cause));
+            return HookResult.fail(what + " failed: " + redaction.failure(cause));
         }
     }
 
@@ -162,6 +180,7 @@ public final class WebhookHook implements Hook {
         b.secret = secret == null ? null : secret.clone();
         b.signatureHeader = signatureHeader;
         b.client = suppliedClient;
+        b.plainHttpAllowed = plainHttpAllowed;
         return b;
     }
 
@@ -174,7 +193,7 @@ public final class WebhookHook implements Hook {
 
     /**
      * Settings of a {@link WebhookHook}. Defaults: timeout 10 s (for connecting too), no extra headers,
-     * unsigned, shown as {@code POST scheme://host:port}.
+     * unsigned, shown as {@code POST scheme://host:port}, credential headers refused over plain http.
      */
     public static final class Builder {
 
@@ -186,6 +205,7 @@ public final class WebhookHook implements Hook {
         private String signatureHeader = DEFAULT_SIGNATURE_HEADER;
         private boolean signatureHeaderSet;
         private HttpClient client;
+        private boolean plainHttpAllowed;
 
         private Builder(URI uri) {
             this.uri = uri;
@@ -243,7 +263,18 @@ public final class WebhookHook implements Hook {
             return this;
         }
 
+        /**
+         * Accepts sending credential headers over plain {@code http://} to a host other than the
+         * loopback one. Default: refused at {@link #build()}, since anyone on the path could read them.
+         */
+        public Builder allowPlainHttp() {
+            this.plainHttpAllowed = true;
+            return this;
+        }
+
         public WebhookHook build() {
+            HttpWords.credentialsOverHttp("webhook", uri,
+                    headers.keySet().stream().filter(HttpWords::credentialHeader).toList(), plainHttpAllowed);
             if (signatureHeaderSet && secret == null) {
                 throw new IllegalArgumentException("signatureHeader " + signatureHeader + " is set but nothing signs: call sign(secret)");
             }

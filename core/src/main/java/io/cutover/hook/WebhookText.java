@@ -45,6 +45,21 @@ final class WebhookText {
 
 
 
+    /**
+     * The signature header's value: {@code t=<epoch seconds>,sha256=<hex>}, the HMAC of the timestamp,
+     * a dot and the body, so a receiver can refuse a replayed call.
+     */
+    static String timedSignature(byte[] secret, byte[] body, java.time.Instant at) {
+        return "t=" + at.getEpochSecond() + "," + signature(secret, signedContent(at.getEpochSecond(), body));
+    }
+
+    static byte[] signedContent(long epochSecond, byte[] body) {
+        byte[] prefix = (epochSecond + ".").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] content = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
+        System.arraycopy(body, 0, content, prefix.length, body.length);
+        return content;
+    }
+
     /** {@code sha256=} and the lower-case hex HMAC-SHA256 of {@code body} keyed with {@code secret}. */
     static String signature(byte[] secret, byte[] body) {
         try {

@@ -13,6 +13,8 @@ public final class HttpWords {
     /** Headers the JDK HTTP client sets itself. */
     public static final Set<String> CLIENT_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
+    private static final Redaction SHORT = Redaction.none().maxChars(BODY_CHARS);
+
     private HttpWords() { }
 
     /**
@@ -42,12 +44,40 @@ public final class HttpWords {
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
+    /** A remote body as quoted in a detail: cleaned by {@link Redaction} and cut at {@value #BODY_CHARS} characters. */
     public static String shortBody(String body) {
-        String s = body == null ? "" : body.strip();
-        return s.length() <= BODY_CHARS ? s : s.substring(0, BODY_CHARS) + "...";
+        return SHORT.apply(body == null ? "" : body.strip());
     }
 
+    /** A failure's type and its cleaned message. */
     public static String failure(Throwable e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return SHORT.failure(e);
+    }
+
+    /**
+     * Whether a header most likely carries a credential: {@code Authorization}, {@code Cookie}, or a
+     * name containing token, key, secret, auth, password or session.
+     */
+    public static boolean credentialHeader(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.equals("cookie") || n.contains("auth") || n.contains("token") || n.contains("key")
+                || n.contains("secret") || n.contains("password") || n.contains("session");
+    }
+
+    /**
+     * Refuses credentials sent over plain {@code http://} to a host other than the loopback one, unless
+     * {@code allowed}: anyone on the path would read them.
+     */
+    public static void credentialsOverHttp(String what, java.net.URI uri, java.util.Collection<String> credentials,
+                                           boolean allowed) {
+        if (allowed || credentials.isEmpty() || !"http".equalsIgnoreCase(uri.getScheme())) {
+            return;
+        }
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        if (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("::1")) {
+            return;
+        }
+        throw new IllegalArgumentException(what + " would send " + credentials + " over plain http to " + host
+                + ": use https, or allowPlainHttp() to accept that anyone on the path can read them");
     }
 }

@@ -1,7 +1,9 @@
 package io.cutover.probe;
 
-import io.cutover.internal.HttpWords;
+import io.cutover.internal.CappedBody;
 import io.cutover.internal.Checks;
+import io.cutover.internal.HttpWords;
+import io.cutover.internal.Redaction;
 import io.cutover.spi.Health;
 import io.cutover.spi.HealthProbe;
 import io.cutover.spi.Revision;
@@ -33,14 +35,16 @@ import org.slf4j.LoggerFactory;
  * probed for readiness. {@link #check} never throws for what the endpoint does: a timeout, a refused
  * connection or an unexpected answer is reported in {@link Health#detail()}, with the status and the
  * first 200 characters of the body or the exception's type. Header values never appear in details,
- * logs or {@link #toString()}.
+ * logs or {@link #toString()}: what the endpoint answers is cleaned by {@link Redaction} (header values
+ * and credential-looking text removed, CR/LF stripped). Credential headers are refused over plain
+ * {@code http://} to another host than the loopback one, unless {@link Builder#allowPlainHttp()}.
  */
 public final class HttpHealthProbe implements HealthProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpHealthProbe.class);
 
     /** The most of a response body read; an expected body is looked for within it. */
-    static final int BODY_CAP = 64 * 1024;
+    static final int BODY_CAP = CappedBody.DEFAULT_CAP;
 
     /** How a response body is compared with the expected text. */
     enum BodyMatch { EXACT, CONTAINS }
@@ -57,6 +61,8 @@ public final class HttpHealthProbe implements HealthProbe {
     private final Function<Revision, URI> address;
     private final HttpClient suppliedClient;
     private final HttpClient client;
+    private final boolean plainHttpAllowed;
+    private final Redaction redaction;
 
     private HttpHealthProbe(Builder b) {
         this.base = b.base;
@@ -70,6 +76,8 @@ public final class HttpHealthProbe implements HealthProbe {
         this.headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
         this.address = b.address;
         this.suppliedClient = b.client;
+        this.plainHttpAllowed = b.plainHttpAllowed;
+        this.redaction = Redaction.of(headers.values()).maxChars(HttpWords.BODY_CHARS);
         this.client = b.client != null ? b.client : HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -87,8 +95,10 @@ public final class HttpHealthProbe implements HealthProbe {
         URI root;
         try {
             root = address == null ? base : HttpText.base("address of revision " + revision.name(), address.apply(revision));
+            HttpWords.credentialsOverHttp("probe of revision " + revision.name(), root, credentialHeaders(headers.keySet()),
+                    plainHttpAllowed);
         } catch (RuntimeException e) {
-            return log(revision, Health.down("no address to probe revision " + revision.name() + ": " + HttpWords.failure(e)));
+            return log(revision, Health.down("no address to probe revision " + revision.name() + ": " + redaction.failure(e)));
         }
         Answer live = get(root, livenessPath);
         if (live.interrupted) {
@@ -130,7 +140,7 @@ public final class HttpHealthProbe implements HealthProbe {
         try {
             call = client.sendAsync(request.build(), CappedBody.handler(BODY_CAP));
         } catch (RuntimeException e) {
-            return new Answer(false, what + " could not be sent: " + HttpWords.failure(e));
+            return new Answer(false, what + " could not be sent: " + redaction.failure(e));
         }
         try {
             // The request timeout covers the wait for headers; this bound also covers the body.
@@ -150,7 +160,7 @@ public final class HttpHealthProbe implements HealthProbe {
             if (cause instanceof HttpTimeoutException) {
                 return new Answer(false, what + " timed out after " + HttpWords.duration(timeout));
             }
-            return new Answer(false, what + " failed: " + HttpWords.failure(cause));
+            return new Answer(false, what + " failed: " + redaction.failure(cause));
         }
     }
 
@@ -158,7 +168,7 @@ public final class HttpHealthProbe implements HealthProbe {
         int status = response.statusCode();
         String body = response.body();
         if (!expectedStatus.accepts(status)) {
-            String shown = HttpWords.shortBody(body);
+            String shown = redaction.apply(body == null ? "" : body.strip());
             return new Answer(false, what + " answered " + status + ", expected " + expectedStatus
                     + (shown.isEmpty() ? "" : ": " + shown));
         }
@@ -166,7 +176,7 @@ public final class HttpHealthProbe implements HealthProbe {
             String actual = body == null ? "" : body.strip();
             boolean matches = bodyMatch == BodyMatch.EXACT ? actual.equals(expectedBody) : actual.contains(expectedBody);
             if (!matches) {
-                return new Answer(false, what + " answered " + status + " with body '" + HttpWords.shortBody(body)
+                return new Answer(false, what + " answered " + status + " with body '" + redaction.apply(body == null ? "" : body.strip())
                         + "', expected " + (bodyMatch == BodyMatch.EXACT ? "body '" : "a body containing '") + expectedBody + "'");
             }
         }
@@ -216,7 +226,12 @@ public final class HttpHealthProbe implements HealthProbe {
         b.headers.putAll(headers);
         b.address = address;
         b.client = suppliedClient;
+        b.plainHttpAllowed = plainHttpAllowed;
         return b;
+    }
+
+    private static List<String> credentialHeaders(java.util.Collection<String> names) {
+        return names.stream().filter(HttpWords::credentialHeader).toList();
     }
 
     @Override
@@ -247,6 +262,7 @@ public final class HttpHealthProbe implements HealthProbe {
         private final Map<String, String> headers = new LinkedHashMap<>();
         private Function<Revision, URI> address;
         private HttpClient client;
+        private boolean plainHttpAllowed;
 
         private Builder(URI base) {
             this.base = base;
@@ -324,7 +340,20 @@ public final class HttpHealthProbe implements HealthProbe {
             return this;
         }
 
+        /**
+         * Accepts sending credential headers over plain {@code http://} to a host other than the
+         * loopback one. Default: refused (at {@link #build()} for the base URI, in the health detail for
+         * a per-revision address), since anyone on the path could read them.
+         */
+        public Builder allowPlainHttp() {
+            this.plainHttpAllowed = true;
+            return this;
+        }
+
         public HttpHealthProbe build() {
+            if (address == null) {
+                HttpWords.credentialsOverHttp("probe", base, credentialHeaders(headers.keySet()), plainHttpAllowed);
+            }
             if (client != null && connectTimeout != null) {
                 throw new IllegalArgumentException("connectTimeout " + HttpWords.duration(connectTimeout)
                         + " cannot apply to a client given with withHttpClient: set it on that client");

@@ -21,6 +21,10 @@ import java.util.List;
  * Runs a deployment against a {@link SimulatedPlatform} on virtual time and reports what users
  * would have seen. Same scenario, same seed: same report.
  *
+ * <p>A simulation is sealed: the plan's hooks are replaced by ones that pass without calling anything
+ * (no webhook is POSTed), and a gate with a live source of its own is refused, unless the caller
+ * allows the network with {@link #runWithNetwork}.
+ *
  * <pre>{@code
  * SimulationReport report = Simulation.run(canary, scenario);
  * assertThat(report.phase()).isEqualTo(Phase.ABORTED);
@@ -39,6 +43,18 @@ public final class Simulation {
 
     /** Runs, and also hands every event to {@code listener} (to show progress, say). */
     public static SimulationReport run(Deployment deployment, Scenario scenario, RolloutListener listener) {
+        return execute(deployment.editPlans(SimulationSeal::seal), scenario, listener);
+    }
+
+    /**
+     * Runs with the plan as it is: its hooks are really called (webhooks POST to their receivers) and
+     * gates with their own source query it. Only for a caller who means it.
+     */
+    public static SimulationReport runWithNetwork(Deployment deployment, Scenario scenario, RolloutListener listener) {
+        return execute(deployment, scenario, listener);
+    }
+
+    private static SimulationReport execute(Deployment deployment, Scenario scenario, RolloutListener listener) {
         VirtualScheduler time = new VirtualScheduler(START);
         SimulatedPlatform platform = platform(scenario, time);
         var plan = deployment.plan(new PlanContext(scenario.stableReplicas(), scenario.router()));

@@ -20,6 +20,25 @@ public interface StateStore {
      */
     String save(String rollout, RolloutState state, String expectedVersion);
 
+    /**
+     * Whether a state altered outside this process is refused on load: true for a store sealing with
+     * a {@link io.cutover.state.StateIntegrity} key, and for one nothing outside the process can
+     * write. An engine warns once when its store is not.
+     */
+    default boolean integrityProtected() {
+        return false;
+    }
+
+    /**
+     * This store sealing and checking every state with {@code integrity}.
+     *
+     * @throws UnsupportedOperationException when the store cannot seal what it keeps
+     */
+    default StateStore withIntegrity(io.cutover.state.StateIntegrity integrity) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot seal rollout state: "
+                + "give it the key itself or use a store that can");
+    }
+
     /** A stored state with the version to pass to the next {@link #save}. */
     record Stored(RolloutState state, String version) { }
 }

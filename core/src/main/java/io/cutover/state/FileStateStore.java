@@ -19,16 +19,38 @@ import java.util.regex.Pattern;
  * Keeps each rollout's state in {@code <directory>/<rollout>.json}. A save writes a temporary file
  * and moves it over the old one atomically, under a file lock, so a crash leaves either the old or
  * the new state and two processes cannot both win a compare-and-set. The version is a counter
- * stored in the file's first line.
+ * stored in the file's first line. With a {@link StateIntegrity} key, every file is sealed and a file
+ * altered by anyone without the key is refused on load.
  */
 public final class FileStateStore implements StateStore {
 
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
 
-    private final Path directory;
+    /** The largest file read: the longest state in UTF-8 and its version line. */
+    private static final long MAX_FILE_BYTES = 3L * StateValidator.MAX_JSON_CHARS + 32;
 
+    private final Path directory;
+    private final StateIntegrity integrity;
+
+    /** A store trusting what it reads: see {@link #FileStateStore(Path, StateIntegrity)}. */
     public FileStateStore(Path directory) {
+        this(directory, StateIntegrity.none());
+    }
+
+    /** A store sealing every state with {@code integrity} and refusing one whose seal does not match. */
+    public FileStateStore(Path directory, StateIntegrity integrity) {
         this.directory = Objects.requireNonNull(directory, "directory");
+        this.integrity = Objects.requireNonNull(integrity, "integrity");
+    }
+
+    @Override
+    public boolean integrityProtected() {
+        return integrity.sealed();
+    }
+
+    @Override
+    public FileStateStore withIntegrity(StateIntegrity integrity) {
+        return new FileStateStore(directory, integrity);
     }
 
     @Override
@@ -39,13 +61,13 @@ public final class FileStateStore implements StateStore {
         }
         String content = read(file);
         String version = version(file, content);
-        return Optional.of(new Stored(StateCodec.fromJson(content.substring(content.indexOf('\n') + 1), file.toString()), version));
+        return Optional.of(new Stored(StateCodec.fromJson(content.substring(content.indexOf('\n') + 1), file.toString(), integrity), version));
     }
 
     @Override
     public String save(String rollout, RolloutState state, String expectedVersion) {
         Path file = file(rollout);
-        String json = StateCodec.toJson(state);
+        String json = StateCodec.toJson(state, integrity);
         try {
             Files.createDirectories(directory);
             try (FileChannel lockChannel = FileChannel.open(directory.resolve(rollout + ".lock"),
@@ -91,6 +113,10 @@ public final class FileStateStore implements StateStore {
 
     private static String read(Path file) {
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw StateIntegrity.altered(file.toString(), "it is " + size + " bytes long, over the limit of " + MAX_FILE_BYTES);
+            }
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw CutoverException.transientFailure("read state", "could not read " + file + ": " + e.getMessage(), e);

@@ -60,6 +60,19 @@ public final class InMemoryStateStore implements StateStore {
         return Long.toString(written[0].version);
     }
 
+    /** Nothing outside this process writes it: a loaded state is the one saved. */
+    @Override
+    public boolean integrityProtected() {
+        return true;
+    }
+
+    /** Nothing to seal: the store is this process's memory. */
+    @Override
+    public InMemoryStateStore withIntegrity(StateIntegrity integrity) {
+        java.util.Objects.requireNonNull(integrity, "integrity");
+        return this;
+    }
+
     /** The names of the stored rollouts. */
     public java.util.Set<String> names() {
         return java.util.Set.copyOf(entries.keySet());

@@ -5,7 +5,11 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads and writes {@link RolloutState} as JSON, for every store (file, ConfigMap, ...). */
+/**
+ * Reads and writes {@link RolloutState} as JSON, for every store (file, ConfigMap, ...). What is read
+ * is bounded ({@link StateValidator#MAX_JSON_CHARS} characters at most), checked against its seal when
+ * a {@link StateIntegrity} with a key is given, and validated by {@link StateValidator} before use.
+ */
 public final class StateCodec {
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
@@ -14,21 +18,48 @@ public final class StateCodec {
 
     private StateCodec() { }
 
+    /** The state as unsealed JSON, texts cut to {@link StateValidator#MAX_TEXT_CHARS}. */
     public static String toJson(RolloutState state) {
-        return MAPPER.writeValueAsString(state);
+        return toJson(state, StateIntegrity.none());
     }
 
-    /** @throws CutoverException of kind STATE, naming where the JSON came from, when it cannot be read */
+    /** The state as JSON sealed by {@code integrity}, texts cut to {@link StateValidator#MAX_TEXT_CHARS}. */
+    public static String toJson(RolloutState state, StateIntegrity integrity) {
+        return integrity.seal(MAPPER.writeValueAsString(StateValidator.bounded(state)));
+    }
+
+    /** {@link #fromJson(String, String, StateIntegrity)} trusting the text's origin (no seal checked). */
     public static RolloutState fromJson(String json, String source) {
+        return fromJson(json, source, StateIntegrity.none());
+    }
+
+    /**
+     * The state in {@code json}, once its size, its seal (when {@code integrity} has a key) and its
+     * fields are checked; history and measurements are trimmed to what an engine keeps.
+     *
+     * @throws CutoverException of kind STATE, naming where the JSON came from, when it cannot be read or
+     *                          was altered
+     */
+    public static RolloutState fromJson(String json, String source, StateIntegrity integrity) {
+        if (json == null || json.isBlank()) {
+            throw new CutoverException(CutoverException.Kind.STATE, "read state", "rollout state in " + source + " is empty");
+        }
+        if (json.length() > StateValidator.MAX_JSON_CHARS) {
+            throw StateIntegrity.altered(source, "it is " + json.length() + " characters long, over the limit of "
+                    + StateValidator.MAX_JSON_CHARS);
+        }
+        String body = integrity.open(json, source);
+        RolloutState state;
         try {
-            RolloutState state = MAPPER.readValue(json, RolloutState.class);
-            if (state == null) {
-                throw new CutoverException(CutoverException.Kind.STATE, "read state", "rollout state in " + source + " is empty");
-            }
-            return state;
+            state = MAPPER.readValue(body, RolloutState.class);
         } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
             throw new CutoverException(CutoverException.Kind.STATE, "read state",
-                    "rollout state in " + source + " is corrupt: " + e.getMessage(), e);
+                    "rollout state in " + source + " is corrupt: "
+                            + io.cutover.internal.Redaction.none().maxChars(300).apply(e.getMessage()), e);
         }
+        if (state == null) {
+            throw new CutoverException(CutoverException.Kind.STATE, "read state", "rollout state in " + source + " is empty");
+        }
+        return StateValidator.check(state, source);
     }
 }

@@ -159,26 +159,35 @@ class WebhookHookTest {
     }
 
     @Test
-    void theSignatureIsTheHmacSha256OfTheBodySent() throws Exception {
+    void theSignatureIsTheHmacSha256OfTheTimestampAndTheBodySent() throws Exception {
         webhook(receiver.uri("/")).sign("shared-s3cret").build().run(CONTEXT);
 
         WebhookReceiver.Call call = receiver.calls().get(0);
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec("shared-s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = "sha256=" + HexFormat.of().formatHex(mac.doFinal(call.body()));
+        long t = CONTEXT.at().getEpochSecond();
+        mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
+        String expected = "t=" + t + ",sha256=" + HexFormat.of().formatHex(mac.doFinal(call.body()));
         assertThat(call.headers().getFirst("X-Cutover-Signature")).isEqualTo(expected);
     }
 
     @Test
-    void aSignatureMadeWithAnotherSecretDoesNotVerify() throws Exception {
+    void aReceiverVerifiesTheSignatureAndRefusesAnotherSecretAnAlteredBodyOrAStaleCall() {
         webhook(receiver.uri("/")).sign("shared-s3cret").signatureHeader("X-Hub-Signature-256").build().run(CONTEXT);
 
         WebhookReceiver.Call call = receiver.calls().get(0);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec("another-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        assertThat(call.headers().getFirst("X-Hub-Signature-256"))
-                .startsWith("sha256=")
-                .isNotEqualTo("sha256=" + HexFormat.of().formatHex(mac.doFinal(call.body())));
+        String signature = call.headers().getFirst("X-Hub-Signature-256");
+        Duration tolerance = Duration.ofMinutes(5);
+        assertThat(Hooks.verify("shared-s3cret", signature, call.body(), CONTEXT.at().plusSeconds(30), tolerance)).isTrue();
+        assertThat(Hooks.verify("another-secret", signature, call.body(), CONTEXT.at(), tolerance)).isFalse();
+        byte[] altered = call.bodyText().replace("v2.0.0", "v6.6.6").getBytes(StandardCharsets.UTF_8);
+        assertThat(Hooks.verify("shared-s3cret", signature, altered, CONTEXT.at(), tolerance)).isFalse();
+        assertThat(Hooks.verify("shared-s3cret", signature, call.body(), CONTEXT.at().plus(Duration.ofMinutes(6)), tolerance))
+                .as("a call replayed six minutes later").isFalse();
+        String otherTime = signature.replace("t=" + CONTEXT.at().getEpochSecond(), "t=" + (CONTEXT.at().getEpochSecond() + 60));
+        assertThat(Hooks.verify("shared-s3cret", otherTime, call.body(), CONTEXT.at(), tolerance)).isFalse();
+        assertThat(Hooks.verify("shared-s3cret", "sha256=00", call.body(), CONTEXT.at(), tolerance)).isFalse();
+        assertThat(Hooks.verify("shared-s3cret", null, call.body(), CONTEXT.at(), tolerance)).isFalse();
         assertThat(call.headers().containsKey("X-Cutover-Signature")).isFalse();
     }
 

@@ -72,7 +72,7 @@ class WebhookRolloutTest {
         assertThat(Instant.parse(complete.get("timestamp").asString()))
                 .isAfter(Instant.parse(before.get("timestamp").asString()));
         assertThat(receiver.calls()).allSatisfy(call ->
-                assertThat(call.headers().getFirst("X-Cutover-Signature")).startsWith("sha256="));
+                assertThat(call.headers().getFirst("X-Cutover-Signature")).matches("t=\\d+,sha256=[0-9a-f]{64}"));
     }
 
     @Test

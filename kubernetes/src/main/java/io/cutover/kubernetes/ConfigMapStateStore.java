@@ -8,6 +8,7 @@ import io.cutover.spi.StateStore;
 import io.cutover.state.RolloutState;
 import io.cutover.state.StateCodec;
 import io.cutover.state.StateConflictException;
+import io.cutover.state.StateIntegrity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,6 +30,10 @@ import java.util.Optional;
  * <p>A first save creates the ConfigMap (409 "already exists" is a conflict); later saves are a
  * merge patch that carries the expected {@code resourceVersion}, which the API server checks: a
  * writer that read an older version gets {@link StateConflictException}. One request per save.
+ *
+ * <p>Anyone allowed to update ConfigMaps in the namespace can edit a state. Seal it with a key
+ * ({@link #ConfigMapStateStore(KubernetesClient, String, StateIntegrity)}, or the engine's
+ * {@code stateKey}) so an edited state is refused as altered.
  */
 public final class ConfigMapStateStore implements StateStore {
 
@@ -40,16 +45,34 @@ public final class ConfigMapStateStore implements StateStore {
     private final KubernetesClient client;
     private final String namespace;
     private final Raw raw;
+    private final StateIntegrity integrity;
 
+    /** A store trusting what it reads: see {@link #ConfigMapStateStore(KubernetesClient, String, StateIntegrity)}. */
     public ConfigMapStateStore(KubernetesClient client, String namespace) {
+        this(client, namespace, StateIntegrity.none());
+    }
+
+    /** A store sealing every state with {@code integrity} and refusing one whose seal does not match. */
+    public ConfigMapStateStore(KubernetesClient client, String namespace, StateIntegrity integrity) {
         this.client = Objects.requireNonNull(client, "client");
         this.namespace = DeploymentWorkloads.requireName("namespace", namespace);
         this.raw = new Raw(client);
+        this.integrity = Objects.requireNonNull(integrity, "integrity");
+    }
+
+    @Override
+    public boolean integrityProtected() {
+        return integrity.sealed();
+    }
+
+    @Override
+    public ConfigMapStateStore withIntegrity(StateIntegrity integrity) {
+        return new ConfigMapStateStore(client, namespace, integrity);
     }
 
     /** The ConfigMap that holds {@code rollout}'s state. */
     public String configMapName(String rollout) {
-        return Names.objectName("cutover-rollout-", DeploymentWorkloads.requireName("rollout", rollout));
+        return Names.objectName("cutover-rollout-", io.cutover.internal.Checks.notBlank("rollout", rollout));
     }
 
     @Override
@@ -64,14 +87,14 @@ public final class ConfigMapStateStore implements StateStore {
             throw new CutoverException(CutoverException.Kind.STATE, "read state " + rollout,
                     "configmap " + ref(name) + " has no '" + KEY + "' entry");
         }
-        return Optional.of(new Stored(StateCodec.fromJson(json, "configmap " + ref(name)), cm.getMetadata().getResourceVersion()));
+        return Optional.of(new Stored(StateCodec.fromJson(json, "configmap " + ref(name), integrity), cm.getMetadata().getResourceVersion()));
     }
 
     @Override
     public String save(String rollout, RolloutState state, String expectedVersion) {
         Objects.requireNonNull(state, "state");
         String name = configMapName(rollout);
-        String json = StateCodec.toJson(state);
+        String json = StateCodec.toJson(state, integrity);
         try {
             if (expectedVersion == null) {
                 ConfigMap cm = new ConfigMapBuilder()

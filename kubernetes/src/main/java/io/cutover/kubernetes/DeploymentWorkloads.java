@@ -5,6 +5,8 @@ import io.cutover.kubernetes.internal.CandidateSpecs;
 import io.cutover.kubernetes.internal.Deployments;
 import io.cutover.kubernetes.internal.JsonPatch;
 import io.cutover.kubernetes.internal.Kube;
+import io.cutover.kubernetes.internal.KubeNames;
+import io.cutover.kubernetes.internal.Ownership;
 import io.cutover.kubernetes.internal.Raw;
 import io.cutover.spi.Revision;
 import io.cutover.spi.Role;
@@ -51,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * from, so the API server refuses it (409) when anyone changed the Deployment in between; the
  * write is then read and applied again. Labels, annotations, probes, resources, sidecars and
  * unknown fields of the user's Deployments are kept.
+ *
+ * <p><b>Ownership.</b> Cutover writes the Deployments the user named (stable, the two colours) and a
+ * canary candidate only if it created it (its {@value CutoverLabels#CREATED_FROM},
+ * {@value CutoverLabels#APPLICATION} and managed-by marks): a Deployment of the candidate's name made
+ * by someone else is refused before any write, unless {@link Builder#manageExistingCandidate()} hands
+ * it over. Names are checked as DNS-1123 when the workloads are built.
  */
 public final class DeploymentWorkloads implements Workloads {
 
@@ -84,6 +92,7 @@ public final class DeploymentWorkloads implements Workloads {
     private final Raw raw;
     private final CandidateSpecs specs;
     private final RoleServices roleServices;
+    private final boolean candidateHandedOver;
 
     private DeploymentWorkloads(Builder b) {
         this.client = b.client;
@@ -98,6 +107,7 @@ public final class DeploymentWorkloads implements Workloads {
         this.raw = new Raw(client);
         this.specs = new CandidateSpecs(raw, namespace, application, container);
         this.roleServices = b.stableService == null ? null : new RoleServices(client, namespace, b.stableService, b.candidateService);
+        this.candidateHandedOver = b.candidateHandedOver;
     }
 
     /**
@@ -171,6 +181,7 @@ public final class DeploymentWorkloads implements Workloads {
                 throw new CutoverException(CutoverException.Kind.PERMANENT, "get deployment " + ref(p.stableSlot.name()),
                         "stable deployment " + ref(p.stableSlot.name()) + " does not exist: the candidate is made from its pod template");
             }
+            requireOwnedCandidate(p.candidate, "patch");
             if (p.candidate == null) {
                 create(p, revision, replicas);
             } else if (Deployments.runs(p.candidate, container, revision.name(), revision.artifact())
@@ -199,6 +210,9 @@ public final class DeploymentWorkloads implements Workloads {
                 }
                 throw new CutoverException(CutoverException.Kind.PERMANENT, "scale deployment " + ref(name),
                         "cannot scale deployment " + ref(name) + " to " + replicas + ": it does not exist");
+            }
+            if (role == Role.CANDIDATE) {
+                requireOwnedCandidate(d, "scale");
             }
             if (Deployments.replicas(d) != replicas) {
                 patch(d, Raw.path("spec", "replicas", replicas));
@@ -253,7 +267,7 @@ public final class DeploymentWorkloads implements Workloads {
         Objects.requireNonNull(role, "role");
         Live p = read();
         Deployment d = role == Role.STABLE ? p.stable : p.candidate;
-        if (d != null && mode == Mode.CANARY && role == Role.CANDIDATE && Deployments.annotation(d, CutoverLabels.CREATED_FROM) != null) {
+        if (d != null && mode == Mode.CANARY && role == Role.CANDIDATE && Ownership.createdByCutover(d, first.name(), application)) {
             Kube.run("delete", "deployment " + ref(d.getMetadata().getName()),
                     () -> client.apps().deployments().inNamespace(namespace).resource(d).delete());
             return;
@@ -400,6 +414,13 @@ public final class DeploymentWorkloads implements Workloads {
         }
     }
 
+    /** Refuses, before any write, a canary candidate Cutover did not create and the user did not hand over. */
+    private void requireOwnedCandidate(Deployment candidate, String verb) {
+        if (candidate != null && mode == Mode.CANARY && !candidateHandedOver) {
+            Ownership.requireCreatedByCutover(candidate, ref(second.name()), first.name(), application, verb);
+        }
+    }
+
     private Deployment get(String name) {
         return Kube.call("get", "deployment " + ref(name), () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
     }
@@ -459,6 +480,7 @@ public final class DeploymentWorkloads implements Workloads {
         private String activeLabel;
         private String stableService;
         private String candidateService;
+        private boolean candidateHandedOver;
 
         private Builder(KubernetesClient client, String namespace, String application, Mode mode) {
             this.client = Objects.requireNonNull(client, "client");
@@ -475,13 +497,13 @@ public final class DeploymentWorkloads implements Workloads {
             if (mode != Mode.BLUE_GREEN) {
                 throw new IllegalArgumentException("colours apply to blue-green workloads only");
             }
-            requireName("colour label", label);
+            KubeNames.labelKey("colour label", label);
             if (Objects.equals(firstDeployment, secondDeployment) || Objects.equals(firstValue, secondValue)) {
                 throw new IllegalArgumentException("the two colours must differ: " + firstDeployment + "/" + firstValue
                         + " and " + secondDeployment + "/" + secondValue);
             }
-            this.first = new Slot(requireName("first deployment", firstDeployment), Map.of(label, requireName("first colour", firstValue)));
-            this.second = new Slot(requireName("second deployment", secondDeployment), Map.of(label, requireName("second colour", secondValue)));
+            this.first = new Slot(requireName("first deployment", firstDeployment), Map.of(label, KubeNames.labelValue("first colour", firstValue)));
+            this.second = new Slot(requireName("second deployment", secondDeployment), Map.of(label, KubeNames.labelValue("second colour", secondValue)));
             this.activeLabel = label;
             return this;
         }
@@ -511,6 +533,7 @@ public final class DeploymentWorkloads implements Workloads {
             if (podLabels == null || podLabels.isEmpty()) {
                 throw new IllegalArgumentException("candidate pod labels must not be empty: the candidate's selector must differ from stable's");
             }
+            podLabels.forEach((k, v) -> KubeNames.labelValue("candidate pod label " + KubeNames.labelKey("candidate pod label", k), v));
             this.second = new Slot(requireName("candidate deployment", deployment), podLabels);
             return this;
         }
@@ -531,9 +554,20 @@ public final class DeploymentWorkloads implements Workloads {
             return this;
         }
 
+        /**
+         * Canary only: the candidate Deployment already exists and is the user's to hand over; Cutover
+         * may change its image and replicas although it did not create it. Default: a candidate
+         * Deployment Cutover did not create is refused before any write.
+         */
+        public Builder manageExistingCandidate() {
+            requireCanary("manageExistingCandidate");
+            this.candidateHandedOver = true;
+            return this;
+        }
+
         /** The application container, by name (default: the first container of the pod template). */
         public Builder container(String name) {
-            this.container = requireName("container", name);
+            this.container = KubeNames.label("container", name);
             return this;
         }
 
@@ -563,10 +597,8 @@ public final class DeploymentWorkloads implements Workloads {
         }
     }
 
+    /** A name that becomes part of an API path: a DNS-1123 name, checked before any request. */
     static String requireName(String parameter, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(parameter + " must not be blank: '" + value + "'");
-        }
-        return value;
+        return KubeNames.objectName(parameter, value);
     }
 }

@@ -229,7 +229,7 @@ public final class LeaseOwnership {
      * CONFLICT naming the holder, before anything reaches the cluster. Reads are not guarded.
      */
     public Target guard(String rollout, Target target) {
-        DeploymentWorkloads.requireName("rollout", rollout);
+        io.cutover.internal.Checks.notBlank("rollout", rollout);
         Objects.requireNonNull(target, "target");
         Workloads w = target.workloads();
         TrafficRouter r = target.router();
@@ -300,7 +300,7 @@ public final class LeaseOwnership {
 
         /** Who holds the lease: unique per engine (a pod name, a hostname plus a random suffix). */
         public Builder holder(String identity) {
-            this.holder = DeploymentWorkloads.requireName("holder", identity);
+            this.holder = io.cutover.internal.Checks.notBlank("holder", identity);
             return this;
         }
 

@@ -81,6 +81,12 @@ public final class PromQlGate implements Gate {
         return expression.render(values);
     }
 
+    /** Self-contained when it reads the rollout target's metric source, not one of its own. */
+    @Override
+    public boolean selfContained() {
+        return source == null;
+    }
+
     @Override
     public Measurement measure(GateContext context) {
         MetricSource metrics = source != null ? source : context.metrics();
@@ -88,7 +94,7 @@ public final class PromQlGate implements Gate {
             MetricValue value = metrics.query(render(context), context.now());
             return Gates.judge(name, condition, value, context.now());
         } catch (CutoverException | IllegalArgumentException e) {
-            return new Measurement(name, Verdict.ERROR, Double.NaN, String.valueOf(e.getMessage()), context.now());
+            return new Measurement(name, Verdict.ERROR, Double.NaN, io.cutover.internal.Redaction.text(e.getMessage()), context.now());
         }
     }
 

@@ -182,7 +182,7 @@ public final class PrometheusClient {
         int status = response.statusCode();
         if (status / 100 == 3) {
             throw new PrometheusException(Kind.PERMANENT, operation, operation + ": HTTP " + status + " redirect to "
-                    + response.headers().firstValue("Location").orElse("(no location)")
+                    + redact.apply(response.headers().firstValue("Location").orElse("(no location)"))
                     + "; configure the final address as the base URI", null, status, null);
         }
         QueryResponse parsed = ResponseParser.parse(operation, status, contentType, response.body(), redact);
@@ -281,6 +281,8 @@ public final class PrometheusClient {
         private final Map<String, String> headers = new LinkedHashMap<>();
         private SSLContext sslContext;
         private boolean verifyTls = true;
+
+        private boolean plainHttpAllowed;
 
         private Builder(URI baseUri) {
             this.baseUri = checkBase(baseUri);
@@ -403,10 +405,22 @@ public final class PrometheusClient {
             return this;
         }
 
+        /**
+         * Accepts sending the bearer token or basic-auth pair over plain {@code http://} to a host other
+         * than the loopback one. Default: refused at {@link #build()}, since anyone on the path could read them.
+         */
+        public Builder allowPlainHttp() {
+            this.plainHttpAllowed = true;
+            return this;
+        }
+
         public PrometheusClient build() {
             if (bearerToken != null && basicUser != null) {
                 throw new IllegalArgumentException("choose one of bearerToken and basicAuth, not both");
             }
+            io.cutover.internal.HttpWords.credentialsOverHttp("prometheus client", baseUri,
+                    bearerToken != null ? List.of("bearerToken") : basicUser != null ? List.of("basicAuth") : List.of(),
+                    plainHttpAllowed);
             if (sslContext != null && !verifyTls) {
                 throw new IllegalArgumentException("sslContext and insecureSkipTlsVerify contradict each other");
             }

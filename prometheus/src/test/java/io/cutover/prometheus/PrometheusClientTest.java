@@ -148,7 +148,7 @@ class PrometheusClientTest {
                 .withBody("invalid token tok-SECRET-123 for user; header was Bearer tok-SECRET-123")));
         PrometheusClient bearer = client().bearerToken("tok-SECRET-123").build();
         PrometheusException e = catchThrowableOfType(PrometheusException.class, () -> bearer.query("up", AT));
-        assertThat(e.getMessage()).doesNotContain("SECRET").contains("***");
+        assertThat(e.getMessage()).doesNotContain("SECRET").contains("[redacted]");
         assertThat(bearer.toString()).doesNotContain("SECRET").contains("auth=bearer");
 
         String basic = Base64.getEncoder().encodeToString("reader:pw-SECRET".getBytes(StandardCharsets.UTF_8));
@@ -169,7 +169,7 @@ class PrometheusClientTest {
         QueryResponse[] answer = new QueryResponse[1];
         String log = StdErr.during(() -> answer[0] = c.query("up", AT));
         assertThat(log).contains("is deprecated").doesNotContain("SECRET");
-        assertThat(answer[0].warnings()).containsExactly("token *** is deprecated");
+        assertThat(answer[0].warnings()).containsExactly("token [redacted] is deprecated");
     }
 
     @Test

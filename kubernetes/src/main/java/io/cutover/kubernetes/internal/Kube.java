@@ -68,7 +68,9 @@ public final class Kube {
             return CutoverException.transientFailure(operation, operation + " was interrupted", e);
         }
         int code = e.getCode();
-        String detail = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+        // what the API server (or a proxy before it) answered: cleaned before it reaches a message, the state or a log
+        String detail = io.cutover.internal.Redaction.text(
+                e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage());
         if (code == 409) {
             return CutoverException.conflict(operation, operation + " conflicted (409): " + detail, e);
         }

@@ -1,13 +1,19 @@
 package io.cutover.prometheus.internal;
 
-import java.nio.charset.StandardCharsets;
+import io.cutover.internal.Redaction;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-/** Replaces the secrets of one request (token, password, basic credentials) in text that came back from the server. */
+/**
+ * Cleans text that came back from the server with the core's one {@link Redaction}: the secrets of
+ * one request (token, password, basic pair, in plain and Base64) and anything credential-looking
+ * removed, control characters stripped, the length capped.
+ */
 public final class Redactor {
+
+    /** Characters of a server's message kept in an exception, detail or log line. */
+    public static final int MAX_CHARS = 500;
 
     private Redactor() { }
 
@@ -17,15 +23,10 @@ public final class Redactor {
             secrets.add(token);
         }
         if (basicPassword != null && !basicPassword.isEmpty()) {
-            secrets.add(Base64.getEncoder().encodeToString((basicUser + ":" + basicPassword).getBytes(StandardCharsets.UTF_8)));
+            secrets.add(Redaction.basicPair(basicUser, basicPassword));
             secrets.add(basicPassword);
         }
-        return text -> {
-            String out = text;
-            for (String s : secrets) {
-                out = out.replace(s, "***");
-            }
-            return out;
-        };
+        Redaction redaction = Redaction.of(secrets).maxChars(MAX_CHARS);
+        return redaction::apply;
     }
 }

@@ -1,4 +1,4 @@
-package io.cutover.probe;
+package io.cutover.internal;
 
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -13,8 +13,9 @@ import java.util.concurrent.Flow;
 /**
  * Reads at most {@code cap} bytes of a body as text and stops reading there, so an endpoint answering
  * an endless or huge body cannot exhaust memory. The charset is the response's, UTF-8 by default.
+ * The one reader of remote bodies: the health probe, the webhook and the Prometheus client use it.
  */
-final class CappedBody implements HttpResponse.BodySubscriber<String> {
+public final class CappedBody implements HttpResponse.BodySubscriber<String> {
 
     private final int cap;
     private final Charset charset;
@@ -29,11 +30,18 @@ final class CappedBody implements HttpResponse.BodySubscriber<String> {
         this.bytes = new byte[cap];
     }
 
-    static HttpResponse.BodyHandler<String> handler(int cap) {
+    /** The most of a remote body any Cutover client reads. */
+    public static final int DEFAULT_CAP = 64 * 1024;
+
+    /** A handler reading at most {@code cap} bytes (at least 1) of the body. */
+    public static HttpResponse.BodyHandler<String> handler(int cap) {
+        if (cap < 1) {
+            throw new IllegalArgumentException("cap must be at least 1: " + cap);
+        }
         return info -> new CappedBody(cap, charsetOf(info.headers().firstValue("Content-Type").orElse("")));
     }
 
-    static Charset charsetOf(String contentType) {
+    public static Charset charsetOf(String contentType) {
         for (String param : contentType.split(";")) {
             String p = param.strip();
             if (p.toLowerCase(Locale.ROOT).startsWith("charset=")) {
