@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cutover.Phase;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SimulatedRolloutDemoTest {
 
@@ -24,5 +29,16 @@ class SimulatedRolloutDemoTest {
         assertThat(table).contains("healthy canary", "SUCCEEDED", "ABORTED", "blast radius");
         String progress = bytes.toString(StandardCharsets.UTF_8);
         assertThat(progress).contains("traffic   stable=90% candidate=10%", "ABORT", "rolled back");
+        assertThat(progress).containsPattern("gate {6}success-rate FAILED \\(0\\.\\d+ misses >= 0\\.95\\) at candidate=10%");
+    }
+
+    @Test
+    void theDemoDrawsItsThreeReleasesInOnePicture(@TempDir Path dir) throws IOException {
+        List<SimulatedRolloutDemo.Run> runs = SimulatedRolloutDemo.runAll(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+        Path file = SimulatedRolloutDemo.writePicture(dir.resolve("timeline.html"), runs);
+        String html = Files.readString(file);
+        assertThat(html.split("<svg ", -1)).hasSize(4);
+        assertThat(html).contains("healthy canary", "canary at 20% errors", "blue-green, failing post-promotion", "v1.0.0 (stable at the start)",
+                "class=\"mark promoted\"", "class=\"mark abort\"", "class=\"exposure\"").doesNotContain("<script");
     }
 }
