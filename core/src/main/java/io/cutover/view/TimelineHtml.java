@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * A self-contained HTML page with one SVG timeline per rollout: it opens from disk in any browser, runs no
- * script and fetches nothing. The page is well-formed XML as well, so tools can parse it.
+ * script and fetches nothing. The page is well-formed XML as well, so tools can parse it. Each rollout's section
+ * has an anchor, {@code #rollout-1}, {@code #rollout-2}..., in the order given; opening the page at an anchor
+ * shows that rollout alone (plain CSS, in browsers that know {@code :has}).
  *
  * <pre>{@code
  * TimelineHtml.write(Path.of("target/rollout.html"), List.of(RolloutTimeline.of("canary", report)));
@@ -36,10 +38,12 @@ public final class TimelineHtml {
                 .append("body { font-family: sans-serif; margin: 16px; color: #222222; background: #fafafa; }\n")
                 .append("section { background: #ffffff; border: 1px solid #dddddd; margin: 0 0 16px 0; padding: 8px; width: max-content; }\n")
                 .append("h1 { font-size: 18px; } p.hint { color: #555555; font-size: 12px; }\n")
+                .append("body:has(section:target) > :not(section:target) { display: none; }\n")
                 .append("</style>\n</head>\n<body>\n<h1>").append(TimelineSvg.esc(title)).append("</h1>\n")
                 .append("<p class=\"hint\">Hover a gate marker for its value and condition, a band for its step, a line for its instant.</p>\n");
-        for (RolloutTimeline t : timelines) {
-            html.append("<section class=\"rollout\">\n").append(TimelineSvg.render(t)).append("</section>\n");
+        for (int i = 0; i < timelines.size(); i++) {
+            html.append("<section class=\"rollout\" id=\"rollout-").append(i + 1).append("\">\n").append(TimelineSvg.render(timelines.get(i)))
+                    .append("</section>\n");
         }
         html.append("</body>\n</html>\n");
         return html.toString();

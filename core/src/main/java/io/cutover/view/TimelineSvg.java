@@ -151,7 +151,7 @@ public final class TimelineSvg {
         String blast = timeline.blastRadiusIfKnown().stream().mapToObj(b -> ": blast radius " + b + " failed requests").findFirst().orElse("");
         svg.append("<rect class=\"exposure\" x=\"").append(num(x(from.get()))).append("\" y=\"").append(TRAFFIC_TOP).append("\" width=\"")
                 .append(num(Math.max(1, x(to.get()) - x(from.get())))).append("\" height=\"").append(TRAFFIC_HEIGHT)
-                .append("\" fill=\"#e15759\" fill-opacity=\"0.12\" stroke=\"#b71c1c\" stroke-width=\"1.5\" stroke-dasharray=\"4 2\"><title>")
+                .append("\" fill=\"none\" stroke=\"#b71c1c\" stroke-width=\"2\" stroke-dasharray=\"5 3\" pointer-events=\"all\"><title>")
                 .append(esc("users reached the candidate " + span(from.get(), to.get()) + blast)).append("</title></rect>\n");
         timeline.blastRadiusIfKnown().ifPresent(b -> text(x(from.get()) + 4, TRAFFIC_TOP + 14, "blast", "fill=\"#b71c1c\" font-weight=\"bold\""
                 + " stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"", "blast radius " + b));
@@ -345,7 +345,10 @@ public final class TimelineSvg {
         xi = swatch(xi, y, "#eeeeee", "pause");
         xi = swatch(xi, y, "#e8e0f4", "analysis");
         xi = swatch(xi, y, "#fff3cd", "held for a person");
-        xi = swatch(xi, y, "#f6cccd", "users on a rolled-back candidate");
+        svg.append("<rect x=\"").append(num(xi)).append("\" y=\"").append(num(y - 9)).append("\" width=\"10\" height=\"10\" fill=\"none\" ")
+                .append("stroke=\"#b71c1c\" stroke-width=\"1.5\" stroke-dasharray=\"3 1\"/>");
+        text(xi + 14, y, "legend", "", "users on a rolled-back candidate");
+        xi += 24 + 6 * "users on a rolled-back candidate".length();
         for (Verdict v : Verdict.values()) {
             svg.append("<circle cx=\"").append(num(xi + 5)).append("\" cy=\"").append(num(y - 4)).append("\" r=\"4.5\" fill=\"")
                     .append(colour(v)).append("\"/>");

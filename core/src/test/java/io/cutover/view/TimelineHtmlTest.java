@@ -28,7 +28,7 @@ class TimelineHtmlTest {
     @Test
     void severalRolloutsOnOnePageEachWithItsOwnPicture() {
         SvgDom page = SvgDom.parse(TimelineHtml.render("releases", three()));
-        assertThat(page.all("section", "rollout")).hasSize(3);
+        assertThat(page.all("section", "rollout")).extracting(e -> e.getAttribute("id")).containsExactly("rollout-1", "rollout-2", "rollout-3");
         assertThat(page.all("svg", "timeline")).hasSize(3);
         assertThat(page.all("text", "title")).extracting(e -> e.getTextContent()).containsExactly("healthy", "20% errors", "known");
         assertThat(page.all("g", "mark", "promoted")).hasSize(1);
