@@ -3,6 +3,7 @@ package io.cutover.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cutover.Phase;
+import io.cutover.test.CutoverAssertions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,9 +22,10 @@ class SimulatedRolloutDemoTest {
     void theDemoEndsEachReleaseAsItShouldAndPrintsItsTable() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         List<SimulatedRolloutDemo.Run> runs = SimulatedRolloutDemo.runAll(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        assertThat(runs).extracting(r -> r.report().phase()).containsExactly(Phase.SUCCEEDED, Phase.ABORTED, Phase.ABORTED);
-        assertThat(runs).allSatisfy(r -> assertThat(r.report().violations()).isEmpty());
-        assertThat(runs.get(0).report().blastRadius()).isZero();
+        CutoverAssertions.assertThat(runs.get(0).report()).endedIn(Phase.SUCCEEDED).blastRadiusAtMost(0).invariantsHeld();
+        CutoverAssertions.assertThat(runs.get(1).report()).endedIn(Phase.ABORTED).detectedWithin(Duration.ofMinutes(2))
+                .neverExceededWeight(10).invariantsHeld();
+        CutoverAssertions.assertThat(runs.get(2).report()).endedIn(Phase.ABORTED).rolledBackWithin(Duration.ofMinutes(1)).invariantsHeld();
         assertThat(runs.get(1).report().blastRadius()).isPositive();
         assertThat(runs.get(2).report().reason()).contains("error-rate failed");
         String table = SimulatedRolloutDemo.table(runs);
