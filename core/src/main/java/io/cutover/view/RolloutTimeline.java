@@ -98,6 +98,7 @@ public record RolloutTimeline(String title, String stableRevision, String candid
                 violations);
     }
 
+    /** The blast radius, when something counted it. */
     public OptionalLong blastRadiusIfKnown() {
         return blastRadius == null ? OptionalLong.empty() : OptionalLong.of(blastRadius);
     }

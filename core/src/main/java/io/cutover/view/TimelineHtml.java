@@ -34,12 +34,12 @@ public final class TimelineHtml {
         }
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>")
-                .append(TimelineSvg.esc(title)).append("</title>\n<style>\n")
+                .append(Svg.esc(title)).append("</title>\n<style>\n")
                 .append("body { font-family: sans-serif; margin: 16px; color: #222222; background: #fafafa; }\n")
                 .append("section { background: #ffffff; border: 1px solid #dddddd; margin: 0 0 16px 0; padding: 8px; width: max-content; }\n")
                 .append("h1 { font-size: 18px; } p.hint { color: #555555; font-size: 12px; }\n")
                 .append("body:has(section:target) > :not(section:target) { display: none; }\n")
-                .append("</style>\n</head>\n<body>\n<h1>").append(TimelineSvg.esc(title)).append("</h1>\n")
+                .append("</style>\n</head>\n<body>\n<h1>").append(Svg.esc(title)).append("</h1>\n")
                 .append("<p class=\"hint\">Hover a gate marker for its value and condition, a band for its step, a line for its instant.</p>\n");
         for (int i = 0; i < timelines.size(); i++) {
             html.append("<section class=\"rollout\" id=\"rollout-").append(i + 1).append("\">\n").append(TimelineSvg.render(timelines.get(i)))

@@ -65,7 +65,7 @@ public final class TimelineSvg {
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"").append(WIDTH).append("\" height=\"")
                 .append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
                 .append("\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\">\n");
-        svg.append("<title>").append(esc(timeline.title() + ": " + timeline.phase())).append("</title>\n");
+        svg.append("<title>").append(Svg.esc(timeline.title() + ": " + timeline.phase())).append("</title>\n");
         svg.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
         header();
         bands();
@@ -93,7 +93,7 @@ public final class TimelineSvg {
         text(LEFT, 38, "facts", "font-size=\"12\" fill=\"" + (timeline.phase() == Phase.SUCCEEDED ? "#2e7d32" : "#b71c1c") + "\"",
                 String.join(" · ", facts));
         if (timeline.reason() != null) {
-            text(LEFT, 53, "reason", "fill=\"#555555\"", clip(timeline.reason(), 140));
+            text(LEFT, 53, "reason", "fill=\"#555555\"", Svg.clip(timeline.reason(), 140));
         }
     }
 
@@ -136,9 +136,9 @@ public final class TimelineSvg {
             case "analysis" -> "#e8e0f4";
             default -> "#fff3cd";
         };
-        svg.append("<rect class=\"band ").append(kind).append("\" x=\"").append(num(x(from))).append("\" y=\"").append(TRAFFIC_TOP)
-                .append("\" width=\"").append(num(Math.max(1, x(to) - x(from)))).append("\" height=\"").append(AXIS_Y - TRAFFIC_TOP)
-                .append("\" fill=\"").append(fill).append("\"><title>").append(esc(what + ", " + span(from, to))).append("</title></rect>\n");
+        svg.append("<rect class=\"band ").append(kind).append("\" x=\"").append(Svg.num(x(from))).append("\" y=\"").append(TRAFFIC_TOP)
+                .append("\" width=\"").append(Svg.num(Math.max(1, x(to) - x(from)))).append("\" height=\"").append(AXIS_Y - TRAFFIC_TOP)
+                .append("\" fill=\"").append(fill).append("\"><title>").append(Svg.esc(what + ", " + span(from, to))).append("</title></rect>\n");
     }
 
     /** The window in which users reached a candidate that was then rolled back (or left failed). */
@@ -149,10 +149,10 @@ public final class TimelineSvg {
             return;
         }
         String blast = timeline.blastRadiusIfKnown().stream().mapToObj(b -> ": blast radius " + b + " failed requests").findFirst().orElse("");
-        svg.append("<rect class=\"exposure\" x=\"").append(num(x(from.get()))).append("\" y=\"").append(TRAFFIC_TOP).append("\" width=\"")
-                .append(num(Math.max(1, x(to.get()) - x(from.get())))).append("\" height=\"").append(TRAFFIC_HEIGHT)
+        svg.append("<rect class=\"exposure\" x=\"").append(Svg.num(x(from.get()))).append("\" y=\"").append(TRAFFIC_TOP).append("\" width=\"")
+                .append(Svg.num(Math.max(1, x(to.get()) - x(from.get())))).append("\" height=\"").append(TRAFFIC_HEIGHT)
                 .append("\" fill=\"none\" stroke=\"#b71c1c\" stroke-width=\"2\" stroke-dasharray=\"5 3\" pointer-events=\"all\"><title>")
-                .append(esc("users reached the candidate " + span(from.get(), to.get()) + blast)).append("</title></rect>\n");
+                .append(Svg.esc("users reached the candidate " + span(from.get(), to.get()) + blast)).append("</title></rect>\n");
         timeline.blastRadiusIfKnown().ifPresent(b -> text(x(from.get()) + 4, TRAFFIC_TOP + 14, "blast", "fill=\"#b71c1c\" font-weight=\"bold\""
                 + " stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"", "blast radius " + b));
     }
@@ -177,12 +177,12 @@ public final class TimelineSvg {
         List<double[]> edge = stepEdge(share, v -> trafficY(v));
         double x0 = LEFT;
         double x1 = LEFT + PLOT_WIDTH;
-        StringBuilder newArea = new StringBuilder("M" + num(x0) + " " + num(trafficY(0)));
-        edge.forEach(v -> newArea.append(" L").append(num(v[0])).append(' ').append(num(v[1])));
-        newArea.append(" L").append(num(x1)).append(' ').append(num(trafficY(0))).append(" Z");
-        StringBuilder oldArea = new StringBuilder("M" + num(x0) + " " + num(trafficY(100)) + " L" + num(x1) + " " + num(trafficY(100)));
+        StringBuilder newArea = new StringBuilder("M" + Svg.num(x0) + " " + Svg.num(trafficY(0)));
+        edge.forEach(v -> newArea.append(" L").append(Svg.num(v[0])).append(' ').append(Svg.num(v[1])));
+        newArea.append(" L").append(Svg.num(x1)).append(' ').append(Svg.num(trafficY(0))).append(" Z");
+        StringBuilder oldArea = new StringBuilder("M" + Svg.num(x0) + " " + Svg.num(trafficY(100)) + " L" + Svg.num(x1) + " " + Svg.num(trafficY(100)));
         for (int i = edge.size() - 1; i >= 0; i--) {
-            oldArea.append(" L").append(num(edge.get(i)[0])).append(' ').append(num(edge.get(i)[1]));
+            oldArea.append(" L").append(Svg.num(edge.get(i)[0])).append(' ').append(Svg.num(edge.get(i)[1]));
         }
         oldArea.append(" Z");
         path("traffic old", "old", oldArea, OLD_COLOUR, "0.85", timeline.stableRevision() + " (stable at the start)");
@@ -206,7 +206,7 @@ public final class TimelineSvg {
     private void path(String cls, String series, CharSequence d, String colour, String opacity, String title) {
         svg.append("<path class=\"").append(cls).append("\" data-series=\"").append(series).append("\" d=\"").append(d)
                 .append("\" fill=\"").append(colour).append("\" fill-opacity=\"").append(opacity).append("\"><title>")
-                .append(esc(title)).append("</title></path>\n");
+                .append(Svg.esc(title)).append("</title></path>\n");
     }
 
     private void verdicts() {
@@ -217,9 +217,9 @@ public final class TimelineSvg {
                 Measurement v = m.measurement();
                 int lane = lanes.computeIfAbsent(v.gate(), g -> lanes.size());
                 svg.append("<circle class=\"verdict ").append(v.verdict().name().toLowerCase(Locale.ROOT)).append("\" data-gate=\"")
-                        .append(esc(v.gate())).append("\" data-verdict=\"").append(v.verdict()).append("\" cx=\"").append(num(x(p.at())))
+                        .append(Svg.esc(v.gate())).append("\" data-verdict=\"").append(v.verdict()).append("\" cx=\"").append(Svg.num(x(p.at())))
                         .append("\" cy=\"").append(verdictY(lane)).append("\" r=\"4.5\" fill=\"").append(colour(v.verdict()))
-                        .append("\" stroke=\"#ffffff\"><title>").append(esc(v.gate() + " " + v.verdict() + " at " + RolloutTimeline.clock(p.at())
+                        .append("\" stroke=\"#ffffff\"><title>").append(Svg.esc(v.gate() + " " + v.verdict() + " at " + RolloutTimeline.clock(p.at())
                                 + ": value " + v.value() + "; " + v.detail())).append("</title></circle>\n");
             }
         }
@@ -265,15 +265,15 @@ public final class TimelineSvg {
                 continue;
             }
             if (previous == null) {
-                d.append(d.length() == 0 ? "" : " ").append('M').append(num(xi)).append(' ').append(num(y.applyAsDouble(count)));
+                d.append(d.length() == 0 ? "" : " ").append('M').append(Svg.num(xi)).append(' ').append(Svg.num(y.applyAsDouble(count)));
             } else if (previous != count) {
-                d.append(" L").append(num(xi)).append(' ').append(num(y.applyAsDouble(previous)));
-                d.append(" L").append(num(xi)).append(' ').append(num(y.applyAsDouble(count)));
+                d.append(" L").append(Svg.num(xi)).append(' ').append(Svg.num(y.applyAsDouble(previous)));
+                d.append(" L").append(Svg.num(xi)).append(' ').append(Svg.num(y.applyAsDouble(count)));
             }
             previous = count;
         }
         if (previous != null) {
-            d.append(" L").append(num(LEFT + PLOT_WIDTH)).append(' ').append(num(y.applyAsDouble(previous)));
+            d.append(" L").append(Svg.num(LEFT + PLOT_WIDTH)).append(' ').append(Svg.num(y.applyAsDouble(previous)));
         }
         svg.append("<path class=\"replicas ").append(role).append("\" data-series=\"").append(role).append("-replicas\" d=\"").append(d)
                 .append("\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\"><title>").append(role)
@@ -283,11 +283,11 @@ public final class TimelineSvg {
     private void axes() {
         double right = LEFT + PLOT_WIDTH;
         for (int pct : new int[] {0, 50, 100}) {
-            svg.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(num(right)).append("\" y1=\"")
-                    .append(num(trafficY(pct))).append("\" y2=\"").append(num(trafficY(pct))).append("\" stroke=\"#999999\" stroke-width=\"0.5\"/>\n");
+            svg.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(Svg.num(right)).append("\" y1=\"")
+                    .append(Svg.num(trafficY(pct))).append("\" y2=\"").append(Svg.num(trafficY(pct))).append("\" stroke=\"#999999\" stroke-width=\"0.5\"/>\n");
             text(LEFT - 6, trafficY(pct) + 4, "tick", "text-anchor=\"end\"", pct + "%");
         }
-        svg.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(num(right)).append("\" y1=\"").append(AXIS_Y)
+        svg.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(Svg.num(right)).append("\" y1=\"").append(AXIS_Y)
                 .append("\" y2=\"").append(AXIS_Y).append("\" stroke=\"#333333\"/>\n");
         long step = TICK_SECONDS[TICK_SECONDS.length - 1];
         for (long s : TICK_SECONDS) {
@@ -298,7 +298,7 @@ public final class TimelineSvg {
         }
         for (long s = 0; s * 1000 <= spanMillis; s += step) {
             double xi = x(Duration.ofSeconds(s));
-            svg.append("<line class=\"tick\" x1=\"").append(num(xi)).append("\" x2=\"").append(num(xi)).append("\" y1=\"").append(AXIS_Y)
+            svg.append("<line class=\"tick\" x1=\"").append(Svg.num(xi)).append("\" x2=\"").append(Svg.num(xi)).append("\" y1=\"").append(AXIS_Y)
                     .append("\" y2=\"").append(AXIS_Y + 4).append("\" stroke=\"#333333\"/>\n");
             text(xi, AXIS_Y + 16, "tick", "text-anchor=\"middle\"", RolloutTimeline.clock(Duration.ofSeconds(s)));
         }
@@ -323,14 +323,14 @@ public final class TimelineSvg {
                 continue;
             }
             double xi = x(p.at());
-            svg.append("<g class=\"mark ").append(kind).append("\"><line x1=\"").append(num(xi)).append("\" x2=\"").append(num(xi))
+            svg.append("<g class=\"mark ").append(kind).append("\"><line x1=\"").append(Svg.num(xi)).append("\" x2=\"").append(Svg.num(xi))
                     .append("\" y1=\"").append(TRAFFIC_TOP).append("\" y2=\"").append(AXIS_Y).append("\" stroke=\"").append(colour)
-                    .append("\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/><title>").append(esc(p.text() + " at " + RolloutTimeline.clock(p.at())))
+                    .append("\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/><title>").append(Svg.esc(p.text() + " at " + RolloutTimeline.clock(p.at())))
                     .append("</title>");
             boolean leftSide = xi > LEFT + PLOT_WIDTH - 90;
-            svg.append("<text x=\"").append(num(leftSide ? xi - 3 : xi + 3)).append("\" y=\"").append(TRAFFIC_TOP + 12 + 13 * (row % 3))
+            svg.append("<text x=\"").append(Svg.num(leftSide ? xi - 3 : xi + 3)).append("\" y=\"").append(TRAFFIC_TOP + 12 + 13 * (row % 3))
                     .append("\" fill=\"").append(colour).append("\" font-weight=\"bold\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"")
-                    .append(leftSide ? " text-anchor=\"end\"" : "").append('>').append(esc(label)).append("</text></g>\n");
+                    .append(leftSide ? " text-anchor=\"end\"" : "").append('>').append(Svg.esc(label)).append("</text></g>\n");
             row++;
         }
     }
@@ -345,12 +345,12 @@ public final class TimelineSvg {
         xi = swatch(xi, y, "#eeeeee", "pause");
         xi = swatch(xi, y, "#e8e0f4", "analysis");
         xi = swatch(xi, y, "#fff3cd", "held for a person");
-        svg.append("<rect x=\"").append(num(xi)).append("\" y=\"").append(num(y - 9)).append("\" width=\"10\" height=\"10\" fill=\"none\" ")
+        svg.append("<rect x=\"").append(Svg.num(xi)).append("\" y=\"").append(Svg.num(y - 9)).append("\" width=\"10\" height=\"10\" fill=\"none\" ")
                 .append("stroke=\"#b71c1c\" stroke-width=\"1.5\" stroke-dasharray=\"3 1\"/>");
         text(xi + 14, y, "legend", "", "users on a rolled-back candidate");
         xi += 24 + 6 * "users on a rolled-back candidate".length();
         for (Verdict v : Verdict.values()) {
-            svg.append("<circle cx=\"").append(num(xi + 5)).append("\" cy=\"").append(num(y - 4)).append("\" r=\"4.5\" fill=\"")
+            svg.append("<circle cx=\"").append(Svg.num(xi + 5)).append("\" cy=\"").append(Svg.num(y - 4)).append("\" r=\"4.5\" fill=\"")
                     .append(colour(v)).append("\"/>");
             text(xi + 13, y, "legend", "", v.name().toLowerCase(Locale.ROOT));
             xi += 22 + 6.5 * v.name().length();
@@ -359,50 +359,18 @@ public final class TimelineSvg {
     }
 
     private double swatch(double xi, double y, String colour, String label) {
-        svg.append("<rect x=\"").append(num(xi)).append("\" y=\"").append(num(y - 9)).append("\" width=\"10\" height=\"10\" fill=\"")
+        svg.append("<rect x=\"").append(Svg.num(xi)).append("\" y=\"").append(Svg.num(y - 9)).append("\" width=\"10\" height=\"10\" fill=\"")
                 .append(colour).append("\" stroke=\"#999999\" stroke-width=\"0.5\"/>");
         text(xi + 14, y, "legend", "", label);
         return xi + 24 + 6 * label.length();
     }
 
     private void text(double xi, double y, String cls, String attributes, String content) {
-        svg.append("<text class=\"").append(cls).append("\" x=\"").append(num(xi)).append("\" y=\"").append(num(y)).append('"')
-                .append(attributes.isEmpty() ? "" : " " + attributes).append('>').append(esc(content)).append("</text>\n");
+        svg.append("<text class=\"").append(cls).append("\" x=\"").append(Svg.num(xi)).append("\" y=\"").append(Svg.num(y)).append('"')
+                .append(attributes.isEmpty() ? "" : " " + attributes).append('>').append(Svg.esc(content)).append("</text>\n");
     }
 
     private static String span(Duration from, Duration to) {
         return "from " + RolloutTimeline.clock(from) + " to " + RolloutTimeline.clock(to);
-    }
-
-    private static String clip(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
-
-    /** One decimal, a dot, whatever the default locale. */
-    static String num(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    /** Escapes text for XML content and attribute values. */
-    static String esc(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> {
-                    if (c < 0x20 && c != '\n' && c != '\t') {
-                        out.append(' '); // not allowed in XML 1.0
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 }

@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Run by {@link CutoverExtensionTest} through the launcher, never on its own: it fails on purpose and leaves a rollout running. */
+@Tag("launched-by-tests")
 final class FailingRelease {
     static Path pictures;
     static final Map<String, Object> LEFT = new ConcurrentHashMap<>();
