@@ -23,6 +23,7 @@ module io.cutover {
     exports io.cutover.spi;
     exports io.cutover.state;
     exports io.cutover.time;
+    exports io.cutover.view;
 
     // webhook bodies are package-private records written by Jackson
     opens io.cutover.hook to tools.jackson.databind;

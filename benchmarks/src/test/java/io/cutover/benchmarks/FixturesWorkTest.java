@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cutover.Phase;
 import io.cutover.sim.Simulation;
 import io.cutover.sim.SimulationReport;
+import io.cutover.test.CutoverAssertions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +16,7 @@ class FixturesWorkTest {
     void theSimulatedCanaryOfTheBenchmarkSucceedsWithItsGateMeasured() {
         SimulationReport report = Simulation.run(Fixtures.canary(), Fixtures.healthyScenario());
 
-        assertThat(report.phase()).isEqualTo(Phase.SUCCEEDED);
-        assertThat(report.invariantsHeld()).isTrue();
+        CutoverAssertions.assertThat(report).endedIn(Phase.SUCCEEDED).trafficReached(75).invariantsHeld();
         assertThat(report.timeline()).anyMatch(e -> e.what().startsWith("success-rate PASSED"));
         assertThat(report.duration()).isGreaterThanOrEqualTo(Duration.ofMinutes(20));
     }

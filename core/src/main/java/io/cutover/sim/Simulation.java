@@ -114,7 +114,11 @@ public final class Simulation {
         @Override
         public void onEvent(RolloutEvent event) {
             String what = null;
-            if (event instanceof RolloutEvent.TrafficChanged t) {
+            if (event instanceof RolloutEvent.StepStarted s) {
+                what = "step " + (s.index() + 1) + ": " + s.step();
+            } else if (event instanceof RolloutEvent.Resumed) {
+                what = "resumed";
+            } else if (event instanceof RolloutEvent.TrafficChanged t) {
                 weight = t.split().canaryWeight();
                 if (firstTraffic == null && (weight > 0 || !t.split().canaryMatches().isEmpty() || t.split().mirrorPercent() > 0)) {
                     firstTraffic = t.at();
@@ -144,7 +148,7 @@ public final class Simulation {
             }
             if (what != null) {
                 timeline.add(new SimulationReport.TimelineEntry(Duration.between(START, event.at()), weight,
-                        platform.readyReplicas(Role.STABLE), platform.readyReplicas(Role.CANDIDATE), what));
+                        platform.readyReplicas(Role.STABLE), platform.readyReplicas(Role.CANDIDATE), what, event));
             }
         }
 

@@ -1,6 +1,7 @@
 package io.cutover.sim;
 
 import io.cutover.Phase;
+import io.cutover.event.RolloutEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,19 @@ public record SimulationReport(Phase phase, String reason, Duration duration, Li
                                Map<String, Long> requestsByRevision, long blastRadius, long failedRequests, Duration timeToDetect,
                                Duration timeToRollBack, List<String> violations, long platformReads, long platformWrites) {
 
-    /** One moment of the rollout. */
-    public record TimelineEntry(Duration at, int candidateWeight, int stableReady, int candidateReady, String what) {
+    /**
+     * One moment of the rollout.
+     *
+     * @param event the event that made this entry, for pictures and assertions; {@code null} when unknown
+     */
+    public record TimelineEntry(Duration at, int candidateWeight, int stableReady, int candidateReady, String what,
+                                RolloutEvent event) {
+
+        /** An entry without its event. */
+        public TimelineEntry(Duration at, int candidateWeight, int stableReady, int candidateReady, String what) {
+            this(at, candidateWeight, stableReady, candidateReady, what, null);
+        }
+
         @Override
         public String toString() {
             return String.format("%8s  weight %3d%%  stable %2d  candidate %2d  %s", format(at), candidateWeight, stableReady,

@@ -6,7 +6,7 @@ import static io.cutover.ecs.Fixtures.RULE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.cutover.contract.TrafficRouterContract;
+import io.cutover.test.contract.TrafficRouterContract;
 import io.cutover.spi.TrafficRouter;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

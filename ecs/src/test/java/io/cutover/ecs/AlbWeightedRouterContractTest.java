@@ -5,7 +5,7 @@ import static io.cutover.ecs.Fixtures.GREEN;
 import static io.cutover.ecs.Fixtures.LISTENER;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.cutover.contract.TrafficRouterContract;
+import io.cutover.test.contract.TrafficRouterContract;
 import io.cutover.spi.TrafficRouter;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

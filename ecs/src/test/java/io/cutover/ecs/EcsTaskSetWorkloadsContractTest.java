@@ -7,7 +7,7 @@ import static io.cutover.ecs.Fixtures.SERVICE;
 import static io.cutover.ecs.Fixtures.TD1;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.cutover.contract.WorkloadsContract;
+import io.cutover.test.contract.WorkloadsContract;
 import io.cutover.spi.Workloads;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

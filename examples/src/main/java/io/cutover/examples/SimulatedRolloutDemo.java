@@ -5,22 +5,25 @@ import static io.cutover.gate.Gates.latency;
 import static io.cutover.gate.Gates.successRate;
 
 import io.cutover.Deployment;
-import io.cutover.event.RolloutEvent;
-import io.cutover.event.RolloutListener;
 import io.cutover.sim.Behaviour;
 import io.cutover.sim.Scenario;
 import io.cutover.sim.Simulation;
 import io.cutover.sim.SimulationReport;
 import io.cutover.spi.Revision;
 import io.cutover.spi.RouterCapability;
+import io.cutover.view.ConsoleProgress;
+import io.cutover.view.RolloutTimeline;
+import io.cutover.view.TimelineHtml;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The main job: three releases on the in-memory platform, on virtual time, each shown as it runs and
- * summed up in a table at the end.
+ * summed up in a table at the end, and drawn as a timeline picture (one HTML file, path printed last;
+ * the first argument names it, {@code target/cutover-timeline.html} by default).
  *
  * <ol>
  *   <li>a healthy canary (10/25/50/75, 5-minute pauses) that is promoted;</li>
@@ -48,9 +51,17 @@ public final class SimulatedRolloutDemo {
                 && runs.stream().allMatch(r -> r.report().invariantsHeld());
         System.out.println(asExpected ? "All three releases ended as they should, with every invariant held."
                 : "UNEXPECTED: a release did not end as it should; see above.");
+        Path picture = writePicture(Path.of(args.length > 0 ? args[0] : "target/cutover-timeline.html"), runs);
+        System.out.println("Timeline picture of the three releases: " + picture.toAbsolutePath().normalize().toUri());
         if (!asExpected) {
             System.exit(1);
         }
+    }
+
+    /** The three releases in one self-contained HTML page. */
+    static Path writePicture(Path file, List<Run> runs) {
+        return TimelineHtml.write(file, runs.stream()
+                .map(r -> RolloutTimeline.of(r.name(), r.report()).withRevisions(V1.name(), V2.name())).toList());
     }
 
     static List<Run> runAll(PrintStream out) {
@@ -81,41 +92,9 @@ public final class SimulatedRolloutDemo {
         out.println("== " + name + ": " + deployment.strategy() + " of " + scenario.candidate().name()
                 + " over " + scenario.stable().name() + " (" + scenario.stableReplicas() + " replicas)");
         out.println(deployment.describe().lines().map(l -> "   " + l).reduce((a, b) -> a + "\n" + b).orElse(""));
-        SimulationReport report = Simulation.run(deployment, scenario, progress(out));
+        SimulationReport report = Simulation.run(deployment, scenario, ConsoleProgress.to(out));
         out.println("-> " + report.summary());
         return new Run(name, report);
-    }
-
-    /** Prints the events a person watching would care about, stamped with virtual time. */
-    static RolloutListener progress(PrintStream out) {
-        java.time.Instant[] start = new java.time.Instant[1];
-        return event -> {
-            if (start[0] == null) {
-                start[0] = event.at();
-            }
-            String at = SimulationReportFormat.clock(Duration.between(start[0], event.at()));
-            String line = null;
-            if (event instanceof RolloutEvent.TrafficChanged t) {
-                line = "traffic   " + t.split();
-            } else if (event instanceof RolloutEvent.ReplicasChanged r) {
-                line = "replicas  " + r.role().toLowerCase() + " -> " + r.replicas();
-            } else if (event instanceof RolloutEvent.MeasurementTaken m) {
-                line = "gate      " + m.measurement().gate() + " " + m.measurement().verdict() + " (" + m.measurement().detail() + ")";
-            } else if (event instanceof RolloutEvent.AbortStarted a) {
-                line = "ABORT     " + a.reason();
-            } else if (event instanceof RolloutEvent.RolledBack) {
-                line = "rolled back: all traffic on stable, candidate scaled down";
-            } else if (event instanceof RolloutEvent.Promoted p) {
-                line = "promoted  " + p.revision() + " is stable";
-            } else if (event instanceof RolloutEvent.Succeeded) {
-                line = "succeeded";
-            } else if (event instanceof RolloutEvent.Failed f) {
-                line = "FAILED    " + f.reason() + "; traffic " + f.split();
-            }
-            if (line != null) {
-                out.println("   " + at + "  " + line);
-            }
-        };
     }
 
     static String table(List<Run> runs) {

@@ -1,6 +1,6 @@
 package io.cutover.istio;
 
-import io.cutover.contract.WorkloadsContract;
+import io.cutover.test.contract.WorkloadsContract;
 import io.cutover.sim.Behaviour;
 import io.cutover.sim.SimulatedPlatform;
 import io.cutover.spi.Revision;

@@ -1,6 +1,6 @@
 package io.cutover.istio;
 
-import io.cutover.contract.TrafficRouterContract;
+import io.cutover.test.contract.TrafficRouterContract;
 import io.cutover.spi.Role;
 import io.cutover.spi.TrafficRouter;
 import io.cutover.spi.TrafficSplit;

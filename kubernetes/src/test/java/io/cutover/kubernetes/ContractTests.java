@@ -2,9 +2,9 @@ package io.cutover.kubernetes;
 
 import static io.cutover.kubernetes.Cluster.NS;
 
-import io.cutover.contract.StateStoreContract;
-import io.cutover.contract.TrafficRouterContract;
-import io.cutover.contract.WorkloadsContract;
+import io.cutover.test.contract.StateStoreContract;
+import io.cutover.test.contract.TrafficRouterContract;
+import io.cutover.test.contract.WorkloadsContract;
 import io.cutover.spi.Revision;
 import io.cutover.spi.Role;
 import io.cutover.spi.StateStore;

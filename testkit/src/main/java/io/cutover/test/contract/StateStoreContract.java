@@ -1,4 +1,4 @@
-package io.cutover.contract;
+package io.cutover.test.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

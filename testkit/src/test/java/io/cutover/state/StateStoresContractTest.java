@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cutover.CutoverException;
-import io.cutover.contract.StateStoreContract;
+import io.cutover.test.contract.StateStoreContract;
 import io.cutover.spi.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.cutover.sim;
 
-import io.cutover.contract.TrafficRouterContract;
-import io.cutover.contract.WorkloadsContract;
+import io.cutover.test.contract.TrafficRouterContract;
+import io.cutover.test.contract.WorkloadsContract;
 import io.cutover.spi.Revision;
 import io.cutover.spi.RouterCapability;
 import io.cutover.spi.TrafficRouter;
