@@ -139,6 +139,12 @@ public final class WebhookHook implements Hook {
         }
     }
 
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
     public Duration timeout() {
         return timeout;
     }

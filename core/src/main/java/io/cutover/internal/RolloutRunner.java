@@ -6,70 +6,73 @@ import io.cutover.RolloutResult;
 import io.cutover.Target;
 import io.cutover.event.RolloutEvent;
 import io.cutover.plan.Plan;
-import io.cutover.plan.Replicas;
 import io.cutover.plan.Step;
-import io.cutover.spi.HookStage;
-import io.cutover.spi.Role;
+import io.cutover.spi.StateStore;
 import io.cutover.spi.TrafficSplit;
-import io.cutover.spi.WorkloadStatus;
 import io.cutover.state.RolloutState;
 import io.cutover.state.StateConflictException;
 import io.cutover.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * Drives one rollout: runs the current step on every tick, saves the state after every transition
- * (compare-and-set), and schedules the next tick. Ticks and operations are serialized on this
- * object; a stale scheduled tick is ignored by generation.
+ * (compare-and-set), and schedules the next tick.
+ *
+ * <p>Ticks hold this runner's lock; nothing else waits for it. The state is read without the lock, and
+ * a person's operation ({@link #abort}, {@link #pause}, {@link #promote}...) is queued and applied by
+ * whoever holds the lock next, after the step in flight has saved: called from a listener inside a
+ * tick, from another thread while a call hangs, it is never lost and never overwritten. A read, gate
+ * or hook in flight is abandoned for it.
  */
 public final class RolloutRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(RolloutRunner.class);
 
-    /** What an abort runs, in order: traffic back to stable before anything is scaled down. */
-    private final List<Step> rollbackSteps;
-
     private final String name;
     private final Plan plan;
-    private final Target target;
     private final EngineContext ctx;
-    private final PlatformCalls calls;
+    private final PlatformCalls shared;
+    private final RunnerCalls calls;
     private final StepExecutor executor;
-    private CompletableFuture<RolloutResult> done = new CompletableFuture<>();
+    private final List<Step> rollbackSteps;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Queue<Runnable> operations = new ConcurrentLinkedQueue<>();
+    private final Consumer<RolloutRunner> onRestart;
+    private final Failures failures;
 
-    private RolloutState state;
+    private volatile CompletableFuture<RolloutResult> done = new CompletableFuture<>();
+    private volatile RolloutState state;
+    private volatile boolean stopped;
     private String version;
     private long generation;
+    private long epoch;
     private Scheduler.Cancellable pending;
-    private boolean stopped;
 
     public RolloutRunner(String name, Plan plan, Target target, EngineContext ctx, PlatformCalls calls,
-                         RolloutState state, String version) {
+                         RolloutState state, String version, Consumer<RolloutRunner> onRestart) {
         this.name = name;
         this.plan = plan;
-        this.target = target;
         this.ctx = ctx;
-        this.calls = calls;
+        this.shared = calls;
         this.state = state;
         this.version = version;
-        this.executor = new StepExecutor(name, plan, target, calls, ctx);
-        List<Step> rollback = new java.util.ArrayList<>(List.of(
-                new Step.RunHooks(HookStage.BEFORE_ROLLBACK),
-                new Step.Scale(Role.STABLE, Replicas.full()),
-                new Step.AwaitReady(Role.STABLE),
-                new Step.ResetTraffic()));
-        if (!plan.drainDelay().isZero()) {
-            rollback.add(new Step.Pause(plan.drainDelay()));
-        }
-        rollback.add(new Step.Scale(Role.CANDIDATE, Replicas.exactly(0)));
-        rollback.add(new Step.RunHooks(HookStage.AFTER_ROLLBACK));
-        this.rollbackSteps = List.copyOf(rollback);
+        this.epoch = state.epoch();
+        this.onRestart = onRestart;
+        this.calls = new RunnerCalls(calls, ctx, this::checkOwnership);
+        this.executor = new StepExecutor(name, plan, target, this.calls, ctx);
+        this.rollbackSteps = plan.rollbackSteps();
+        this.failures = new Failures(name, ctx);
+        failures.resumeFrom(state.attempts());
         if (state.phase().isTerminal()) {
             done.complete(RolloutResult.of(state));
         }
@@ -79,121 +82,274 @@ public final class RolloutRunner {
         return name;
     }
 
-    public synchronized RolloutState state() {
+    /** The state as last made: saved, or (when the store is down) held here with the reason. */
+    public RolloutState state() {
         return state;
     }
 
-    public synchronized CompletableFuture<RolloutResult> result() {
+    public CompletableFuture<RolloutResult> result() {
         return done;
     }
 
     public PlatformCalls calls() {
-        return calls;
+        return shared;
+    }
+
+    /** Whether this runner has stopped driving its rollout (ended, lost ownership, or shut down). */
+    public boolean stopped() {
+        return stopped;
     }
 
     // ---------------------------------------------------------------- operations
 
-    /** Starts, or (for a state loaded from the store) claims the rollout by saving it, then runs it. */
-    public synchronized void start() {
-        if (state.phase() != Phase.PENDING && !state.phase().isTerminal()) {
+    /**
+     * Claims the rollout (its epoch advanced by compare-and-set: an older engine's next save or
+     * platform write is refused), starts it if it is new, then runs it.
+     */
+    public void start() {
+        locked(() -> {
             Instant now = now();
-            transition(b -> b.note(now, "resumed by this engine")); // bumps the version: an older engine's next save fails
-        }
-        if (state.phase() == Phase.PENDING) {
-            Instant now = now();
-            transition(b -> b.phase(Phase.PROGRESSING, null).step(0, now).note(now, "started"));
-            ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.PROGRESSING, null));
-            ctx.publish(new RolloutEvent.StepStarted(name, now, 0, plan.steps().get(0).describe()));
-        }
-        kick();
+            long claimed = state.epoch() + 1;
+            boolean fresh = state.phase() == Phase.PENDING;
+            transition(b -> {
+                b.claim(ctx.owner(), claimed);
+                if (fresh) {
+                    b.phase(Phase.PROGRESSING, null).step(0, now).note(now, "started");
+                } else if (!state.phase().isTerminal()) {
+                    b.note(now, "resumed by engine " + ctx.owner());
+                }
+            });
+            epoch = claimed;
+            if (fresh) {
+                ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.PROGRESSING, null));
+                ctx.publish(new RolloutEvent.StepStarted(name, now, 0, plan.steps().get(0).describe()));
+            }
+            kick();
+        });
     }
 
     /** Skips the current pause or analysis; resumes a paused rollout. */
-    public synchronized void promote() {
+    public void promote() {
         requireActive("promote");
-        Instant now = now();
-        Step current = currentStep();
-        transition(b -> {
-            if (current instanceof Step.Pause || current instanceof Step.Analyze) {
-                b.step(state.stepIndex() + 1, now);
+        submit(() -> {
+            if (!active()) {
+                LOG.warn("rollout {}: promote came after it ended ({})", name, state.phase());
+                return;
             }
-            b.phase(Phase.PROGRESSING, null).attempts(0).background(b.background().forgiveInconclusive())
-                    .note(now, "promoted by a person");
+            Instant now = now();
+            Step current = currentStep();
+            transition(b -> {
+                if (current instanceof Step.Pause || current instanceof Step.Analyze) {
+                    b.step(state.stepIndex() + 1, now);
+                }
+                b.phase(Phase.PROGRESSING, null).attempts(0).background(b.background().forgiveInconclusive())
+                        .note(now, "promoted by a person");
+            });
+            failures.reset();
+            kick();
         });
-        kick();
     }
 
     /** Skips every remaining pause and analysis. */
-    public synchronized void promoteFully() {
+    public void promoteFully() {
         requireActive("promote fully");
-        Instant now = now();
-        transition(b -> b.fullPromotion(true).phase(Phase.PROGRESSING, null).attempts(0).note(now, "fully promoted by a person"));
-        kick();
+        submit(() -> {
+            if (!active()) {
+                LOG.warn("rollout {}: full promotion came after it ended ({})", name, state.phase());
+                return;
+            }
+            Instant now = now();
+            transition(b -> b.fullPromotion(true).phase(Phase.PROGRESSING, null).attempts(0).note(now, "fully promoted by a person"));
+            failures.reset();
+            kick();
+        });
     }
 
     /**
      * Rolls back. Idempotent while aborting or aborted; on a FAILED rollout it runs the rollback again
      * (the platform may have recovered); refused once the candidate has been promoted.
      */
-    public synchronized void abort(String reason) {
-        if (state.phase() == Phase.ABORTED || state.phase() == Phase.ABORTING) {
+    public void abort(String reason) {
+        RolloutState s = state;
+        if (s.phase() == Phase.ABORTED || s.phase() == Phase.ABORTING) {
             return;
         }
-        if (state.promoted() || state.phase() == Phase.SUCCEEDED) {
+        if (s.promoted() || s.phase() == Phase.SUCCEEDED) {
             throw new IllegalStateException("rollout '" + name + "' is past promotion: nothing to roll back to");
         }
-        if (state.phase() == Phase.FAILED) {
-            done = new CompletableFuture<>();
-            stopped = false;
-        }
-        startAbort("aborted by a person: " + reason);
-        kick();
+        submit(() -> {
+            Phase phase = state.phase();
+            if (phase == Phase.ABORTED || phase == Phase.ABORTING) {
+                return;
+            }
+            if (state.promoted() || phase == Phase.SUCCEEDED) {
+                LOG.warn("rollout {}: abort came after the candidate was promoted; nothing rolled back", name);
+                return;
+            }
+            restartIfEnded();
+            startAbort("aborted by a person: " + reason);
+            kick();
+        });
     }
 
     /** Starts an aborted rollout again from its first step. */
-    public synchronized void retry() {
+    public void retry() {
         if (state.phase() != Phase.ABORTED) {
             throw new IllegalStateException("only an aborted rollout can be retried; '" + name + "' is " + state.phase());
         }
-        Instant now = now();
-        done = new CompletableFuture<>();
-        stopped = false;
-        transition(b -> b.phase(Phase.PROGRESSING, null).step(0, now).fullPromotion(false)
-                .background(io.cutover.state.AnalysisProgress.NONE).note(now, "retried"));
-        kick();
+        submit(() -> {
+            if (state.phase() != Phase.ABORTED) {
+                return;
+            }
+            restartIfEnded();
+            Instant now = now();
+            transition(b -> b.phase(Phase.PROGRESSING, null).step(0, now).fullPromotion(false)
+                    .background(io.cutover.state.AnalysisProgress.NONE).note(now, "retried"));
+            failures.reset();
+            kick();
+        });
     }
 
-    public synchronized void pause(String reason) {
+    public void pause(String reason) {
         if (state.phase() != Phase.PROGRESSING) {
             throw new IllegalStateException("only a progressing rollout can be paused; '" + name + "' is " + state.phase());
         }
-        enterPause("paused by a person: " + reason);
+        submit(() -> {
+            if (state.phase() != Phase.PROGRESSING) {
+                LOG.warn("rollout {}: pause came when it was already {}", name, state.phase());
+                return;
+            }
+            enterPause("paused by a person: " + reason);
+        });
     }
 
-    public synchronized void resume() {
+    public void resume() {
         if (state.phase() != Phase.PAUSED) {
             throw new IllegalStateException("only a paused rollout can be resumed; '" + name + "' is " + state.phase());
         }
-        Instant now = now();
-        Step current = currentStep();
-        boolean restartClock = current instanceof Step.AwaitReady || current instanceof Step.SetWeight;
-        transition(b -> {
-            if (restartClock) {
-                b.step(state.stepIndex(), now);
+        submit(() -> {
+            if (state.phase() != Phase.PAUSED) {
+                return;
             }
-            b.phase(Phase.PROGRESSING, null).attempts(0).analysis(b.analysis().forgiveInconclusive())
-                    .background(b.background().forgiveInconclusive()).note(now, "resumed");
+            Instant now = now();
+            Step current = currentStep();
+            boolean restartClock = current instanceof Step.AwaitReady || current instanceof Step.SetWeight;
+            transition(b -> {
+                if (restartClock) {
+                    b.step(state.stepIndex(), now);
+                }
+                b.phase(Phase.PROGRESSING, null).attempts(0).analysis(b.analysis().forgiveInconclusive())
+                        .background(b.background().forgiveInconclusive()).note(now, "resumed");
+            });
+            failures.reset();
+            ctx.publish(new RolloutEvent.Resumed(name, now));
+            kick();
         });
-        ctx.publish(new RolloutEvent.Resumed(name, now));
-        kick();
     }
 
     /** Stops driving this rollout without touching it (the engine shuts down or lost ownership). */
-    public synchronized void stop() {
+    public void stop() {
         stopped = true;
+        calls.abandon("the engine stopped driving rollout " + name);
+        if (lock.tryLock()) {
+            try {
+                cancelPending();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void cancelPending() {
         generation++;
         if (pending != null) {
             pending.cancel();
+            pending = null;
+        }
+    }
+
+    /** Queues an operation and applies it now when no tick holds the lock, else right after the tick. */
+    private void submit(Runnable operation) {
+        operations.add(operation);
+        if (!lock.isHeldByCurrentThread()) {
+            calls.abandon("a person's operation on rollout " + name + " is waiting");
+            drainIfFree();
+        }
+    }
+
+    private void drainIfFree() {
+        RuntimeException failure = null;
+        while (!operations.isEmpty() && !lock.isHeldByCurrentThread() && lock.tryLock()) {
+            try {
+                RuntimeException f = drainOperations();
+                failure = failure == null ? f : failure;
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Applies queued operations; returns the first failure of one (the others still run). */
+    private RuntimeException drainOperations() {
+        RuntimeException first = null;
+        Runnable op;
+        while ((op = operations.poll()) != null) {
+            try {
+                withName(op);
+            } catch (StateConflictException e) {
+                lostOwnership(e);
+            } catch (io.cutover.sim.SimulatedCrash crash) {
+                throw crash;
+            } catch (RuntimeException e) {
+                LOG.warn("rollout {}: an operation could not be applied: {}", name, e.toString());
+                first = first == null ? e : first;
+            }
+        }
+        return first;
+    }
+
+    private void locked(Runnable body) {
+        lock.lock();
+        try {
+            withName(body);
+            drainOperations();
+        } finally {
+            lock.unlock();
+        }
+        quietDrain();
+    }
+
+    /** Drains after a tick: a failing operation was logged already. */
+    private void quietDrain() {
+        try {
+            drainIfFree();
+        } catch (RuntimeException e) {
+            LOG.debug("operation failure already logged", e);
+        }
+    }
+
+    private void withName(Runnable body) {
+        String before = MDC.get("rollout");
+        MDC.put("rollout", name);
+        try {
+            body.run();
+        } finally {
+            if (before == null) {
+                MDC.remove("rollout");
+            } else {
+                MDC.put("rollout", before);
+            }
+        }
+    }
+
+    private void restartIfEnded() {
+        if (done.isDone()) {
+            done = new CompletableFuture<>();
+            stopped = false;
+            onRestart.accept(this);
         }
     }
 
@@ -207,49 +363,69 @@ public final class RolloutRunner {
         if (stopped) {
             return;
         }
-        if (pending != null) {
-            pending.cancel();
+        cancelPending();
+        long gen = generation;
+        pending = ctx.scheduler().schedule(() -> dispatch(gen), delay.isNegative() ? Duration.ZERO : delay);
+    }
+
+    /** Runs the tick on the call executor when there is one: the scheduler's threads never wait on a call. */
+    private void dispatch(long gen) {
+        if (ctx.callExecutor() == null) {
+            tick(gen);
+            return;
         }
-        long gen = ++generation;
-        pending = ctx.scheduler().schedule(() -> tick(gen), delay);
+        try {
+            ctx.callExecutor().execute(() -> tick(gen));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("rollout {}: engine is shutting down; tick dropped", name);
+        }
     }
 
     void tick(long gen) {
-        synchronized (this) {
+        lock.lock();
+        try {
             if (gen != generation || stopped) {
                 return;
             }
-            MDC.put("rollout", name);
-            try {
-                tickLocked();
-            } catch (StateConflictException e) {
-                lostOwnership(e);
-            } finally {
-                MDC.remove("rollout");
-            }
+            withName(() -> {
+                try {
+                    tickLocked();
+                } catch (StateConflictException e) {
+                    lostOwnership(e);
+                } catch (RunnerCalls.Abandoned e) {
+                    LOG.debug("rollout {}: step left for an operation: {}", name, e.getMessage());
+                    kick();
+                } catch (io.cutover.sim.SimulatedCrash crash) {
+                    throw crash;
+                } catch (Throwable e) {
+                    lastResort(e);
+                }
+            });
+            drainOperations();
+        } finally {
+            lock.unlock();
         }
+        quietDrain();
     }
 
     private void tickLocked() {
         Phase phase = state.phase();
-        if (phase != Phase.PROGRESSING && phase != Phase.ABORTING) {
+        boolean holding = holding();
+        if (phase != Phase.PROGRESSING && phase != Phase.ABORTING && !holding) {
             return;
         }
         boolean aborting = phase == Phase.ABORTING;
         RolloutState.Builder b = state.toBuilder();
         Instant now = now();
         try {
-            Outcome outcome = aborting ? rollbackTick(b, now) : progressTick(b, now);
+            Outcome outcome = aborting ? rollbackTick(b) : holding ? holdTick(b, now) : progressTick(b, now);
             b.attempts(0); // the budget counts failures in a row
             handle(outcome, b, aborting, now);
-        } catch (CutoverException e) {
-            if (e instanceof StateConflictException sce) {
-                throw sce;
-            }
-            onError(e, aborting, now);
-            return;
-        } catch (RuntimeException e) {
-            onError(CutoverException.permanent("step", "unexpected failure: " + e, e), aborting, now);
+            failures.reset();
+        } catch (StateConflictException | RunnerCalls.Abandoned | io.cutover.sim.SimulatedCrash e) {
+            throw e;
+        } catch (Throwable e) {
+            onError(PlatformCalls.translate("step " + (state.stepIndex() + 1), e), aborting);
         }
     }
 
@@ -270,12 +446,31 @@ public final class RolloutRunner {
         return executor.run(step, b, state, false);
     }
 
-    private boolean backgroundActive() {
-        return state.phase() == Phase.PROGRESSING && !plan.backgroundGates().isEmpty() && !state.promoted() && !state.fullPromotion()
-                && state.stepIndex() >= plan.backgroundFrom() && !(currentStep() instanceof Step.Promote);
+    /** Waiting for a person to promote: only background gates run. */
+    private Outcome holdTick(RolloutState.Builder b, Instant now) {
+        if (backgroundActive()) {
+            Outcome bg = executor.background(b, state, now);
+            if (bg != null) {
+                return bg;
+            }
+        }
+        return Outcome.HOLD;
     }
 
-    private Outcome rollbackTick(RolloutState.Builder b, Instant now) {
+    /** A pause until promoted: PAUSED, with its reason, while background gates (if any) go on measuring. */
+    private boolean holding() {
+        return state.phase() == Phase.PAUSED && currentStep() instanceof Step.Pause p && p.untilPromotedOnly()
+                && state.reason() != null && state.reason().startsWith(HOLD);
+    }
+
+    static final String HOLD = "waiting for a person to promote";
+
+    private boolean backgroundActive() {
+        return (state.phase() == Phase.PROGRESSING || holding()) && !plan.backgroundGates().isEmpty() && !state.promoted()
+                && !state.fullPromotion() && state.stepIndex() >= plan.backgroundFrom() && !(currentStep() instanceof Step.Promote);
+    }
+
+    private Outcome rollbackTick(RolloutState.Builder b) {
         if (state.stepIndex() >= rollbackSteps.size()) {
             return Outcome.DONE;
         }
@@ -309,6 +504,9 @@ public final class RolloutRunner {
             schedule(nextWake(w.duration(), b, now));
         } else if (outcome instanceof Outcome.Hold) {
             commitIfChanged(b);
+            if (state.phase() == Phase.PROGRESSING) {
+                enterPause(HOLD + ": step " + (state.stepIndex() + 1) + " (" + currentStep().describe() + "); promote() goes on, abort() rolls back");
+            }
             if (backgroundActive() && b.background().nextAt() != null) {
                 schedule(Duration.between(now, b.background().nextAt()));
             }
@@ -339,12 +537,23 @@ public final class RolloutRunner {
         return wait;
     }
 
+    /**
+     * Ends the abort only on the platform's word: all traffic on stable (read back) and stable the
+     * revision the rollout started from, at full capacity.
+     */
     private void finishAbort(RolloutState.Builder b, Instant now) {
         TrafficSplit read = executor.readTraffic();
         if (!read.isStableOnly()) {
             b.split(read);
             commit(b);
             throw CutoverException.transientFailure("read traffic", "traffic read back as " + read + " at the end of rollback", null);
+        }
+        String wrong = executor.stableIsNotPrevious(state);
+        if (wrong != null) {
+            b.split(read);
+            commit(b);
+            fail(wrong);
+            return;
         }
         String reason = state.reason();
         b.split(read).phase(Phase.ABORTED, reason).note(now, "rolled back: " + reason);
@@ -354,19 +563,12 @@ public final class RolloutRunner {
         finish();
     }
 
-    private void onError(CutoverException e, boolean aborting, Instant now) {
-        int attempts = state.attempts() + 1;
+    private void onError(CutoverException e, boolean aborting) {
         int budget = aborting ? ctx.retry().abortBudget() : ctx.retry().budget();
+        int attempts = failures.failed(e, budget, now());
         if (e.isRetryable() && attempts <= budget) {
-            LOG.debug("{} failed (attempt {} of {}): {}", e.operation(), attempts, budget, e.getMessage());
-            try {
-                transition(b -> b.attempts(attempts));
-            } catch (StateConflictException conflict) {
-                throw conflict;
-            } catch (CutoverException storeDown) {
-                LOG.debug("could not record attempt {}: {}", attempts, storeDown.getMessage());
-            }
-            schedule(calls.backoff(attempts));
+            tolerant(b -> b.attempts(attempts));
+            schedule(shared.backoff(attempts));
             return;
         }
         String reason = (e.isRetryable() ? "retry budget of " + budget + " spent: " : "") + e.getMessage();
@@ -381,16 +583,34 @@ public final class RolloutRunner {
         }
     }
 
+    /** Something escaped every other handler: count it, say it, and keep the rollout moving or stopped for a person. */
+    private void lastResort(Throwable e) {
+        LOG.error("rollout {}: unexpected failure in the engine; counted as a failed attempt: {}", name, e.toString(), e);
+        boolean aborting = state.phase() == Phase.ABORTING;
+        try {
+            onError(PlatformCalls.translate("engine", e), aborting);
+        } catch (StateConflictException conflict) {
+            throw conflict;
+        } catch (io.cutover.sim.SimulatedCrash crash) {
+            throw crash;
+        } catch (Throwable again) {
+            LOG.error("rollout {}: could not record the failure ({}); trying again in {}", name, again.toString(), ctx.retry().maxBackoff());
+            schedule(ctx.retry().maxBackoff());
+        }
+    }
+
     private void startAbort(String reason) {
         Instant now = now();
-        transition(b -> b.phase(Phase.ABORTING, reason).step(0, now).note(now, "abort: " + reason));
+        tolerant(b -> b.phase(Phase.ABORTING, reason).step(0, now).note(now, "abort: " + reason));
+        failures.reset();
         ctx.publish(new RolloutEvent.AbortStarted(name, now, reason));
         ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.ABORTING, reason));
     }
 
     private void enterPause(String reason) {
         Instant now = now();
-        transition(b -> b.phase(Phase.PAUSED, reason).note(now, "paused: " + reason));
+        tolerant(b -> b.phase(Phase.PAUSED, reason).note(now, "paused: " + reason));
+        LOG.info("rollout {} paused: {}", name, reason);
         ctx.publish(new RolloutEvent.Paused(name, now, reason));
         ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.PAUSED, reason));
     }
@@ -401,35 +621,78 @@ public final class RolloutRunner {
         TrafficSplit split;
         try {
             split = executor.readTraffic();
-        } catch (RuntimeException e) {
+        } catch (StateConflictException | io.cutover.sim.SimulatedCrash e) {
+            throw e;
+        } catch (Throwable e) {
             split = state.split();
             reason = reason + " (traffic could not be read; last confirmed " + split + ")";
         }
         TrafficSplit last = split;
         String why = reason;
-        transition(b -> b.split(last).phase(Phase.FAILED, why).note(now, "failed: " + why + "; traffic " + last));
+        tolerant(b -> b.split(last).phase(Phase.FAILED, why).note(now, "failed: " + why + "; traffic " + last));
+        LOG.error("rollout {} FAILED with traffic {}: {}", name, last, why);
         ctx.publish(new RolloutEvent.Failed(name, now, why, last));
         ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.FAILED, why));
         finish();
     }
 
     private void finish() {
-        stop();
+        stopped = true;
+        cancelPending();
         done.complete(RolloutResult.of(state));
     }
 
     private void lostOwnership(StateConflictException e) {
-        LOG.error("rollout {}: another engine saved its state; this engine stops driving it", name);
-        stop();
+        LOG.error("rollout {}: another engine claimed it ({}); this engine stops driving it and writes nothing more", name, e.getMessage());
+        stopped = true;
+        cancelPending();
+        ctx.publish(new RolloutEvent.OwnershipLost(name, now(), e.getMessage()));
         done.completeExceptionally(e);
+    }
+
+    /** Before every platform write: the stored epoch must still be the one this engine claimed. */
+    private void checkOwnership() {
+        if (stopped) {
+            throw new StateConflictException(name, "epoch " + epoch, "an engine that stopped driving the rollout");
+        }
+        StateStore.Stored stored;
+        try {
+            stored = ctx.store().load(name).orElse(null);
+        } catch (io.cutover.sim.SimulatedCrash crash) {
+            throw crash;
+        } catch (Throwable e) {
+            throw CutoverException.transientFailure("check ownership", "cannot check ownership before writing: " + e, e);
+        }
+        if (stored != null && stored.state().epoch() != epoch) {
+            throw new StateConflictException(name, "epoch " + epoch, "epoch " + stored.state().epoch()
+                    + " of engine " + stored.state().owner());
+        }
     }
 
     // ---------------------------------------------------------------- persistence
 
-    private void transition(java.util.function.Consumer<RolloutState.Builder> change) {
+    private void transition(Consumer<RolloutState.Builder> change) {
         RolloutState.Builder b = state.toBuilder();
         change.accept(b);
         commit(b);
+    }
+
+    /**
+     * A transition towards safety (abort, pause, fail) that must not wait for the store: when the save
+     * fails it is held here (status() shows it) and the failure is counted and logged.
+     */
+    private void tolerant(Consumer<RolloutState.Builder> change) {
+        RolloutState.Builder b = state.toBuilder();
+        change.accept(b);
+        RolloutState next = b.updatedAt(now()).build();
+        try {
+            save(next);
+        } catch (StateConflictException | io.cutover.sim.SimulatedCrash e) {
+            throw e;
+        } catch (Throwable e) {
+            failures.storeDown(e, next.phase());
+        }
+        state = next;
     }
 
     private void commitIfChanged(RolloutState.Builder b) {
@@ -438,10 +701,58 @@ public final class RolloutRunner {
         }
     }
 
+    /** Saves; while rolling back a failed save is counted and the rollback goes on (traffic safety first). */
     private void commit(RolloutState.Builder b) {
         RolloutState next = b.updatedAt(now()).build();
-        version = ctx.store().save(name, next, version);
+        if (state.phase() == Phase.ABORTING) {
+            try {
+                save(next);
+            } catch (StateConflictException | io.cutover.sim.SimulatedCrash e) {
+                throw e;
+            } catch (Throwable e) {
+                failures.storeDown(e, next.phase());
+            }
+        } else {
+            save(next);
+        }
         state = next;
+    }
+
+    private void save(RolloutState next) {
+        try {
+            version = ctx.store().save(name, next, version);
+        } catch (StateConflictException e) {
+            version = ownVersion(e);
+            version = ctx.store().save(name, next, version);
+        } catch (CutoverException e) {
+            throw e;
+        } catch (io.cutover.sim.SimulatedCrash crash) {
+            throw crash;
+        } catch (Throwable e) {
+            throw CutoverException.transientFailure("save state", "state store failed: " + e, e);
+        }
+    }
+
+    /**
+     * The stored version when the stored state is still this engine's claim (the answer to one of its own
+     * saves was lost, or the store answered no version): only the claimer writes under an epoch, so it may
+     * write on. Otherwise the conflict stands: another engine has claimed the rollout.
+     */
+    private String ownVersion(StateConflictException conflict) {
+        StateStore.Stored stored;
+        try {
+            stored = ctx.store().load(name).orElse(null);
+        } catch (io.cutover.sim.SimulatedCrash crash) {
+            throw crash;
+        } catch (Throwable e) {
+            throw CutoverException.transientFailure("save state", "state conflict, and the store cannot be read to check it: " + e, e);
+        }
+        if (stored == null || stored.state().epoch() != epoch || !java.util.Objects.equals(stored.state().owner(), ctx.owner())
+                || stored.version() == null) {
+            throw conflict;
+        }
+        LOG.info("rollout {}: the store holds this engine's own claim under version {}; saving on", name, stored.version());
+        return stored.version();
     }
 
     private Step currentStep() {
@@ -449,8 +760,12 @@ public final class RolloutRunner {
         return state.stepIndex() < steps.size() ? steps.get(state.stepIndex()) : null;
     }
 
+    private boolean active() {
+        return state.phase() == Phase.PROGRESSING || state.phase() == Phase.PAUSED;
+    }
+
     private void requireActive(String operation) {
-        if (state.phase() != Phase.PROGRESSING && state.phase() != Phase.PAUSED) {
+        if (!active()) {
             throw new IllegalStateException("cannot " + operation + " rollout '" + name + "': it is " + state.phase());
         }
     }

@@ -1,5 +1,6 @@
 package io.cutover.internal;
 
+import io.cutover.CutoverException;
 import io.cutover.Target;
 import io.cutover.event.RolloutEvent;
 import io.cutover.gate.Gate;
@@ -38,11 +39,11 @@ final class StepExecutor {
     private final String name;
     private final Plan plan;
     private final Target target;
-    private final PlatformCalls calls;
+    private final RunnerCalls calls;
     private final EngineContext ctx;
     private final boolean replicaRatio;
 
-    StepExecutor(String name, Plan plan, Target target, PlatformCalls calls, EngineContext ctx) {
+    StepExecutor(String name, Plan plan, Target target, RunnerCalls calls, EngineContext ctx) {
         this.name = name;
         this.plan = plan;
         this.target = target;
@@ -61,6 +62,12 @@ final class StepExecutor {
         if (step instanceof Step.Deploy d) {
             return deploy(d, s, at);
         } else if (step instanceof Step.Scale sc) {
+            if (aborting && sc.role() == Role.CANDIDATE) {
+                String wrong = stableIsNotPrevious(at);
+                if (wrong != null) {
+                    return new Outcome.Fail(wrong);
+                }
+            }
             scale(sc.role(), sc.replicas().resolve(at.stableReplicas()));
             return Outcome.DONE;
         } else if (step instanceof Step.AwaitReady a) {
@@ -85,6 +92,11 @@ final class StepExecutor {
             return hooks(h.stage(), s, at, now, aborting);
         } else if (step instanceof Step.Promote) {
             calls.write("promote " + at.candidate().name(), () -> target.workloads().promote(at.candidate()));
+            WorkloadStatus stable = status(Role.STABLE);
+            if (!at.candidate().name().equals(stable.revision())) {
+                throw CutoverException.transientFailure("promote " + at.candidate().name(), "promotion of "
+                        + at.candidate().name() + " not visible: stable runs " + stable.revision(), null);
+            }
             TrafficSplit after = calls.read("read traffic", () -> target.router().read());
             s.promoted(true).split(after).note(now, "promoted " + at.candidate().name() + " to stable");
             ctx.publish(new RolloutEvent.Promoted(name, now, at.candidate().name()));
@@ -93,6 +105,11 @@ final class StepExecutor {
             WorkloadStatus st = status(r.role());
             if (st.exists() && st.desired() > 0) {
                 calls.write("retire " + r.role(), () -> target.workloads().retire(r.role()));
+                WorkloadStatus after = status(r.role());
+                if (after.exists() && after.desired() > 0) {
+                    throw CutoverException.transientFailure("retire " + r.role(), "retire of " + r.role()
+                            + " not visible: it still wants " + after.desired() + " replicas", null);
+                }
                 ctx.publish(new RolloutEvent.ReplicasChanged(name, now, r.role().name(), 0));
             }
             return Outcome.DONE;
@@ -105,6 +122,11 @@ final class StepExecutor {
         WorkloadStatus st = status(Role.CANDIDATE);
         if (!at.candidate().name().equals(st.revision()) || st.desired() != replicas) {
             calls.write("deploy " + at.candidate().name(), () -> target.workloads().deploy(at.candidate(), replicas));
+            WorkloadStatus after = status(Role.CANDIDATE);
+            if (!at.candidate().name().equals(after.revision()) || after.desired() != replicas) {
+                throw CutoverException.transientFailure("deploy " + at.candidate().name(), "deploy of " + at.candidate().name()
+                        + " x" + replicas + " not visible: candidate shows " + after.revision() + " x" + after.desired(), null);
+            }
             ctx.publish(new RolloutEvent.ReplicasChanged(name, ctx.clock().instant(), Role.CANDIDATE.name(), replicas));
         }
         return Outcome.DONE;
@@ -114,6 +136,11 @@ final class StepExecutor {
         WorkloadStatus st = status(role);
         if (st.desired() != replicas && (st.exists() || replicas > 0)) {
             calls.write("scale " + role + " to " + replicas, () -> target.workloads().scale(role, replicas));
+            WorkloadStatus after = status(role);
+            if (after.desired() != replicas && (after.exists() || replicas > 0)) {
+                throw CutoverException.transientFailure("scale " + role + " to " + replicas, "scale of " + role + " to "
+                        + replicas + " not visible: it wants " + after.desired(), null);
+            }
             ctx.publish(new RolloutEvent.ReplicasChanged(name, ctx.clock().instant(), role.name(), replicas));
         }
     }
@@ -176,6 +203,14 @@ final class StepExecutor {
     private Outcome route(RolloutState.Builder s, TrafficSplit desired) {
         if (!desired.equals(s.split())) {
             calls.write("set traffic " + desired, () -> target.router().apply(desired));
+            if (!replicaRatio) {
+                TrafficSplit read = readTraffic();
+                if (!read.equals(desired)) {
+                    s.split(read);
+                    throw CutoverException.transientFailure("set traffic " + desired, "traffic read back as " + read
+                            + " after setting " + desired, null);
+                }
+            }
             s.split(desired);
             ctx.publish(new RolloutEvent.TrafficChanged(name, ctx.clock().instant(), desired));
         }
@@ -255,18 +290,32 @@ final class StepExecutor {
 
     private Measurement measureOne(Gate gate, GateContext gc, GatePolicy policy, Instant now) {
         Measurement m;
+        String gateName = gateName(gate);
         try {
-            m = gate.measure(gc);
+            m = calls.timed("gate " + gateName, policy.interval(), () -> gate.measure(gc));
             if (m == null) {
-                m = new Measurement(gate.name(), Verdict.ERROR, Double.NaN, "gate returned no measurement", now);
+                m = new Measurement(gateName, Verdict.ERROR, Double.NaN, "gate returned no measurement", now);
             }
-        } catch (RuntimeException e) {
-            m = new Measurement(gate.name(), Verdict.ERROR, Double.NaN, "gate failed: " + e.getMessage(), now);
+        } catch (RunnerCalls.Abandoned e) {
+            throw e;
+        } catch (Throwable e) {
+            CutoverException c = PlatformCalls.translate("gate " + gateName, e);
+            LOG.warn("rollout {}: gate {} gave no verdict, counted as ERROR: {}", name, gateName, c.getMessage());
+            m = new Measurement(gateName, Verdict.ERROR, Double.NaN, "gate failed: " + c.getMessage(), now);
         }
         if (m.verdict() == Verdict.INCONCLUSIVE && policy.noData() == Verdict.ERROR) {
             m = new Measurement(m.gate(), Verdict.ERROR, m.value(), m.detail(), m.at());
         }
         return m;
+    }
+
+    private static String gateName(Gate gate) {
+        try {
+            String n = gate.name();
+            return n == null ? gate.getClass().getSimpleName() : n;
+        } catch (RuntimeException e) {
+            return gate.getClass().getSimpleName();
+        }
     }
 
     private Outcome hooks(HookStage stage, RolloutState.Builder s, RolloutState at, Instant now, boolean aborting) {
@@ -275,17 +324,19 @@ final class StepExecutor {
             HookContext hc = new HookContext(name, at.application(), stage, at.candidate(), at.stableRevision(), s.split(), now);
             HookResult r;
             try {
-                r = hook.run(hc);
+                r = calls.timed(stage.name().toLowerCase() + " hook " + hook.name(), hook.timeout().plusSeconds(1), () -> hook.run(hc));
                 if (r == null) {
                     r = HookResult.fail("hook returned no result");
                 }
-            } catch (RuntimeException e) {
-                r = HookResult.fail("hook threw " + e);
+            } catch (RunnerCalls.Abandoned e) {
+                throw e;
+            } catch (Throwable e) {
+                r = HookResult.fail("hook threw " + PlatformCalls.translate("hook", e).getMessage());
             }
             s.note(now, stage.name().toLowerCase() + " hook " + (r.passed() ? "passed" : "failed") + ": " + r.message());
             if (!r.passed()) {
                 if (rollbackStage || aborting || at.promoted()) {
-                    LOG.warn("{} hook failed during {}; going on: {}", stage, aborting ? "rollback" : "completion", r.message());
+                    LOG.warn("rollout {}: {} hook failed during {}; going on: {}", name, stage, aborting ? "rollback" : "completion", r.message());
                 } else {
                     return Outcome.abort(stage.name().toLowerCase().replace('_', '-') + " hook failed: " + r.message());
                 }
@@ -295,8 +346,24 @@ final class StepExecutor {
     }
 
     WorkloadStatus status(Role role) {
-        WorkloadStatus st = calls.read("status " + role, () -> target.workloads().status(role));
-        return st == null ? WorkloadStatus.absent() : st;
+        return calls.read("status " + role, () -> target.workloads().status(role));
+    }
+
+    /**
+     * Why the rollback cannot end safely, or {@code null}: the stable role must run the revision the
+     * rollout started from (a promotion whose answer was lost may have taken effect) at full capacity.
+     */
+    String stableIsNotPrevious(RolloutState at) {
+        WorkloadStatus stable = status(Role.STABLE);
+        if (at.stableRevision() != null && !at.stableRevision().equals(stable.revision())) {
+            return "stable runs " + stable.revision() + ", not " + at.stableRevision() + " that the rollout started from"
+                    + " (a promotion took effect); nothing was scaled down: promote " + at.stableRevision()
+                    + " again by hand or roll forward";
+        }
+        if (stable.ready() < at.stableReplicas()) {
+            return "stable " + stable.revision() + " has " + stable.ready() + " ready replicas of " + at.stableReplicas();
+        }
+        return null;
     }
 
     TrafficSplit readTraffic() {
