@@ -110,7 +110,14 @@ public final class PlatformCalls {
         if (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
             return translate(operation, e.getCause());
         }
-        return CutoverException.permanent(operation, operation + " failed: " + e, e);
+        return new Unexpected(operation, operation + " failed: " + e, e);
+    }
+
+    /** A throwable no adapter classified (a bug, an {@link Error}): permanent while progressing. */
+    static final class Unexpected extends CutoverException {
+        Unexpected(String operation, String message, Throwable cause) {
+            super(Kind.PERMANENT, operation, message, cause);
+        }
     }
 
     /** Takes a place for a call run on its own thread, or says why there is none. */

@@ -566,12 +566,14 @@ public final class RolloutRunner {
     private void onError(CutoverException e, boolean aborting) {
         int budget = aborting ? ctx.retry().abortBudget() : ctx.retry().budget();
         int attempts = failures.failed(e, budget, now());
-        if (e.isRetryable() && attempts <= budget) {
+        // rolling back, traffic safety comes first: an unclassified failure is tried again within the abort budget
+        boolean retryable = e.isRetryable() || (aborting && e instanceof PlatformCalls.Unexpected);
+        if (retryable && attempts <= budget) {
             tolerant(b -> b.attempts(attempts));
             schedule(shared.backoff(attempts));
             return;
         }
-        String reason = (e.isRetryable() ? "retry budget of " + budget + " spent: " : "") + e.getMessage();
+        String reason = (retryable ? "retry budget of " + budget + " spent: " : "") + e.getMessage();
         LOG.warn("rollout {} {}: {}", name, aborting ? "could not roll back" : "stopped", reason);
         if (aborting) {
             fail(reason);

@@ -91,6 +91,10 @@ final class StepExecutor {
         } else if (step instanceof Step.RunHooks h) {
             return hooks(h.stage(), s, at, now, aborting);
         } else if (step instanceof Step.Promote) {
+            String unproven = unprovenGate(at);
+            if (unproven != null) {
+                return Outcome.pause("will not promote: " + unproven);
+            }
             calls.write("promote " + at.candidate().name(), () -> target.workloads().promote(at.candidate()));
             WorkloadStatus stable = status(Role.STABLE);
             if (!at.candidate().name().equals(stable.revision())) {
@@ -307,6 +311,29 @@ final class StepExecutor {
             m = new Measurement(m.gate(), Verdict.ERROR, m.value(), m.detail(), m.at());
         }
         return m;
+    }
+
+    /**
+     * A background gate whose latest measurement is an ERROR: an error never promotes (INCONCLUSIVE has
+     * paused for a person already, whose promote accepts it; a full promotion skips this check).
+     */
+    private String unprovenGate(RolloutState at) {
+        if (at.fullPromotion() || plan.backgroundGates().isEmpty()) {
+            return null;
+        }
+        for (Gate gate : plan.backgroundGates()) {
+            String gateName = gateName(gate);
+            for (int i = at.measurements().size() - 1; i >= 0; i--) {
+                Measurement m = at.measurements().get(i);
+                if (m.gate().equals(gateName)) {
+                    if (m.verdict() == Verdict.ERROR) {
+                        return "last measurement of " + gateName + " is " + m.verdict() + ": " + m.detail();
+                    }
+                    break;
+                }
+            }
+        }
+        return null;
     }
 
     private static String gateName(Gate gate) {
