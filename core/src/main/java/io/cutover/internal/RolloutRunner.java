@@ -68,7 +68,7 @@ public final class RolloutRunner {
         this.version = version;
         this.epoch = state.epoch();
         this.onRestart = onRestart;
-        this.calls = new RunnerCalls(calls, ctx, this::checkOwnership);
+        this.calls = new RunnerCalls(calls, ctx, this::checkOwnership, () -> !operations.isEmpty() || stopped);
         this.executor = new StepExecutor(name, plan, target, this.calls, ctx);
         this.rollbackSteps = plan.rollbackSteps();
         this.failures = new Failures(name, ctx);

@@ -34,9 +34,11 @@ final class RunnerCalls {
     private final ExecutorService executor;
     private final Duration platformDeadline;
     private final Runnable ownershipCheck;
+    private final java.util.function.BooleanSupplier operationsWaiting;
     private volatile CompletableFuture<?> waitingRead;
 
-    RunnerCalls(PlatformCalls shared, EngineContext ctx, Runnable ownershipCheck) {
+    RunnerCalls(PlatformCalls shared, EngineContext ctx, Runnable ownershipCheck, java.util.function.BooleanSupplier operationsWaiting) {
+        this.operationsWaiting = operationsWaiting;
         this.shared = shared;
         this.scheduler = ctx.scheduler();
         this.executor = ctx.callExecutor();
@@ -91,6 +93,11 @@ final class RunnerCalls {
         }
         shared.enter(operation);
         CompletableFuture<T> answer = new CompletableFuture<>();
+        // the deadline is on the scheduler before the call starts: a test on virtual time that sees the call
+        // hang finds its deadline queued
+        Scheduler.Cancellable timer = scheduler.schedule(() -> answer.completeExceptionally(
+                CutoverException.transientFailure(operation, operation + " gave no answer within its deadline of " + deadline, null)),
+                deadline);
         Future<?> running;
         try {
             running = executor.submit(() -> {
@@ -104,13 +111,14 @@ final class RunnerCalls {
             });
         } catch (RuntimeException rejected) {
             shared.leave();
+            timer.cancel();
             throw CutoverException.transientFailure(operation, "engine is shutting down; not calling " + operation, rejected);
         }
-        Scheduler.Cancellable timer = scheduler.schedule(() -> answer.completeExceptionally(
-                CutoverException.transientFailure(operation, operation + " gave no answer within its deadline of " + deadline, null)),
-                deadline);
         if (abandonable) {
             waitingRead = answer;
+            if (operationsWaiting.getAsBoolean()) {
+                answer.completeExceptionally(new Abandoned("an operation is waiting"));
+            }
         }
         try {
             return answer.join();
