@@ -108,7 +108,7 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
         }
         if (!backgroundGates.isEmpty()) {
             lines.add("background from step " + (backgroundFrom + 1) + ": "
-                    + backgroundGates.stream().map(Object::toString).collect(Collectors.joining(", ")) + " (" + backgroundPolicy + ")");
+                    + backgroundGates.stream().map(Plan::display).collect(Collectors.joining(", ")) + " (" + backgroundPolicy + ")");
         }
         for (HookStage stage : HookStage.values()) {
             List<Hook> list = hooks(stage);
@@ -173,6 +173,12 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
     /** A gate by its name, and by its own text when its class gives one that is not an identity hash. */
     static String canonical(Gate gate) {
         return gate.name() + ownText(gate);
+    }
+
+    /** A gate for people: its own text when it gives one, else its name. */
+    static String display(Gate gate) {
+        String own = ownText(gate);
+        return own.isEmpty() ? gate.name() : own.substring(2, own.length() - 1);
     }
 
     static String canonical(Hook hook) {
