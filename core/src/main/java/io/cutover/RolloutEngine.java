@@ -110,7 +110,7 @@ public final class RolloutEngine {
         }
         Plan plan = deployment.plan(new PlanContext(stable.desired(), target.router().capabilities()));
         bind(plan, target);
-        Optional<StateStore.Stored> existing = ctx.store().load(name);
+        Optional<StateStore.Stored> existing = load(name);
         String version = null;
         if (existing.isPresent()) {
             RolloutState s = existing.get().state();
@@ -121,7 +121,8 @@ public final class RolloutEngine {
         }
         RolloutState initial = RolloutState.initial(name, target.application(), revision, plan.fingerprint(),
                 stable.desired(), stable.revision(), ctx.clock().instant());
-        version = ctx.store().save(name, initial, version);
+        String expected = version;
+        version = store("save state " + name, () -> ctx.store().save(name, initial, expected));
         RolloutRunner runner = new RolloutRunner(name, plan, target, ctx, calls, initial, version, this::track);
         track(runner);
         runner.start();
@@ -136,7 +137,7 @@ public final class RolloutEngine {
      */
     public Rollout resume(String name, Deployment deployment, Target target) {
         checkName(name);
-        StateStore.Stored stored = ctx.store().load(name)
+        StateStore.Stored stored = load(name)
                 .orElseThrow(() -> new IllegalStateException("no rollout named '" + name + "' in the state store"));
         RolloutState s = stored.state();
         Plan plan = deployment.plan(new PlanContext(s.stableReplicas(), target.router().capabilities()));
@@ -157,7 +158,24 @@ public final class RolloutEngine {
 
     /** The stored state of a rollout, whichever engine drives it. */
     public Optional<RolloutState> status(String name) {
-        return ctx.store().load(name).map(StateStore.Stored::state);
+        return load(name).map(StateStore.Stored::state);
+    }
+
+    /** Loads from the store; whatever it throws (or a null answer) reaches the caller as a {@link CutoverException}. */
+    private Optional<StateStore.Stored> load(String name) {
+        Optional<StateStore.Stored> loaded = store("load state " + name, () -> ctx.store().load(name));
+        if (loaded == null) {
+            throw CutoverException.transientFailure("load state " + name, "state store returned nothing (null) for " + name, null);
+        }
+        return loaded;
+    }
+
+    private static <T> T store(String operation, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (Throwable e) {
+            throw PlatformCalls.translate(operation, e);
+        }
     }
 
     /**
