@@ -57,6 +57,9 @@ public final class RolloutRunner {
     private long generation;
     private long epoch;
     private Scheduler.Cancellable pending;
+    private String pauseKey;
+    private boolean pauseOver;
+    private Scheduler.Cancellable pauseTimer;
 
     public RolloutRunner(String name, Plan plan, Target target, EngineContext ctx, PlatformCalls calls,
                          RolloutState state, String version, Consumer<RolloutRunner> onRestart) {
@@ -443,7 +446,35 @@ public final class RolloutRunner {
                 return bg;
             }
         }
+        if (step instanceof Step.Pause p && !p.untilPromotedOnly()) {
+            return timedPause(p, now);
+        }
         return executor.run(step, b, state, false);
+    }
+
+    /**
+     * A timed pause is measured on the scheduler, not by re-reading a clock that can jump: the first time
+     * this engine sees the pause it takes the remaining time from the state (within 0 and the pause's
+     * length) and sets a timer; the pause ends when the timer fires.
+     */
+    private Outcome timedPause(Step.Pause p, Instant now) {
+        String key = state.phase() + ":" + state.stepIndex() + ":" + state.stepStartedAt();
+        if (!key.equals(pauseKey)) {
+            if (pauseTimer != null) {
+                pauseTimer.cancel();
+            }
+            Duration left = Duration.between(now, state.stepStartedAt().plus(p.duration()));
+            left = left.isNegative() ? Duration.ZERO : left.compareTo(p.duration()) > 0 ? p.duration() : left;
+            pauseKey = key;
+            pauseOver = false;
+            pauseTimer = ctx.scheduler().schedule(() -> submit(() -> {
+                if (key.equals(pauseKey)) {
+                    pauseOver = true;
+                    kick();
+                }
+            }), left);
+        }
+        return pauseOver ? Outcome.DONE : Outcome.HOLD;
     }
 
     /** Waiting for a person to promote: only background gates run. */
@@ -474,7 +505,11 @@ public final class RolloutRunner {
         if (state.stepIndex() >= rollbackSteps.size()) {
             return Outcome.DONE;
         }
-        return executor.run(rollbackSteps.get(state.stepIndex()), b, state, true);
+        Step step = rollbackSteps.get(state.stepIndex());
+        if (step instanceof Step.Pause p && !p.untilPromotedOnly()) {
+            return timedPause(p, ctx.clock().instant());
+        }
+        return executor.run(step, b, state, true);
     }
 
     private void handle(Outcome outcome, RolloutState.Builder b, boolean aborting, Instant now) {
@@ -504,7 +539,7 @@ public final class RolloutRunner {
             schedule(nextWake(w.duration(), b, now));
         } else if (outcome instanceof Outcome.Hold) {
             commitIfChanged(b);
-            if (state.phase() == Phase.PROGRESSING) {
+            if (state.phase() == Phase.PROGRESSING && currentStep() instanceof Step.Pause p && p.untilPromotedOnly()) {
                 enterPause(HOLD + ": step " + (state.stepIndex() + 1) + " (" + currentStep().describe() + "); promote() goes on, abort() rolls back");
             }
             if (backgroundActive() && b.background().nextAt() != null) {
@@ -641,6 +676,9 @@ public final class RolloutRunner {
     private void finish() {
         stopped = true;
         cancelPending();
+        if (pauseTimer != null) {
+            pauseTimer.cancel();
+        }
         done.complete(RolloutResult.of(state));
     }
 
