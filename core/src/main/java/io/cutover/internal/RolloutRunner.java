@@ -15,14 +15,10 @@ import io.cutover.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Drives one rollout: runs the current step on every tick, saves the state after every transition
@@ -45,17 +41,15 @@ public final class RolloutRunner {
     private final RunnerCalls calls;
     private final StepExecutor executor;
     private final List<Step> rollbackSteps;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Queue<Runnable> operations = new ConcurrentLinkedQueue<>();
+    private final Serializer serializer;
     private final Consumer<RolloutRunner> onRestart;
     private final Failures failures;
 
     private volatile CompletableFuture<RolloutResult> done = new CompletableFuture<>();
     private volatile RolloutState state;
     private volatile boolean stopped;
-    private String version;
+    private final StateKeeper keeper;
     private long generation;
-    private long epoch;
     private Scheduler.Cancellable pending;
     private String pauseKey;
     private boolean pauseOver;
@@ -68,14 +62,14 @@ public final class RolloutRunner {
         this.ctx = ctx;
         this.shared = calls;
         this.state = state;
-        this.version = version;
-        this.epoch = state.epoch();
         this.onRestart = onRestart;
-        this.calls = new RunnerCalls(calls, ctx, this::checkOwnership, () -> !operations.isEmpty() || stopped);
+        this.serializer = new Serializer(name, this::lostOwnership);
+        this.calls = new RunnerCalls(calls, ctx, this::checkOwnership, () -> serializer.operationsWaiting() || stopped);
         this.executor = new StepExecutor(name, plan, target, this.calls, ctx);
         this.rollbackSteps = plan.rollbackSteps();
         this.failures = new Failures(name, ctx);
         failures.resumeFrom(state.attempts());
+        this.keeper = new StateKeeper(name, ctx, failures, version);
         if (state.phase().isTerminal()) {
             done.complete(RolloutResult.of(state));
         }
@@ -110,7 +104,7 @@ public final class RolloutRunner {
      * platform write is refused), starts it if it is new, then runs it.
      */
     public void start() {
-        locked(() -> {
+        serializer.locked(() -> {
             Instant now = now();
             long claimed = state.epoch() + 1;
             boolean fresh = state.phase() == Phase.PENDING;
@@ -122,7 +116,6 @@ public final class RolloutRunner {
                     b.note(now, "resumed by engine " + ctx.owner());
                 }
             });
-            epoch = claimed;
             if (fresh) {
                 ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.PROGRESSING, null));
                 ctx.publish(new RolloutEvent.StepStarted(name, now, 0, plan.steps().get(0).describe()));
@@ -254,13 +247,7 @@ public final class RolloutRunner {
     public void stop() {
         stopped = true;
         calls.abandon("the engine stopped driving rollout " + name);
-        if (lock.tryLock()) {
-            try {
-                cancelPending();
-            } finally {
-                lock.unlock();
-            }
-        }
+        serializer.tryLocked(this::cancelPending);
     }
 
     private void cancelPending() {
@@ -271,81 +258,8 @@ public final class RolloutRunner {
         }
     }
 
-    /** Queues an operation and applies it now when no tick holds the lock, else right after the tick. */
     private void submit(Runnable operation) {
-        operations.add(operation);
-        if (!lock.isHeldByCurrentThread()) {
-            calls.abandon("a person's operation on rollout " + name + " is waiting");
-            drainIfFree();
-        }
-    }
-
-    private void drainIfFree() {
-        RuntimeException failure = null;
-        while (!operations.isEmpty() && !lock.isHeldByCurrentThread() && lock.tryLock()) {
-            try {
-                RuntimeException f = drainOperations();
-                failure = failure == null ? f : failure;
-            } finally {
-                lock.unlock();
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    /** Applies queued operations; returns the first failure of one (the others still run). */
-    private RuntimeException drainOperations() {
-        RuntimeException first = null;
-        Runnable op;
-        while ((op = operations.poll()) != null) {
-            try {
-                withName(op);
-            } catch (StateConflictException e) {
-                lostOwnership(e);
-            } catch (io.cutover.sim.SimulatedCrash crash) {
-                throw crash;
-            } catch (RuntimeException e) {
-                LOG.warn("rollout {}: an operation could not be applied: {}", name, e.toString());
-                first = first == null ? e : first;
-            }
-        }
-        return first;
-    }
-
-    private void locked(Runnable body) {
-        lock.lock();
-        try {
-            withName(body);
-            drainOperations();
-        } finally {
-            lock.unlock();
-        }
-        quietDrain();
-    }
-
-    /** Drains after a tick: a failing operation was logged already. */
-    private void quietDrain() {
-        try {
-            drainIfFree();
-        } catch (RuntimeException e) {
-            LOG.debug("operation failure already logged", e);
-        }
-    }
-
-    private void withName(Runnable body) {
-        String before = MDC.get("rollout");
-        MDC.put("rollout", name);
-        try {
-            body.run();
-        } finally {
-            if (before == null) {
-                MDC.remove("rollout");
-            } else {
-                MDC.put("rollout", before);
-            }
-        }
+        serializer.submit(operation, () -> calls.abandon("a person's operation on rollout " + name + " is waiting"));
     }
 
     private void restartIfEnded() {
@@ -385,30 +299,23 @@ public final class RolloutRunner {
     }
 
     void tick(long gen) {
-        lock.lock();
-        try {
+        serializer.locked(() -> {
             if (gen != generation || stopped) {
                 return;
             }
-            withName(() -> {
-                try {
-                    tickLocked();
-                } catch (StateConflictException e) {
-                    lostOwnership(e);
-                } catch (RunnerCalls.Abandoned e) {
-                    LOG.debug("rollout {}: step left for an operation: {}", name, e.getMessage());
-                    kick();
-                } catch (io.cutover.sim.SimulatedCrash crash) {
-                    throw crash;
-                } catch (Throwable e) {
-                    lastResort(e);
-                }
-            });
-            drainOperations();
-        } finally {
-            lock.unlock();
-        }
-        quietDrain();
+            try {
+                tickLocked();
+            } catch (StateConflictException e) {
+                lostOwnership(e);
+            } catch (RunnerCalls.Abandoned e) {
+                LOG.debug("rollout {}: step left for an operation: {}", name, e.getMessage());
+                kick();
+            } catch (io.cutover.sim.SimulatedCrash crash) {
+                throw crash;
+            } catch (Throwable e) {
+                lastResort(e);
+            }
+        });
     }
 
     private void tickLocked() {
@@ -690,23 +597,12 @@ public final class RolloutRunner {
         done.completeExceptionally(e);
     }
 
-    /** Before every platform write: the stored epoch must still be the one this engine claimed. */
+    /** Before every platform write: fenced once stopped, or once another engine claimed the rollout. */
     private void checkOwnership() {
         if (stopped) {
-            throw new StateConflictException(name, "epoch " + epoch, "an engine that stopped driving the rollout");
+            throw new StateConflictException(name, "epoch " + state.epoch(), "an engine that stopped driving the rollout");
         }
-        StateStore.Stored stored;
-        try {
-            stored = ctx.store().load(name).orElse(null);
-        } catch (io.cutover.sim.SimulatedCrash crash) {
-            throw crash;
-        } catch (Throwable e) {
-            throw CutoverException.transientFailure("check ownership", "cannot check ownership before writing: " + e, e);
-        }
-        if (stored != null && stored.state().epoch() != epoch) {
-            throw new StateConflictException(name, "epoch " + epoch, "epoch " + stored.state().epoch()
-                    + " of engine " + stored.state().owner());
-        }
+        keeper.checkOwnership(state);
     }
 
     // ---------------------------------------------------------------- persistence
@@ -725,13 +621,7 @@ public final class RolloutRunner {
         RolloutState.Builder b = state.toBuilder();
         change.accept(b);
         RolloutState next = b.updatedAt(now()).build();
-        try {
-            save(next);
-        } catch (StateConflictException | io.cutover.sim.SimulatedCrash e) {
-            throw e;
-        } catch (Throwable e) {
-            failures.storeDown(e, next.phase());
-        }
+        keeper.saveOrHold(next);
         state = next;
     }
 
@@ -745,54 +635,11 @@ public final class RolloutRunner {
     private void commit(RolloutState.Builder b) {
         RolloutState next = b.updatedAt(now()).build();
         if (state.phase() == Phase.ABORTING) {
-            try {
-                save(next);
-            } catch (StateConflictException | io.cutover.sim.SimulatedCrash e) {
-                throw e;
-            } catch (Throwable e) {
-                failures.storeDown(e, next.phase());
-            }
+            keeper.saveOrHold(next);
         } else {
-            save(next);
+            keeper.save(next);
         }
         state = next;
-    }
-
-    private void save(RolloutState next) {
-        try {
-            version = ctx.store().save(name, next, version);
-        } catch (StateConflictException e) {
-            version = ownVersion(e);
-            version = ctx.store().save(name, next, version);
-        } catch (CutoverException e) {
-            throw e;
-        } catch (io.cutover.sim.SimulatedCrash crash) {
-            throw crash;
-        } catch (Throwable e) {
-            throw CutoverException.transientFailure("save state", "state store failed: " + e, e);
-        }
-    }
-
-    /**
-     * The stored version when the stored state is still this engine's claim (the answer to one of its own
-     * saves was lost, or the store answered no version): only the claimer writes under an epoch, so it may
-     * write on. Otherwise the conflict stands: another engine has claimed the rollout.
-     */
-    private String ownVersion(StateConflictException conflict) {
-        StateStore.Stored stored;
-        try {
-            stored = ctx.store().load(name).orElse(null);
-        } catch (io.cutover.sim.SimulatedCrash crash) {
-            throw crash;
-        } catch (Throwable e) {
-            throw CutoverException.transientFailure("save state", "state conflict, and the store cannot be read to check it: " + e, e);
-        }
-        if (stored == null || stored.state().epoch() != epoch || !java.util.Objects.equals(stored.state().owner(), ctx.owner())
-                || stored.version() == null) {
-            throw conflict;
-        }
-        LOG.info("rollout {}: the store holds this engine's own claim under version {}; saving on", name, stored.version());
-        return stored.version();
     }
 
     private Step currentStep() {
