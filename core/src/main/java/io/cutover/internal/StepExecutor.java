@@ -93,7 +93,16 @@ final class StepExecutor {
         } else if (step instanceof Step.Promote) {
             String unproven = unprovenGate(at);
             if (unproven != null) {
-                return Outcome.pause("will not promote: " + unproven);
+                // the last round errored: promote only on a fresh round that passes
+                Judgement j = measure(plan.backgroundGates(), plan.backgroundPolicy(), s.background(), s, at, now);
+                s.background(j.progress);
+                if (j.outcome != null) {
+                    return j.outcome;
+                }
+                if (j.notPassed != null) {
+                    return Outcome.pause("will not promote: " + unproven + "; measured again: " + j.notPassed
+                            + "; resume() measures again, promoteFully() promotes regardless");
+                }
             }
             calls.write("promote " + at.candidate().name(), () -> target.workloads().promote(at.candidate()));
             WorkloadStatus stable = status(Role.STABLE);
@@ -267,14 +276,19 @@ final class StepExecutor {
         return j.outcome;
     }
 
-    private record Judgement(AnalysisProgress progress, Outcome outcome) { }
+    /** A round's counters, the outcome that stops the rollout (or null), and the first gate that did not pass (or null). */
+    private record Judgement(AnalysisProgress progress, Outcome outcome, String notPassed) { }
 
     private Judgement measure(List<Gate> gates, GatePolicy policy, AnalysisProgress p, RolloutState.Builder s,
                               RolloutState at, Instant now) {
         GateContext gc = new GateContext(name, at.application(), at.candidate(), now, target.metrics(), target.health());
         Outcome outcome = null;
+        String notPassed = null;
         for (Gate gate : gates) {
             Measurement m = measureOne(gate, gc, policy, now);
+            if (m.verdict() != Verdict.PASSED && notPassed == null) {
+                notPassed = m.gate() + " " + m.verdict() + ": " + m.detail();
+            }
             s.measured(m);
             ctx.publish(new RolloutEvent.MeasurementTaken(name, now, m));
             p = p.count(m.verdict());
@@ -289,7 +303,7 @@ final class StepExecutor {
                 outcome = Outcome.pause("gate " + m.gate() + " inconclusive: " + m.detail());
             }
         }
-        return new Judgement(p.roundTaken(now.plus(policy.interval())), outcome);
+        return new Judgement(p.roundTaken(now.plus(policy.interval())), outcome, notPassed);
     }
 
     private Measurement measureOne(Gate gate, GateContext gc, GatePolicy policy, Instant now) {
