@@ -490,6 +490,20 @@ public final class RolloutRunner {
             commit(b);
             throw CutoverException.transientFailure("read traffic", "traffic read back as " + read + " at the end of rollback", null);
         }
+        io.cutover.spi.WorkloadStatus candidate = executor.status(io.cutover.spi.Role.CANDIDATE);
+        if (candidate.exists() && candidate.desired() > 0) {
+            // a read-back that lied let the scale-down pass: go back to it
+            int scaleDown = 0;
+            for (int i = 0; i < rollbackSteps.size(); i++) {
+                if (rollbackSteps.get(i) instanceof Step.Scale sc && sc.role() == io.cutover.spi.Role.CANDIDATE) {
+                    scaleDown = i;
+                }
+            }
+            b.split(read).step(scaleDown, now).note(now, "candidate still wants " + candidate.desired() + " replicas; scaling it down again");
+            commit(b);
+            throw CutoverException.transientFailure("scale CANDIDATE to 0", "candidate still wants " + candidate.desired()
+                    + " replicas at the end of rollback", null);
+        }
         String wrong = executor.stableIsNotPrevious(state);
         if (wrong != null) {
             b.split(read);
@@ -508,8 +522,8 @@ public final class RolloutRunner {
     private void onError(CutoverException e, boolean aborting) {
         int budget = aborting ? ctx.retry().abortBudget() : ctx.retry().budget();
         int attempts = failures.failed(e, budget, now());
-        // rolling back, traffic safety comes first: an unclassified failure is tried again within the abort budget
-        boolean retryable = e.isRetryable() || (aborting && e instanceof PlatformCalls.Unexpected);
+        // rolling back, traffic safety comes first: every failure is tried again within the abort budget
+        boolean retryable = e.isRetryable() || aborting;
         if (retryable && attempts <= budget) {
             tolerant(b -> b.attempts(attempts));
             schedule(shared.backoff(attempts));

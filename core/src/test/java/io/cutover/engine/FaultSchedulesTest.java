@@ -200,7 +200,8 @@ class FaultSchedulesTest {
                     }
                 }
                 case FAILED -> {
-                    if (!result.split().equals(traffic)) {
+                    // when the traffic could not be read at the end, the result says so and gives the last confirmed split
+                    if (!result.split().equals(traffic) && !result.reason().contains("traffic could not be read")) {
                         return "FAILED reporting " + result.split() + " but the platform holds " + traffic;
                     }
                 }

@@ -99,8 +99,12 @@ class HungCallsTest {
                 .hook(HookStage.AFTER_INSTALL, Faults.hook(ctx -> HookResult.pass(), hooks)).build();
         Rollout r = engine.start("app", d, Fixture.V2, platform.target("app"));
         assertThat(hooks.awaitHang(Duration.ofSeconds(10))).isTrue();
-        assertTimeoutPreemptively(ONE_SECOND, () -> r.pause("looking into it"));
-        assertThat(r.status().phase()).isEqualTo(Phase.PAUSED);
+        assertTimeoutPreemptively(ONE_SECOND, () -> {
+            r.pause("looking into it"); // queued; the tick waiting on the hook leaves it and applies the pause
+            while (r.status().phase() != Phase.PAUSED) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        });
         assertThat(r.status().reason()).isEqualTo("paused by a person: looking into it");
         assertThat(platform.read()).isEqualTo(TrafficSplit.stableOnly()); // nothing moved past the hung hook
         assertTimeoutPreemptively(ONE_SECOND, engine::shutdown);
