@@ -149,8 +149,10 @@ final class StepExecutor {
         WorkloadStatus st = status(role);
         if (st.desired() != replicas && (st.exists() || replicas > 0)) {
             calls.write("scale " + role + " to " + replicas, () -> target.workloads().scale(role, replicas));
-            WorkloadStatus after = status(role);
-            if (after.desired() != replicas && (after.exists() || replicas > 0)) {
+            // the candidate is the engine's own: its count must read back (a platform's own strategy may
+            // hold stable's count, as a native Recreate does until it switches)
+            WorkloadStatus after = role == Role.CANDIDATE ? status(role) : null;
+            if (after != null && after.desired() != replicas && (after.exists() || replicas > 0)) {
                 throw CutoverException.transientFailure("scale " + role + " to " + replicas, "scale of " + role + " to "
                         + replicas + " not visible: it wants " + after.desired(), null);
             }
