@@ -15,6 +15,7 @@ module io.cutover {
 
     exports io.cutover;
     exports io.cutover.event;
+    exports io.cutover.fault;
     exports io.cutover.gate;
     exports io.cutover.hook;
     exports io.cutover.plan;

@@ -75,14 +75,24 @@ public final class Rollout {
 
     /**
      * Waits for the end. On an engine with a {@link VirtualScheduler}, drives virtual time until the
-     * rollout ends or pauses for a person (then returns its current state as the result); otherwise
-     * blocks the calling thread.
+     * rollout ends or waits for a person: then the result's phase is {@link Phase#PAUSED} and its reason
+     * says what the person is asked for (a manual promotion, an inconclusive analysis, a spent retry
+     * budget...). Otherwise blocks the calling thread until the rollout ends.
+     *
+     * @throws IllegalStateException on a virtual scheduler, when the rollout neither ended nor paused
+     *                               within 30 days of virtual time
      */
     public RolloutResult await() {
         if (engine.scheduler() instanceof VirtualScheduler time) {
             time.runUntil(() -> runner.result().isDone() || runner.state().phase() == Phase.PAUSED, Duration.ofDays(30));
             if (!runner.result().isDone()) {
-                return RolloutResult.of(runner.state());
+                RolloutState s = runner.state();
+                if (s.phase() != Phase.PAUSED) {
+                    throw new IllegalStateException("rollout '" + s.name() + "' is still " + s.phase() + " at step "
+                            + (s.stepIndex() + 1) + " after 30 days of virtual time with nothing left to run; last: "
+                            + (s.history().isEmpty() ? "-" : s.history().get(s.history().size() - 1).what()));
+                }
+                return RolloutResult.of(s);
             }
         }
         try {

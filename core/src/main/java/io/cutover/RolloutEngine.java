@@ -61,8 +61,10 @@ public final class RolloutEngine {
 
     private final EngineContext ctx;
     private final ScheduledExecutorService ownExecutor;
+    private final java.util.concurrent.ExecutorService callExecutor;
     private final Map<String, RolloutRunner> runners = new ConcurrentHashMap<>();
     private final Map<Target, PlatformCalls> callsByTarget = new ConcurrentHashMap<>();
+    private volatile boolean shutdown;
 
     private RolloutEngine(Builder b) {
         ScheduledExecutorService own = null;
@@ -83,9 +85,21 @@ public final class RolloutEngine {
             LOG.warn("the state store {} does not authenticate rollout state: anyone who can write it can change what "
                     + "this engine deploys, skip analyses or promote; give the engine a state key", b.store.getClass().getSimpleName());
         }
+        boolean isolate = b.isolateCalls != null ? b.isolateCalls : !(scheduler instanceof VirtualScheduler);
+        if (isolate) {
+            AtomicInteger n = new AtomicInteger();
+            this.callExecutor = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "cutover-call-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        } else {
+            this.callExecutor = null;
+        }
+        String owner = b.owner != null ? b.owner : "engine-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         this.ctx = new EngineContext(clock, scheduler, b.store, b.listeners, b.pollInterval,
                 new PlatformCalls.RetrySettings(b.retryBudget, b.abortRetryBudget, b.initialBackoff, b.maxBackoff,
-                        20, 80f, Duration.ofSeconds(30)));
+                        20, 80f, Duration.ofSeconds(30), b.bulkhead), callExecutor, b.callDeadline, owner);
     }
 
     public static Builder builder() {
@@ -105,7 +119,7 @@ public final class RolloutEngine {
         Objects.requireNonNull(target, "target");
         checkName(name);
         // Read (and check) what is stored before any platform call: an altered state stops here.
-        Optional<StateStore.Stored> existing = ctx.store().load(name);
+        Optional<StateStore.Stored> existing = load(name);
         String version = null;
         if (existing.isPresent()) {
             RolloutState s = existing.get().state();
@@ -123,8 +137,9 @@ public final class RolloutEngine {
         bind(plan, target);
         RolloutState initial = RolloutState.initial(name, target.application(), revision, plan.fingerprint(),
                 stable.desired(), stable.revision(), ctx.clock().instant());
-        version = ctx.store().save(name, initial, version);
-        RolloutRunner runner = new RolloutRunner(name, plan, target, ctx, calls, initial, version);
+        String expected = version;
+        version = store("save state " + name, () -> ctx.store().save(name, initial, expected));
+        RolloutRunner runner = new RolloutRunner(name, plan, target, ctx, calls, initial, version, this::track);
         track(runner);
         runner.start();
         return new Rollout(runner, this);
@@ -155,7 +170,7 @@ public final class RolloutEngine {
         Objects.requireNonNull(deployment, "deployment");
         Objects.requireNonNull(target, "target");
         checkName(name);
-        StateStore.Stored stored = ctx.store().load(name)
+        StateStore.Stored stored = load(name)
                 .orElseThrow(() -> new IllegalStateException("no rollout named '" + name + "' in the state store"));
         RolloutState s = StateValidator.check(stored.state(), "the state store under '" + name + "'");
         mustMatch(name, "name", s.name(), name);
@@ -179,7 +194,7 @@ public final class RolloutEngine {
         if (previous != null) {
             previous.stop();
         }
-        RolloutRunner runner = new RolloutRunner(name, plan, target, ctx, calls(target), s, stored.version());
+        RolloutRunner runner = new RolloutRunner(name, plan, target, ctx, calls(target), s, stored.version(), this::track);
         track(runner);
         runner.start();
         return new Rollout(runner, this);
@@ -216,26 +231,74 @@ public final class RolloutEngine {
 
     /** The stored state of a rollout, whichever engine drives it. */
     public Optional<RolloutState> status(String name) {
-        return ctx.store().load(name).map(StateStore.Stored::state);
+        return load(name).map(StateStore.Stored::state);
     }
 
-    /** Stops driving every rollout (their state stays in the store) and releases the engine's own threads. */
+    /** Loads from the store; whatever it throws (or a null answer) reaches the caller as a {@link CutoverException}. */
+    private Optional<StateStore.Stored> load(String name) {
+        Optional<StateStore.Stored> loaded = store("load state " + name, () -> ctx.store().load(name));
+        if (loaded == null) {
+            throw CutoverException.transientFailure("load state " + name, "state store returned nothing (null) for " + name, null);
+        }
+        return loaded;
+    }
+
+    private static <T> T store(String operation, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (Throwable e) {
+            throw PlatformCalls.translate(operation, e);
+        }
+    }
+
+    /**
+     * Stops driving every rollout (their state stays in the store) and releases the engine's own
+     * threads; calls still running are interrupted. Returns at once, even while a call hangs.
+     */
     public void shutdown() {
+        shutdown = true;
         runners.values().forEach(RolloutRunner::stop);
         runners.clear();
+        callsByTarget.clear();
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
         }
+        if (callExecutor != null) {
+            callExecutor.shutdownNow();
+        }
+    }
+
+    /** Rollouts this engine drives now (ended ones are dropped). */
+    public int active() {
+        return runners.size();
+    }
+
+    /** Targets this engine keeps call state for (breaker, bulkhead): only those of rollouts it drives. */
+    int targetsHeld() {
+        return callsByTarget.size();
     }
 
     Scheduler scheduler() {
         return ctx.scheduler();
     }
 
-    /** Keeps a runner while it runs; an ended one is dropped (its state stays in the store). */
+    /**
+     * Keeps a runner while it runs (again after a retry or an abort of a failed rollout); an ended one
+     * is dropped with its target's call state when no other rollout uses that target.
+     */
     private void track(RolloutRunner runner) {
+        if (shutdown) {
+            runner.stop();
+            return;
+        }
         runners.put(runner.name(), runner);
-        runner.result().whenComplete((result, failure) -> runners.remove(runner.name(), runner));
+        runner.result().whenComplete((result, failure) -> {
+            runners.remove(runner.name(), runner);
+            PlatformCalls calls = runner.calls();
+            if (runners.values().stream().noneMatch(r -> r.calls() == calls)) {
+                callsByTarget.values().remove(calls);
+            }
+        });
     }
 
     /** Refuses, before anything changes, a plan the router cannot honour. */
@@ -290,8 +353,47 @@ public final class RolloutEngine {
         private Duration initialBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(30);
         private StateIntegrity stateKey;
+        private Duration callDeadline = Duration.ofSeconds(30);
+        private Boolean isolateCalls;
+        private int bulkhead = 16;
+        private String owner;
 
         private Builder() { }
+
+        /**
+         * How long a platform read or write may take before it counts as a transient failure; default 30
+         * seconds. Gates get their analysis interval, hooks their own {@link io.cutover.spi.Hook#timeout()}.
+         * Deadlines are measured on the engine's scheduler.
+         */
+        public Builder callDeadline(Duration deadline) {
+            this.callDeadline = io.cutover.internal.Checks.positive("callDeadline", deadline);
+            return this;
+        }
+
+        /**
+         * Whether SPI calls run on threads of their own under deadlines (so a hung call holds no engine
+         * thread and no rollout's lock). Default: yes on a real scheduler; no on a {@link VirtualScheduler},
+         * where calls run on the scheduler's thread so that runs are deterministic.
+         */
+        public Builder isolateCalls(boolean isolate) {
+            this.isolateCalls = isolate;
+            return this;
+        }
+
+        /** Calls to one target that may run at once on their own threads, hung ones included; default 16. */
+        public Builder bulkhead(int calls) {
+            this.bulkhead = io.cutover.internal.Checks.atLeast("bulkhead", calls, 1);
+            return this;
+        }
+
+        /** This engine's name in the rollouts it claims; default a random one. */
+        public Builder owner(String owner) {
+            if (owner == null || owner.isBlank()) {
+                throw new IllegalArgumentException("owner must not be blank: '" + owner + "'");
+            }
+            this.owner = owner;
+            return this;
+        }
 
         /** The clock; default the scheduler's own when it is virtual, else the system UTC clock. */
         public Builder withClock(Clock clock) {

@@ -35,6 +35,21 @@ public sealed interface RolloutEvent {
     /** A safe state could not be reached; {@code split} is the traffic the platform holds as far as it is known. */
     record Failed(String rollout, Instant at, String reason, TrafficSplit split) implements RolloutEvent { }
 
+    /**
+     * A call of the rollout (platform, gate, hook, state store) failed or gave no answer in time.
+     *
+     * @param operation what was called
+     * @param kind      how the engine counts it: {@code TRANSIENT}, {@code CONFLICT}, {@code PERMANENT} or {@code STATE}
+     * @param message   what went wrong
+     * @param attempt   failures of this step in a row, this one included
+     * @param budget    failures in a row the step may have before the rollout pauses (or, rolling back, fails)
+     */
+    record CallFailed(String rollout, Instant at, String operation, String kind, String message, int attempt, int budget)
+            implements RolloutEvent { }
+
+    /** Another engine claimed the rollout; this one stopped driving it and writes nothing more. */
+    record OwnershipLost(String rollout, Instant at, String detail) implements RolloutEvent { }
+
     /** The phase after any transition; the simplest event to follow. */
     record PhaseChanged(String rollout, Instant at, Phase phase, String reason) implements RolloutEvent { }
 }

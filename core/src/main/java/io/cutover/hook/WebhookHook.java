@@ -157,6 +157,12 @@ public final class WebhookHook implements Hook {
         }
     }
 
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
     public Duration timeout() {
         return timeout;
     }

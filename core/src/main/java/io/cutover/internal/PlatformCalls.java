@@ -23,8 +23,14 @@ public final class PlatformCalls {
     private final IntervalFunction backoff;
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    private final java.util.concurrent.Semaphore bulkhead;
+    private final String target;
+    private final int bulkheadSize;
 
     public PlatformCalls(String target, Clock clock, RetrySettings retry) {
+        this.target = target;
+        this.bulkhead = new java.util.concurrent.Semaphore(retry.bulkhead());
+        this.bulkheadSize = retry.bulkhead();
         this.breaker = CircuitBreaker.of("cutover-" + target, CircuitBreakerConfig.custom()
                 .clock(clock)
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -46,11 +52,13 @@ public final class PlatformCalls {
         });
     }
 
+    /** Reads on the calling thread; a {@code null} answer is a transient failure. */
     public <T> T read(String operation, Supplier<T> call) {
         reads.incrementAndGet();
-        return guarded(operation, call);
+        return present(operation, guarded(operation, call));
     }
 
+    /** Writes on the calling thread. */
     public void write(String operation, Runnable call) {
         writes.incrementAndGet();
         guarded(operation, () -> {
@@ -59,17 +67,74 @@ public final class PlatformCalls {
         });
     }
 
-    private <T> T guarded(String operation, Supplier<T> call) {
+    void countRead() {
+        reads.incrementAndGet();
+    }
+
+    void countWrite() {
+        writes.incrementAndGet();
+    }
+
+    /** A {@code null} where an answer was due: the platform said nothing, which is never taken as a state. */
+    static <T> T present(String operation, T value) {
+        if (value == null) {
+            throw CutoverException.transientFailure(operation, operation + " returned nothing (null)", null);
+        }
+        return value;
+    }
+
+    /**
+     * Runs {@code call} under the breaker and turns whatever it throws into a {@link CutoverException}:
+     * unchecked exceptions and {@link Error}s of a call are permanent failures naming the operation.
+     * Only a {@link io.cutover.sim.SimulatedCrash} (the simulated death of this process) passes through.
+     */
+    <T> T guarded(String operation, Supplier<T> call) {
         try {
             return breaker.executeSupplier(call);
         } catch (CallNotPermittedException e) {
             throw CutoverException.transientFailure(operation,
                     "platform circuit breaker is open after repeated failures; not calling " + operation, e);
-        } catch (CutoverException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw CutoverException.permanent(operation, operation + " failed: " + e, e);
+        } catch (Throwable e) {
+            throw translate(operation, e);
         }
+    }
+
+    /** What a throwable of an SPI call means to the engine. */
+    public static CutoverException translate(String operation, Throwable e) {
+        if (e instanceof io.cutover.sim.SimulatedCrash crash) {
+            throw crash;
+        }
+        if (e instanceof CutoverException c) {
+            return c;
+        }
+        if (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+            return translate(operation, e.getCause());
+        }
+        return new Unexpected(operation, operation + " failed: " + e, e);
+    }
+
+    /** A throwable no adapter classified (a bug, an {@link Error}): permanent while progressing. */
+    static final class Unexpected extends CutoverException {
+        Unexpected(String operation, String message, Throwable cause) {
+            super(Kind.PERMANENT, operation, message, cause);
+        }
+    }
+
+    /** Takes a place for a call run on its own thread, or says why there is none. */
+    void enter(String operation) {
+        if (!bulkhead.tryAcquire()) {
+            throw CutoverException.transientFailure(operation, "bulkhead of " + target + " is full: "
+                    + "calls to it are still running past their deadline; not calling " + operation, null);
+        }
+    }
+
+    void leave() {
+        bulkhead.release();
+    }
+
+    /** Calls to this target still running (hung ones past their deadline included). */
+    public int running() {
+        return bulkheadSize - bulkhead.availablePermits();
     }
 
     /** How long to wait before attempt {@code attempt} (1-based) of a failed step. */
@@ -85,12 +150,21 @@ public final class PlatformCalls {
         return writes.get();
     }
 
-    /** Retry budgets and breaker settings of an engine. */
+    /**
+     * Retry budgets, breaker and bulkhead settings of an engine.
+     *
+     * @param bulkhead calls to one target that may run at once on their own threads (hung ones included)
+     */
     public record RetrySettings(int budget, int abortBudget, Duration initialBackoff, Duration maxBackoff,
-                                int breakerWindow, float breakerFailureRate, Duration breakerOpenFor) {
+                                int breakerWindow, float breakerFailureRate, Duration breakerOpenFor, int bulkhead) {
 
         public static final RetrySettings DEFAULT = new RetrySettings(6, 20, Duration.ofSeconds(1), Duration.ofSeconds(30),
-                20, 80f, Duration.ofSeconds(30));
+                20, 80f, Duration.ofSeconds(30), 16);
+
+        public RetrySettings(int budget, int abortBudget, Duration initialBackoff, Duration maxBackoff,
+                             int breakerWindow, float breakerFailureRate, Duration breakerOpenFor) {
+            this(budget, abortBudget, initialBackoff, maxBackoff, breakerWindow, breakerFailureRate, breakerOpenFor, 16);
+        }
 
         public RetrySettings {
             Checks.atLeast("retry budget", budget, 0);
@@ -99,6 +173,7 @@ public final class PlatformCalls {
             Checks.positive("max backoff", maxBackoff);
             Checks.atLeast("breaker window", breakerWindow, 1);
             Checks.positive("breaker open duration", breakerOpenFor);
+            Checks.atLeast("bulkhead", bulkhead, 1);
         }
     }
 }

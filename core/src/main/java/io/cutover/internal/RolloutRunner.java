@@ -6,12 +6,9 @@ import io.cutover.RolloutResult;
 import io.cutover.Target;
 import io.cutover.event.RolloutEvent;
 import io.cutover.plan.Plan;
-import io.cutover.plan.Replicas;
 import io.cutover.plan.Step;
-import io.cutover.spi.HookStage;
-import io.cutover.spi.Role;
+import io.cutover.spi.StateStore;
 import io.cutover.spi.TrafficSplit;
-import io.cutover.spi.WorkloadStatus;
 import io.cutover.state.RolloutState;
 import io.cutover.state.StateConflictException;
 import io.cutover.time.Scheduler;
@@ -19,57 +16,60 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Drives one rollout: runs the current step on every tick, saves the state after every transition
- * (compare-and-set), and schedules the next tick. Ticks and operations are serialized on this
- * object; a stale scheduled tick is ignored by generation.
+ * (compare-and-set), and schedules the next tick.
+ *
+ * <p>Ticks hold this runner's lock; nothing else waits for it. The state is read without the lock, and
+ * a person's operation ({@link #abort}, {@link #pause}, {@link #promote}...) is queued and applied by
+ * whoever holds the lock next, after the step in flight has saved: called from a listener inside a
+ * tick, from another thread while a call hangs, it is never lost and never overwritten. A read, gate
+ * or hook in flight is abandoned for it.
  */
 public final class RolloutRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(RolloutRunner.class);
 
-    /** What an abort runs, in order: traffic back to stable before anything is scaled down. */
-    private final List<Step> rollbackSteps;
-
     private final String name;
     private final Plan plan;
-    private final Target target;
     private final EngineContext ctx;
-    private final PlatformCalls calls;
+    private final PlatformCalls shared;
+    private final RunnerCalls calls;
     private final StepExecutor executor;
-    private CompletableFuture<RolloutResult> done = new CompletableFuture<>();
+    private final List<Step> rollbackSteps;
+    private final Serializer serializer;
+    private final Consumer<RolloutRunner> onRestart;
+    private final Failures failures;
 
-    private RolloutState state;
-    private String version;
+    private volatile CompletableFuture<RolloutResult> done = new CompletableFuture<>();
+    private volatile RolloutState state;
+    private volatile boolean stopped;
+    private final StateKeeper keeper;
     private long generation;
     private Scheduler.Cancellable pending;
-    private boolean stopped;
+    private String pauseKey;
+    private boolean pauseOver;
+    private Scheduler.Cancellable pauseTimer;
 
     public RolloutRunner(String name, Plan plan, Target target, EngineContext ctx, PlatformCalls calls,
-                         RolloutState state, String version) {
+                         RolloutState state, String version, Consumer<RolloutRunner> onRestart) {
         this.name = name;
         this.plan = plan;
-        this.target = target;
         this.ctx = ctx;
-        this.calls = calls;
+        this.shared = calls;
         this.state = state;
-        this.version = version;
-        this.executor = new StepExecutor(name, plan, target, calls, ctx);
-        List<Step> rollback = new java.util.ArrayList<>(List.of(
-                new Step.RunHooks(HookStage.BEFORE_ROLLBACK),
-                new Step.Scale(Role.STABLE, Replicas.full()),
-                new Step.AwaitReady(Role.STABLE),
-                new Step.ResetTraffic()));
-        if (!plan.drainDelay().isZero()) {
-            rollback.add(new Step.Pause(plan.drainDelay()));
-        }
-        rollback.add(new Step.Scale(Role.CANDIDATE, Replicas.exactly(0)));
-        rollback.add(new Step.RunHooks(HookStage.AFTER_ROLLBACK));
-        this.rollbackSteps = List.copyOf(rollback);
+        this.onRestart = onRestart;
+        this.serializer = new Serializer(name, this::lostOwnership);
+        this.calls = new RunnerCalls(calls, ctx, this::checkOwnership, () -> serializer.operationsWaiting() || stopped);
+        this.executor = new StepExecutor(name, plan, target, this.calls, ctx);
+        this.rollbackSteps = plan.rollbackSteps();
+        this.failures = new Failures(name, ctx);
+        failures.resumeFrom(state.attempts());
+        this.keeper = new StateKeeper(name, ctx, failures, version);
         if (state.phase().isTerminal()) {
             done.complete(RolloutResult.of(state));
         }
@@ -79,121 +79,194 @@ public final class RolloutRunner {
         return name;
     }
 
-    public synchronized RolloutState state() {
+    /** The state as last made: saved, or (when the store is down) held here with the reason. */
+    public RolloutState state() {
         return state;
     }
 
-    public synchronized CompletableFuture<RolloutResult> result() {
+    public CompletableFuture<RolloutResult> result() {
         return done;
     }
 
     public PlatformCalls calls() {
-        return calls;
+        return shared;
+    }
+
+    /** Whether this runner has stopped driving its rollout (ended, lost ownership, or shut down). */
+    public boolean stopped() {
+        return stopped;
     }
 
     // ---------------------------------------------------------------- operations
 
-    /** Starts, or (for a state loaded from the store) claims the rollout by saving it, then runs it. */
-    public synchronized void start() {
-        if (state.phase() != Phase.PENDING && !state.phase().isTerminal()) {
+    /**
+     * Claims the rollout (its epoch advanced by compare-and-set: an older engine's next save or
+     * platform write is refused), starts it if it is new, then runs it.
+     */
+    public void start() {
+        serializer.locked(() -> {
             Instant now = now();
-            transition(b -> b.note(now, "resumed by this engine")); // bumps the version: an older engine's next save fails
-        }
-        if (state.phase() == Phase.PENDING) {
-            Instant now = now();
-            transition(b -> b.phase(Phase.PROGRESSING, null).step(0, now).note(now, "started"));
-            ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.PROGRESSING, null));
-            ctx.publish(new RolloutEvent.StepStarted(name, now, 0, plan.steps().get(0).describe()));
-        }
-        kick();
+            long claimed = state.epoch() + 1;
+            boolean fresh = state.phase() == Phase.PENDING;
+            transition(b -> {
+                b.claim(ctx.owner(), claimed);
+                if (fresh) {
+                    b.phase(Phase.PROGRESSING, null).step(0, now).note(now, "started");
+                } else if (!state.phase().isTerminal()) {
+                    b.note(now, "resumed by engine " + ctx.owner());
+                }
+            });
+            if (fresh) {
+                ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.PROGRESSING, null));
+                ctx.publish(new RolloutEvent.StepStarted(name, now, 0, plan.steps().get(0).describe()));
+            }
+            kick();
+        });
     }
 
     /** Skips the current pause or analysis; resumes a paused rollout. */
-    public synchronized void promote() {
+    public void promote() {
         requireActive("promote");
-        Instant now = now();
-        Step current = currentStep();
-        transition(b -> {
-            if (current instanceof Step.Pause || current instanceof Step.Analyze) {
-                b.step(state.stepIndex() + 1, now);
+        submit(() -> {
+            if (!active()) {
+                LOG.warn("rollout {}: promote came after it ended ({})", name, state.phase());
+                return;
             }
-            b.phase(Phase.PROGRESSING, null).attempts(0).background(b.background().forgiveInconclusive())
-                    .note(now, "promoted by a person");
+            Instant now = now();
+            Step current = currentStep();
+            transition(b -> {
+                if (current instanceof Step.Pause || current instanceof Step.Analyze) {
+                    b.step(state.stepIndex() + 1, now);
+                }
+                b.phase(Phase.PROGRESSING, null).attempts(0).background(b.background().forgiveInconclusive())
+                        .note(now, "promoted by a person");
+            });
+            failures.reset();
+            kick();
         });
-        kick();
     }
 
     /** Skips every remaining pause and analysis. */
-    public synchronized void promoteFully() {
+    public void promoteFully() {
         requireActive("promote fully");
-        Instant now = now();
-        transition(b -> b.fullPromotion(true).phase(Phase.PROGRESSING, null).attempts(0).note(now, "fully promoted by a person"));
-        kick();
+        submit(() -> {
+            if (!active()) {
+                LOG.warn("rollout {}: full promotion came after it ended ({})", name, state.phase());
+                return;
+            }
+            Instant now = now();
+            transition(b -> b.fullPromotion(true).phase(Phase.PROGRESSING, null).attempts(0).note(now, "fully promoted by a person"));
+            failures.reset();
+            kick();
+        });
     }
 
     /**
      * Rolls back. Idempotent while aborting or aborted; on a FAILED rollout it runs the rollback again
      * (the platform may have recovered); refused once the candidate has been promoted.
      */
-    public synchronized void abort(String reason) {
-        if (state.phase() == Phase.ABORTED || state.phase() == Phase.ABORTING || state.phase() == Phase.NOT_PROMOTED) {
+    public void abort(String reason) {
+        RolloutState s = state;
+        if (s.phase() == Phase.ABORTED || s.phase() == Phase.ABORTING || s.phase() == Phase.NOT_PROMOTED) {
             return;
         }
-        if (state.promoted() || state.phase() == Phase.SUCCEEDED) {
+        if (s.promoted() || s.phase() == Phase.SUCCEEDED) {
             throw new IllegalStateException("rollout '" + name + "' is past promotion: nothing to roll back to");
         }
-        if (state.phase() == Phase.FAILED) {
-            done = new CompletableFuture<>();
-            stopped = false;
-        }
-        startAbort("aborted by a person: " + reason);
-        kick();
+        submit(() -> {
+            Phase phase = state.phase();
+            if (phase == Phase.ABORTED || phase == Phase.ABORTING || phase == Phase.NOT_PROMOTED) {
+                return;
+            }
+            if (state.promoted() || phase == Phase.SUCCEEDED) {
+                LOG.warn("rollout {}: abort came after the candidate was promoted; nothing rolled back", name);
+                return;
+            }
+            restartIfEnded();
+            startAbort("aborted by a person: " + reason);
+            kick();
+        });
     }
 
     /** Starts an aborted rollout again from its first step. */
-    public synchronized void retry() {
+    public void retry() {
         if (state.phase() != Phase.ABORTED) {
             throw new IllegalStateException("only an aborted rollout can be retried; '" + name + "' is " + state.phase());
         }
-        Instant now = now();
-        done = new CompletableFuture<>();
-        stopped = false;
-        transition(b -> b.phase(Phase.PROGRESSING, null).step(0, now).fullPromotion(false)
-                .background(io.cutover.state.AnalysisProgress.NONE).note(now, "retried"));
-        kick();
+        submit(() -> {
+            if (state.phase() != Phase.ABORTED) {
+                return;
+            }
+            restartIfEnded();
+            Instant now = now();
+            transition(b -> b.phase(Phase.PROGRESSING, null).step(0, now).fullPromotion(false)
+                    .background(io.cutover.state.AnalysisProgress.NONE).note(now, "retried"));
+            failures.reset();
+            kick();
+        });
     }
 
-    public synchronized void pause(String reason) {
+    public void pause(String reason) {
         if (state.phase() != Phase.PROGRESSING) {
             throw new IllegalStateException("only a progressing rollout can be paused; '" + name + "' is " + state.phase());
         }
-        enterPause("paused by a person: " + reason);
+        submit(() -> {
+            if (state.phase() != Phase.PROGRESSING) {
+                LOG.warn("rollout {}: pause came when it was already {}", name, state.phase());
+                return;
+            }
+            enterPause("paused by a person: " + reason);
+        });
     }
 
-    public synchronized void resume() {
+    public void resume() {
         if (state.phase() != Phase.PAUSED) {
             throw new IllegalStateException("only a paused rollout can be resumed; '" + name + "' is " + state.phase());
         }
-        Instant now = now();
-        Step current = currentStep();
-        boolean restartClock = current instanceof Step.AwaitReady || current instanceof Step.SetWeight;
-        transition(b -> {
-            if (restartClock) {
-                b.step(state.stepIndex(), now);
+        submit(() -> {
+            if (state.phase() != Phase.PAUSED) {
+                return;
             }
-            b.phase(Phase.PROGRESSING, null).attempts(0).analysis(b.analysis().forgiveInconclusive())
-                    .background(b.background().forgiveInconclusive()).note(now, "resumed");
+            Instant now = now();
+            Step current = currentStep();
+            boolean restartClock = current instanceof Step.AwaitReady || current instanceof Step.SetWeight;
+            transition(b -> {
+                if (restartClock) {
+                    b.step(state.stepIndex(), now);
+                }
+                b.phase(Phase.PROGRESSING, null).attempts(0).analysis(b.analysis().forgiveInconclusive())
+                        .background(b.background().forgiveInconclusive()).note(now, "resumed");
+            });
+            failures.reset();
+            ctx.publish(new RolloutEvent.Resumed(name, now));
+            kick();
         });
-        ctx.publish(new RolloutEvent.Resumed(name, now));
-        kick();
     }
 
     /** Stops driving this rollout without touching it (the engine shuts down or lost ownership). */
-    public synchronized void stop() {
+    public void stop() {
         stopped = true;
+        calls.abandon("the engine stopped driving rollout " + name);
+        serializer.tryLocked(this::cancelPending);
+    }
+
+    private void cancelPending() {
         generation++;
         if (pending != null) {
             pending.cancel();
+            pending = null;
+        }
+    }
+
+    private void submit(Runnable operation) {
+        serializer.submit(operation, () -> calls.abandon("a person's operation on rollout " + name + " is waiting"));
+    }
+
+    private void restartIfEnded() {
+        if (done.isDone()) {
+            done = new CompletableFuture<>();
+            stopped = false;
+            onRestart.accept(this);
         }
     }
 
@@ -207,49 +280,62 @@ public final class RolloutRunner {
         if (stopped) {
             return;
         }
-        if (pending != null) {
-            pending.cancel();
+        cancelPending();
+        long gen = generation;
+        pending = ctx.scheduler().schedule(() -> dispatch(gen), delay.isNegative() ? Duration.ZERO : delay);
+    }
+
+    /** Runs the tick on the call executor when there is one: the scheduler's threads never wait on a call. */
+    private void dispatch(long gen) {
+        if (ctx.callExecutor() == null) {
+            tick(gen);
+            return;
         }
-        long gen = ++generation;
-        pending = ctx.scheduler().schedule(() -> tick(gen), delay);
+        try {
+            ctx.callExecutor().execute(() -> tick(gen));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("rollout {}: engine is shutting down; tick dropped", name);
+        }
     }
 
     void tick(long gen) {
-        synchronized (this) {
+        serializer.locked(() -> {
             if (gen != generation || stopped) {
                 return;
             }
-            MDC.put("rollout", name);
             try {
                 tickLocked();
             } catch (StateConflictException e) {
                 lostOwnership(e);
-            } finally {
-                MDC.remove("rollout");
+            } catch (RunnerCalls.Abandoned e) {
+                LOG.debug("rollout {}: step left for an operation: {}", name, e.getMessage());
+                kick();
+            } catch (io.cutover.sim.SimulatedCrash crash) {
+                throw crash;
+            } catch (Throwable e) {
+                lastResort(e);
             }
-        }
+        });
     }
 
     private void tickLocked() {
         Phase phase = state.phase();
-        if (phase != Phase.PROGRESSING && phase != Phase.ABORTING) {
+        boolean holding = holding();
+        if (phase != Phase.PROGRESSING && phase != Phase.ABORTING && !holding) {
             return;
         }
         boolean aborting = phase == Phase.ABORTING;
         RolloutState.Builder b = state.toBuilder();
         Instant now = now();
         try {
-            Outcome outcome = aborting ? rollbackTick(b, now) : progressTick(b, now);
+            Outcome outcome = aborting ? rollbackTick(b) : holding ? holdTick(b, now) : progressTick(b, now);
             b.attempts(0); // the budget counts failures in a row
             handle(outcome, b, aborting, now);
-        } catch (CutoverException e) {
-            if (e instanceof StateConflictException sce) {
-                throw sce;
-            }
-            onError(e, aborting, now);
-            return;
-        } catch (RuntimeException e) {
-            onError(CutoverException.permanent("step", "unexpected failure: " + e, e), aborting, now);
+            failures.reset();
+        } catch (StateConflictException | RunnerCalls.Abandoned | io.cutover.sim.SimulatedCrash e) {
+            throw e;
+        } catch (Throwable e) {
+            onError(PlatformCalls.translate("step " + (state.stepIndex() + 1), e), aborting);
         }
     }
 
@@ -267,19 +353,70 @@ public final class RolloutRunner {
                 return bg;
             }
         }
+        if (step instanceof Step.Pause p && !p.untilPromotedOnly()) {
+            return timedPause(p, now);
+        }
         return executor.run(step, b, state, false);
     }
 
-    private boolean backgroundActive() {
-        return state.phase() == Phase.PROGRESSING && !plan.backgroundGates().isEmpty() && !state.promoted() && !state.fullPromotion()
-                && state.stepIndex() >= plan.backgroundFrom() && !(currentStep() instanceof Step.Promote);
+    /**
+     * A timed pause is measured on the scheduler, not by re-reading a clock that can jump: the first time
+     * this engine sees the pause it takes the remaining time from the state (within 0 and the pause's
+     * length) and sets a timer; the pause ends when the timer fires.
+     */
+    private Outcome timedPause(Step.Pause p, Instant now) {
+        String key = state.phase() + ":" + state.stepIndex() + ":" + state.stepStartedAt();
+        if (!key.equals(pauseKey)) {
+            if (pauseTimer != null) {
+                pauseTimer.cancel();
+            }
+            Duration left = Duration.between(now, state.stepStartedAt().plus(p.duration()));
+            left = left.isNegative() ? Duration.ZERO : left.compareTo(p.duration()) > 0 ? p.duration() : left;
+            pauseKey = key;
+            pauseOver = false;
+            pauseTimer = ctx.scheduler().schedule(() -> submit(() -> {
+                if (key.equals(pauseKey)) {
+                    pauseOver = true;
+                    kick();
+                }
+            }), left);
+        }
+        return pauseOver ? Outcome.DONE : Outcome.HOLD;
     }
 
-    private Outcome rollbackTick(RolloutState.Builder b, Instant now) {
+    /** Waiting for a person to promote: only background gates run. */
+    private Outcome holdTick(RolloutState.Builder b, Instant now) {
+        if (backgroundActive()) {
+            Outcome bg = executor.background(b, state, now);
+            if (bg != null) {
+                return bg;
+            }
+        }
+        return Outcome.HOLD;
+    }
+
+    /** A pause until promoted: PAUSED, with its reason, while background gates (if any) go on measuring. */
+    private boolean holding() {
+        return state.phase() == Phase.PAUSED && currentStep() instanceof Step.Pause p && p.untilPromotedOnly()
+                && state.reason() != null && state.reason().startsWith(HOLD);
+    }
+
+    static final String HOLD = "waiting for a person to promote";
+
+    private boolean backgroundActive() {
+        return (state.phase() == Phase.PROGRESSING || holding()) && !plan.backgroundGates().isEmpty() && !state.promoted()
+                && !state.fullPromotion() && state.stepIndex() >= plan.backgroundFrom() && !(currentStep() instanceof Step.Promote);
+    }
+
+    private Outcome rollbackTick(RolloutState.Builder b) {
         if (state.stepIndex() >= rollbackSteps.size()) {
             return Outcome.DONE;
         }
-        return executor.run(rollbackSteps.get(state.stepIndex()), b, state, true);
+        Step step = rollbackSteps.get(state.stepIndex());
+        if (step instanceof Step.Pause p && !p.untilPromotedOnly()) {
+            return timedPause(p, ctx.clock().instant());
+        }
+        return executor.run(step, b, state, true);
     }
 
     private void handle(Outcome outcome, RolloutState.Builder b, boolean aborting, Instant now) {
@@ -317,6 +454,9 @@ public final class RolloutRunner {
             schedule(nextWake(w.duration(), b, now));
         } else if (outcome instanceof Outcome.Hold) {
             commitIfChanged(b);
+            if (state.phase() == Phase.PROGRESSING && currentStep() instanceof Step.Pause p && p.untilPromotedOnly()) {
+                enterPause(HOLD + ": step " + (state.stepIndex() + 1) + " (" + currentStep().describe() + "); promote() goes on, abort() rolls back");
+            }
             if (backgroundActive() && b.background().nextAt() != null) {
                 schedule(Duration.between(now, b.background().nextAt()));
             }
@@ -347,12 +487,37 @@ public final class RolloutRunner {
         return wait;
     }
 
+    /**
+     * Ends the abort only on the platform's word: all traffic on stable (read back) and stable the
+     * revision the rollout started from, at full capacity.
+     */
     private void finishAbort(RolloutState.Builder b, Instant now) {
         TrafficSplit read = executor.readTraffic();
         if (!read.isStableOnly()) {
             b.split(read);
             commit(b);
             throw CutoverException.transientFailure("read traffic", "traffic read back as " + read + " at the end of rollback", null);
+        }
+        io.cutover.spi.WorkloadStatus candidate = executor.status(io.cutover.spi.Role.CANDIDATE);
+        if (candidate.exists() && candidate.desired() > 0) {
+            // a read-back that lied let the scale-down pass: go back to it
+            int scaleDown = 0;
+            for (int i = 0; i < rollbackSteps.size(); i++) {
+                if (rollbackSteps.get(i) instanceof Step.Scale sc && sc.role() == io.cutover.spi.Role.CANDIDATE) {
+                    scaleDown = i;
+                }
+            }
+            b.split(read).step(scaleDown, now).note(now, "candidate still wants " + candidate.desired() + " replicas; scaling it down again");
+            commit(b);
+            throw CutoverException.transientFailure("scale CANDIDATE to 0", "candidate still wants " + candidate.desired()
+                    + " replicas at the end of rollback", null);
+        }
+        String wrong = executor.stableIsNotPrevious(state);
+        if (wrong != null) {
+            b.split(read);
+            commit(b);
+            fail(wrong);
+            return;
         }
         String reason = state.reason();
         b.split(read).phase(Phase.ABORTED, reason).note(now, "rolled back: " + reason);
@@ -362,22 +527,17 @@ public final class RolloutRunner {
         finish();
     }
 
-    private void onError(CutoverException e, boolean aborting, Instant now) {
-        int attempts = state.attempts() + 1;
+    private void onError(CutoverException e, boolean aborting) {
         int budget = aborting ? ctx.retry().abortBudget() : ctx.retry().budget();
-        if (e.isRetryable() && attempts <= budget) {
-            LOG.debug("{} failed (attempt {} of {}): {}", e.operation(), attempts, budget, e.getMessage());
-            try {
-                transition(b -> b.attempts(attempts));
-            } catch (StateConflictException conflict) {
-                throw conflict;
-            } catch (CutoverException storeDown) {
-                LOG.debug("could not record attempt {}: {}", attempts, storeDown.getMessage());
-            }
-            schedule(calls.backoff(attempts));
+        int attempts = failures.failed(e, budget, now());
+        // rolling back, traffic safety comes first: every failure is tried again within the abort budget
+        boolean retryable = e.isRetryable() || aborting;
+        if (retryable && attempts <= budget) {
+            tolerant(b -> b.attempts(attempts));
+            schedule(shared.backoff(attempts));
             return;
         }
-        String reason = (e.isRetryable() ? "retry budget of " + budget + " spent: " : "") + e.getMessage();
+        String reason = (retryable ? "retry budget of " + budget + " spent: " : "") + e.getMessage();
         LOG.warn("rollout {} {}: {}", name, aborting ? "could not roll back" : "stopped", reason);
         if (aborting) {
             fail(reason);
@@ -389,16 +549,34 @@ public final class RolloutRunner {
         }
     }
 
+    /** Something escaped every other handler: count it, say it, and keep the rollout moving or stopped for a person. */
+    private void lastResort(Throwable e) {
+        LOG.error("rollout {}: unexpected failure in the engine; counted as a failed attempt: {}", name, e.toString(), e);
+        boolean aborting = state.phase() == Phase.ABORTING;
+        try {
+            onError(PlatformCalls.translate("engine", e), aborting);
+        } catch (StateConflictException conflict) {
+            throw conflict;
+        } catch (io.cutover.sim.SimulatedCrash crash) {
+            throw crash;
+        } catch (Throwable again) {
+            LOG.error("rollout {}: could not record the failure ({}); trying again in {}", name, again.toString(), ctx.retry().maxBackoff());
+            schedule(ctx.retry().maxBackoff());
+        }
+    }
+
     private void startAbort(String reason) {
         Instant now = now();
-        transition(b -> b.phase(Phase.ABORTING, reason).step(0, now).note(now, "abort: " + reason));
+        tolerant(b -> b.phase(Phase.ABORTING, reason).step(0, now).note(now, "abort: " + reason));
+        failures.reset();
         ctx.publish(new RolloutEvent.AbortStarted(name, now, reason));
         ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.ABORTING, reason));
     }
 
     private void enterPause(String reason) {
         Instant now = now();
-        transition(b -> b.phase(Phase.PAUSED, reason).note(now, "paused: " + reason));
+        tolerant(b -> b.phase(Phase.PAUSED, reason).note(now, "paused: " + reason));
+        LOG.info("rollout {} paused: {}", name, reason);
         ctx.publish(new RolloutEvent.Paused(name, now, reason));
         ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.PAUSED, reason));
     }
@@ -409,35 +587,64 @@ public final class RolloutRunner {
         TrafficSplit split;
         try {
             split = executor.readTraffic();
-        } catch (RuntimeException e) {
+        } catch (StateConflictException | io.cutover.sim.SimulatedCrash e) {
+            throw e;
+        } catch (Throwable e) {
             split = state.split();
             reason = reason + " (traffic could not be read; last confirmed " + split + ")";
         }
         TrafficSplit last = split;
         String why = reason;
-        transition(b -> b.split(last).phase(Phase.FAILED, why).note(now, "failed: " + why + "; traffic " + last));
+        tolerant(b -> b.split(last).phase(Phase.FAILED, why).note(now, "failed: " + why + "; traffic " + last));
+        LOG.error("rollout {} FAILED with traffic {}: {}", name, last, why);
         ctx.publish(new RolloutEvent.Failed(name, now, why, last));
         ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.FAILED, why));
         finish();
     }
 
     private void finish() {
-        stop();
+        stopped = true;
+        cancelPending();
+        if (pauseTimer != null) {
+            pauseTimer.cancel();
+        }
         done.complete(RolloutResult.of(state));
     }
 
     private void lostOwnership(StateConflictException e) {
-        LOG.error("rollout {}: another engine saved its state; this engine stops driving it", name);
-        stop();
+        LOG.error("rollout {}: another engine claimed it ({}); this engine stops driving it and writes nothing more", name, e.getMessage());
+        stopped = true;
+        cancelPending();
+        ctx.publish(new RolloutEvent.OwnershipLost(name, now(), e.getMessage()));
         done.completeExceptionally(e);
+    }
+
+    /** Before every platform write: fenced once stopped, or once another engine claimed the rollout. */
+    private void checkOwnership() {
+        if (stopped) {
+            throw new StateConflictException(name, "epoch " + state.epoch(), "an engine that stopped driving the rollout");
+        }
+        keeper.checkOwnership(state);
     }
 
     // ---------------------------------------------------------------- persistence
 
-    private void transition(java.util.function.Consumer<RolloutState.Builder> change) {
+    private void transition(Consumer<RolloutState.Builder> change) {
         RolloutState.Builder b = state.toBuilder();
         change.accept(b);
         commit(b);
+    }
+
+    /**
+     * A transition towards safety (abort, pause, fail) that must not wait for the store: when the save
+     * fails it is held here (status() shows it) and the failure is counted and logged.
+     */
+    private void tolerant(Consumer<RolloutState.Builder> change) {
+        RolloutState.Builder b = state.toBuilder();
+        change.accept(b);
+        RolloutState next = b.updatedAt(now()).build();
+        keeper.saveOrHold(next);
+        state = next;
     }
 
     private void commitIfChanged(RolloutState.Builder b) {
@@ -446,9 +653,14 @@ public final class RolloutRunner {
         }
     }
 
+    /** Saves; while rolling back a failed save is counted and the rollback goes on (traffic safety first). */
     private void commit(RolloutState.Builder b) {
         RolloutState next = b.updatedAt(now()).build();
-        version = ctx.store().save(name, next, version);
+        if (state.phase() == Phase.ABORTING) {
+            keeper.saveOrHold(next);
+        } else {
+            keeper.save(next);
+        }
         state = next;
     }
 
@@ -457,8 +669,12 @@ public final class RolloutRunner {
         return state.stepIndex() < steps.size() ? steps.get(state.stepIndex()) : null;
     }
 
+    private boolean active() {
+        return state.phase() == Phase.PROGRESSING || state.phase() == Phase.PAUSED;
+    }
+
     private void requireActive(String operation) {
-        if (state.phase() != Phase.PROGRESSING && state.phase() != Phase.PAUSED) {
+        if (!active()) {
             throw new IllegalStateException("cannot " + operation + " rollout '" + name + "': it is " + state.phase());
         }
     }

@@ -1,5 +1,6 @@
 package io.cutover.internal;
 
+import io.cutover.CutoverException;
 import io.cutover.Target;
 import io.cutover.event.RolloutEvent;
 import io.cutover.gate.Gate;
@@ -38,11 +39,11 @@ final class StepExecutor {
     private final String name;
     private final Plan plan;
     private final Target target;
-    private final PlatformCalls calls;
+    private final RunnerCalls calls;
     private final EngineContext ctx;
     private final boolean replicaRatio;
 
-    StepExecutor(String name, Plan plan, Target target, PlatformCalls calls, EngineContext ctx) {
+    StepExecutor(String name, Plan plan, Target target, RunnerCalls calls, EngineContext ctx) {
         this.name = name;
         this.plan = plan;
         this.target = target;
@@ -61,6 +62,12 @@ final class StepExecutor {
         if (step instanceof Step.Deploy d) {
             return deploy(d, s, at);
         } else if (step instanceof Step.Scale sc) {
+            if (aborting && sc.role() == Role.CANDIDATE) {
+                String wrong = stableIsNotPrevious(at);
+                if (wrong != null) {
+                    return new Outcome.Fail(wrong);
+                }
+            }
             scale(sc.role(), sc.replicas().resolve(at.stableReplicas()));
             return Outcome.DONE;
         } else if (step instanceof Step.AwaitReady a) {
@@ -84,7 +91,25 @@ final class StepExecutor {
         } else if (step instanceof Step.RunHooks h) {
             return hooks(h.stage(), s, at, now, aborting);
         } else if (step instanceof Step.Promote) {
+            String unproven = unprovenGate(at);
+            if (unproven != null) {
+                // the last round errored: promote only on a fresh round that passes
+                Judgement j = measure(plan.backgroundGates(), plan.backgroundPolicy(), s.background(), s, at, now);
+                s.background(j.progress);
+                if (j.outcome != null) {
+                    return j.outcome;
+                }
+                if (j.notPassed != null) {
+                    return Outcome.pause("will not promote: " + unproven + "; measured again: " + j.notPassed
+                            + "; resume() measures again, promoteFully() promotes regardless");
+                }
+            }
             calls.write("promote " + at.candidate().name(), () -> target.workloads().promote(at.candidate()));
+            WorkloadStatus stable = status(Role.STABLE);
+            if (!at.candidate().name().equals(stable.revision())) {
+                throw CutoverException.transientFailure("promote " + at.candidate().name(), "promotion of "
+                        + at.candidate().name() + " not visible: stable runs " + stable.revision(), null);
+            }
             TrafficSplit after = calls.read("read traffic", () -> target.router().read());
             s.promoted(true).split(after).note(now, "promoted " + at.candidate().name() + " to stable");
             ctx.publish(new RolloutEvent.Promoted(name, now, at.candidate().name()));
@@ -93,6 +118,11 @@ final class StepExecutor {
             WorkloadStatus st = status(r.role());
             if (st.exists() && st.desired() > 0) {
                 calls.write("retire " + r.role(), () -> target.workloads().retire(r.role()));
+                WorkloadStatus after = status(r.role());
+                if (after.exists() && after.desired() > 0) {
+                    throw CutoverException.transientFailure("retire " + r.role(), "retire of " + r.role()
+                            + " not visible: it still wants " + after.desired() + " replicas", null);
+                }
                 ctx.publish(new RolloutEvent.ReplicasChanged(name, now, r.role().name(), 0));
             }
             return Outcome.DONE;
@@ -105,6 +135,11 @@ final class StepExecutor {
         WorkloadStatus st = status(Role.CANDIDATE);
         if (!at.candidate().name().equals(st.revision()) || st.desired() != replicas) {
             calls.write("deploy " + at.candidate().name(), () -> target.workloads().deploy(at.candidate(), replicas));
+            WorkloadStatus after = status(Role.CANDIDATE);
+            if (!at.candidate().name().equals(after.revision()) || after.desired() != replicas) {
+                throw CutoverException.transientFailure("deploy " + at.candidate().name(), "deploy of " + at.candidate().name()
+                        + " x" + replicas + " not visible: candidate shows " + after.revision() + " x" + after.desired(), null);
+            }
             ctx.publish(new RolloutEvent.ReplicasChanged(name, ctx.clock().instant(), Role.CANDIDATE.name(), replicas));
         }
         return Outcome.DONE;
@@ -114,6 +149,13 @@ final class StepExecutor {
         WorkloadStatus st = status(role);
         if (st.desired() != replicas && (st.exists() || replicas > 0)) {
             calls.write("scale " + role + " to " + replicas, () -> target.workloads().scale(role, replicas));
+            // the candidate is the engine's own: its count must read back (a platform's own strategy may
+            // hold stable's count, as a native Recreate does until it switches)
+            WorkloadStatus after = role == Role.CANDIDATE ? status(role) : null;
+            if (after != null && after.desired() != replicas && (after.exists() || replicas > 0)) {
+                throw CutoverException.transientFailure("scale " + role + " to " + replicas, "scale of " + role + " to "
+                        + replicas + " not visible: it wants " + after.desired(), null);
+            }
             ctx.publish(new RolloutEvent.ReplicasChanged(name, ctx.clock().instant(), role.name(), replicas));
         }
     }
@@ -177,6 +219,14 @@ final class StepExecutor {
     private Outcome route(RolloutState.Builder s, TrafficSplit desired) {
         if (!desired.equals(s.split())) {
             calls.write("set traffic " + desired, () -> target.router().apply(desired));
+            if (!replicaRatio) {
+                TrafficSplit read = readTraffic();
+                if (!read.equals(desired)) {
+                    s.split(read);
+                    throw CutoverException.transientFailure("set traffic " + desired, "traffic read back as " + read
+                            + " after setting " + desired, null);
+                }
+            }
             s.split(desired);
             ctx.publish(new RolloutEvent.TrafficChanged(name, ctx.clock().instant(), desired));
         }
@@ -229,15 +279,20 @@ final class StepExecutor {
         return j.outcome;
     }
 
-    private record Judgement(AnalysisProgress progress, Outcome outcome) { }
+    /** A round's counters, the outcome that stops the rollout (or null), and the first gate that did not pass (or null). */
+    private record Judgement(AnalysisProgress progress, Outcome outcome, String notPassed) { }
 
     private Judgement measure(List<Gate> gates, GatePolicy policy, AnalysisProgress p, RolloutState.Builder s,
                               RolloutState at, Instant now) {
         GateContext gc = new GateContext(name, at.application(), at.candidate(), now, target.metrics(), target.health(),
                 at.stableRevision(), target.workloads()::identity);
         Outcome outcome = null;
+        String notPassed = null;
         for (Gate gate : gates) {
             Measurement m = measureOne(gate, gc, policy, now);
+            if (m.verdict() != Verdict.PASSED && notPassed == null) {
+                notPassed = m.gate() + " " + m.verdict() + ": " + m.detail();
+            }
             s.measured(m);
             ctx.publish(new RolloutEvent.MeasurementTaken(name, now, m));
             p = p.count(m.verdict());
@@ -252,23 +307,60 @@ final class StepExecutor {
                 outcome = Outcome.pause("gate " + m.gate() + " inconclusive: " + m.detail());
             }
         }
-        return new Judgement(p.roundTaken(now.plus(policy.interval())), outcome);
+        return new Judgement(p.roundTaken(now.plus(policy.interval())), outcome, notPassed);
     }
 
     private Measurement measureOne(Gate gate, GateContext gc, GatePolicy policy, Instant now) {
         Measurement m;
+        String gateName = gateName(gate);
         try {
-            m = gate.measure(gc);
+            m = calls.timed("gate " + gateName, policy.interval(), () -> gate.measure(gc));
             if (m == null) {
-                m = new Measurement(gate.name(), Verdict.ERROR, Double.NaN, "gate returned no measurement", now);
+                m = new Measurement(gateName, Verdict.ERROR, Double.NaN, "gate returned no measurement", now);
             }
-        } catch (RuntimeException e) {
-            m = new Measurement(gate.name(), Verdict.ERROR, Double.NaN, "gate failed: " + e.getMessage(), now);
+        } catch (RunnerCalls.Abandoned e) {
+            throw e;
+        } catch (Throwable e) {
+            CutoverException c = PlatformCalls.translate("gate " + gateName, e);
+            LOG.warn("rollout {}: gate {} gave no verdict, counted as ERROR: {}", name, gateName, c.getMessage());
+            m = new Measurement(gateName, Verdict.ERROR, Double.NaN, "gate failed: " + c.getMessage(), now);
         }
         if (m.verdict() == Verdict.INCONCLUSIVE && policy.noData() == Verdict.ERROR) {
             m = new Measurement(m.gate(), Verdict.ERROR, m.value(), m.detail(), m.at());
         }
         return m;
+    }
+
+    /**
+     * A background gate whose latest measurement is an ERROR: an error never promotes (INCONCLUSIVE has
+     * paused for a person already, whose promote accepts it; a full promotion skips this check).
+     */
+    private String unprovenGate(RolloutState at) {
+        if (at.fullPromotion() || plan.backgroundGates().isEmpty()) {
+            return null;
+        }
+        for (Gate gate : plan.backgroundGates()) {
+            String gateName = gateName(gate);
+            for (int i = at.measurements().size() - 1; i >= 0; i--) {
+                Measurement m = at.measurements().get(i);
+                if (m.gate().equals(gateName)) {
+                    if (m.verdict() == Verdict.ERROR) {
+                        return "last measurement of " + gateName + " is " + m.verdict() + ": " + m.detail();
+                    }
+                    break;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String gateName(Gate gate) {
+        try {
+            String n = gate.name();
+            return n == null ? gate.getClass().getSimpleName() : n;
+        } catch (RuntimeException e) {
+            return gate.getClass().getSimpleName();
+        }
     }
 
     private Outcome hooks(HookStage stage, RolloutState.Builder s, RolloutState at, Instant now, boolean aborting) {
@@ -277,17 +369,19 @@ final class StepExecutor {
             HookContext hc = new HookContext(name, at.application(), stage, at.candidate(), at.stableRevision(), s.split(), now);
             HookResult r;
             try {
-                r = hook.run(hc);
+                r = calls.timed(stage.name().toLowerCase() + " hook " + hook.name(), hook.timeout().plusSeconds(1), () -> hook.run(hc));
                 if (r == null) {
                     r = HookResult.fail("hook returned no result");
                 }
-            } catch (RuntimeException e) {
-                r = HookResult.fail("hook threw " + e);
+            } catch (RunnerCalls.Abandoned e) {
+                throw e;
+            } catch (Throwable e) {
+                r = HookResult.fail("hook threw " + PlatformCalls.translate("hook", e).getMessage());
             }
             s.note(now, stage.name().toLowerCase() + " hook " + (r.passed() ? "passed" : "failed") + ": " + r.message());
             if (!r.passed()) {
                 if (rollbackStage || aborting || at.promoted()) {
-                    LOG.warn("{} hook failed during {}; going on: {}", stage, aborting ? "rollback" : "completion", r.message());
+                    LOG.warn("rollout {}: {} hook failed during {}; going on: {}", name, stage, aborting ? "rollback" : "completion", r.message());
                 } else {
                     return Outcome.abort(stage.name().toLowerCase().replace('_', '-') + " hook failed: " + r.message());
                 }
@@ -297,8 +391,24 @@ final class StepExecutor {
     }
 
     WorkloadStatus status(Role role) {
-        WorkloadStatus st = calls.read("status " + role, () -> target.workloads().status(role));
-        return st == null ? WorkloadStatus.absent() : st;
+        return calls.read("status " + role, () -> target.workloads().status(role));
+    }
+
+    /**
+     * Why the rollback cannot end safely, or {@code null}: the stable role must run the revision the
+     * rollout started from (a promotion whose answer was lost may have taken effect) at full capacity.
+     */
+    String stableIsNotPrevious(RolloutState at) {
+        WorkloadStatus stable = status(Role.STABLE);
+        if (at.stableRevision() != null && !at.stableRevision().equals(stable.revision())) {
+            return "stable runs " + stable.revision() + ", not " + at.stableRevision() + " that the rollout started from"
+                    + " (a promotion took effect); nothing was scaled down: promote " + at.stableRevision()
+                    + " again by hand or roll forward";
+        }
+        if (stable.ready() < at.stableReplicas()) {
+            return "stable " + stable.revision() + " has " + stable.ready() + " ready replicas of " + at.stableReplicas();
+        }
+        return null;
     }
 
     TrafficSplit readTraffic() {

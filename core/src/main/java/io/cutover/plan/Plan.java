@@ -79,7 +79,25 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
         return needed;
     }
 
-    /** The plan as numbered lines. */
+    /**
+     * What an abort runs, in order: traffic back to stable (read back to confirm) before anything is
+     * scaled down, stable at full capacity first, the candidate last.
+     */
+    public List<Step> rollbackSteps() {
+        List<Step> rollback = new ArrayList<>(List.of(
+                new Step.RunHooks(HookStage.BEFORE_ROLLBACK),
+                new Step.Scale(io.cutover.spi.Role.STABLE, Replicas.full()),
+                new Step.AwaitReady(io.cutover.spi.Role.STABLE),
+                new Step.ResetTraffic()));
+        if (!drainDelay.isZero()) {
+            rollback.add(new Step.Pause(drainDelay));
+        }
+        rollback.add(new Step.Scale(io.cutover.spi.Role.CANDIDATE, Replicas.exactly(0)));
+        rollback.add(new Step.RunHooks(HookStage.AFTER_ROLLBACK));
+        return List.copyOf(rollback);
+    }
+
+    /** The plan as numbered lines, its rollback plan last. */
     public String describe() {
         List<String> lines = new ArrayList<>();
         lines.add(strategy + " plan (" + steps.size() + " steps, progress deadline " + progressDeadline
@@ -90,19 +108,92 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
         }
         if (!backgroundGates.isEmpty()) {
             lines.add("background from step " + (backgroundFrom + 1) + ": "
-                    + backgroundGates.stream().map(Object::toString).collect(Collectors.joining(", ")) + " (" + backgroundPolicy + ")");
+                    + backgroundGates.stream().map(Plan::display).collect(Collectors.joining(", ")) + " (" + backgroundPolicy + ")");
         }
-        hooks.forEach((stage, list) -> lines.add("hooks " + stage.name().toLowerCase().replace('_', '-') + ": " + list.size()));
+        for (HookStage stage : HookStage.values()) {
+            List<Hook> list = hooks(stage);
+            if (!list.isEmpty()) {
+                lines.add("hooks " + stage.name().toLowerCase().replace('_', '-') + ": "
+                        + list.stream().map(Hook::name).collect(Collectors.joining(", ")));
+            }
+        }
+        lines.add("on abort:");
+        List<Step> rollback = rollbackSteps();
+        for (int i = 0; i < rollback.size(); i++) {
+            lines.add("  r" + (i + 1) + ". " + rollback.get(i).describe());
+        }
+        lines.add("  (aborted only when stable serves all traffic at full capacity; else failed with the exact traffic state)");
         return String.join("\n", lines);
     }
 
-    /** A short digest of {@link #describe()}: a resumed rollout must run the plan it started with. */
+    /**
+     * A short digest of the plan's canonical form: a resumed rollout must run the plan it started with.
+     * The same plan gives the same fingerprint in every JVM: hooks in stage order by {@link Hook#name()},
+     * gates by {@link Gate#name()} and their own description when they give one, nothing that depends on
+     * identity hashes or map order.
+     */
     public String fingerprint() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(describe().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    }
+
+    /** The plan as canonical text: what the fingerprint digests. */
+    public String canonical() {
+        StringBuilder b = new StringBuilder("plan v1\n");
+        b.append("strategy=").append(strategy).append('\n');
+        b.append("progressDeadline=").append(progressDeadline).append(" on=").append(onDeadline.name()).append('\n');
+        b.append("drain=").append(drainDelay).append(" unavailable=").append(unavailableAllowed).append('\n');
+        for (Step step : steps) {
+            b.append("step ").append(canonical(step)).append('\n');
+        }
+        b.append("background from=").append(backgroundFrom).append(" policy=").append(backgroundPolicy).append('\n');
+        for (Gate gate : backgroundGates) {
+            b.append("background gate ").append(canonical(gate)).append('\n');
+        }
+        for (HookStage stage : HookStage.values()) {
+            for (Hook hook : hooks(stage)) {
+                b.append("hook ").append(stage.name()).append(' ').append(canonical(hook)).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String canonical(Step step) {
+        if (step instanceof Step.Analyze a) {
+            return "analyze " + a.name() + " policy=" + a.policy() + " gates=["
+                    + a.gates().stream().map(Plan::canonical).collect(Collectors.joining("; ")) + "]";
+        }
+        return step.describe();
+    }
+
+    /** A gate by its name, and by its own text when its class gives one that is not an identity hash. */
+    static String canonical(Gate gate) {
+        return gate.name() + ownText(gate);
+    }
+
+    /** A gate for people: its own text when it gives one, else its name. */
+    static String display(Gate gate) {
+        String own = ownText(gate);
+        return own.isEmpty() ? gate.name() : own.substring(2, own.length() - 1);
+    }
+
+    static String canonical(Hook hook) {
+        return hook.name() + ownText(hook);
+    }
+
+    private static String ownText(Object o) {
+        try {
+            if (o.getClass().getMethod("toString").getDeclaringClass() == Object.class) {
+                return "";
+            }
+        } catch (NoSuchMethodException e) {
+            return "";
+        }
+        String text = o.toString();
+        return text == null || text.matches(".*@[0-9a-f]{4,}.*") ? "" : " {" + text + "}";
     }
 }

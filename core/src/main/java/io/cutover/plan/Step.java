@@ -121,7 +121,7 @@ public sealed interface Step {
         }
         @Override public boolean skippedOnFullPromotion() { return true; }
         @Override public String describe() {
-            return "analyze " + name + ": " + gates.stream().map(Object::toString).collect(Collectors.joining(", ")) + " (" + policy + ")";
+            return "analyze " + name + ": " + gates.stream().map(Plan::display).collect(Collectors.joining(", ")) + " (" + policy + ")";
         }
     }
 

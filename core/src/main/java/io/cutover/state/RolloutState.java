@@ -32,13 +32,16 @@ import java.util.Objects;
  * @param updatedAt        when this state was made
  * @param measurements     the latest measurements (at most {@value #KEPT_MEASUREMENTS})
  * @param history          what happened (at most {@value #KEPT_HISTORY} lines, newest last)
+ * @param owner            the engine that last claimed the rollout, or {@code null} before the first claim
+ * @param epoch            how many times the rollout has been claimed; an engine may write (state or
+ *                         platform) only while the stored epoch is still the one it claimed
  */
 public record RolloutState(String name, String application, Revision candidate, String planFingerprint,
                            Phase phase, String reason, int stepIndex, Instant stepStartedAt, TrafficSplit split,
                            int stableReplicas, String stableRevision, AnalysisProgress analysis,
                            AnalysisProgress background, int attempts, boolean fullPromotion, boolean promoted,
                            Instant startedAt, Instant updatedAt, List<Measurement> measurements,
-                           List<HistoryEntry> history) {
+                           List<HistoryEntry> history, String owner, long epoch) {
 
     public static final int KEPT_MEASUREMENTS = 20;
     public static final int KEPT_HISTORY = 60;
@@ -79,6 +82,8 @@ public record RolloutState(String name, String application, Revision candidate, 
         private Instant updatedAt;
         private List<Measurement> measurements;
         private List<HistoryEntry> history;
+        private String owner;
+        private long epoch;
 
         private Builder(RolloutState s) {
             source = s;
@@ -86,7 +91,7 @@ public record RolloutState(String name, String application, Revision candidate, 
             split = s.split; stableReplicas = s.stableReplicas; stableRevision = s.stableRevision;
             analysis = s.analysis; background = s.background; attempts = s.attempts;
             fullPromotion = s.fullPromotion; promoted = s.promoted; updatedAt = s.updatedAt;
-            measurements = s.measurements; history = s.history;
+            measurements = s.measurements; history = s.history; owner = s.owner; epoch = s.epoch;
         }
 
         private <T> T mark(T before, T after) {
@@ -119,6 +124,12 @@ public record RolloutState(String name, String application, Revision candidate, 
         public Builder attempts(int attempts) { this.attempts = mark(this.attempts, attempts); return this; }
         public Builder fullPromotion(boolean fullPromotion) { this.fullPromotion = mark(this.fullPromotion, fullPromotion); return this; }
         public Builder promoted(boolean promoted) { this.promoted = mark(this.promoted, promoted); return this; }
+        /** Claims the rollout for {@code owner} under {@code epoch} (one more than the stored one). */
+        public Builder claim(String owner, long epoch) {
+            this.owner = mark(this.owner, owner);
+            this.epoch = mark(this.epoch, epoch);
+            return this;
+        }
         public Builder updatedAt(Instant at) { this.updatedAt = mark(this.updatedAt, at); return this; }
 
         public Builder measured(Measurement m) {
@@ -150,6 +161,7 @@ public record RolloutState(String name, String application, Revision candidate, 
         public AnalysisProgress analysis() { return analysis; }
         public AnalysisProgress background() { return background; }
         public int attempts() { return attempts; }
+        public boolean promoted() { return promoted; }
 
         public RolloutState build() {
             if (!changed) {
@@ -157,7 +169,7 @@ public record RolloutState(String name, String application, Revision candidate, 
             }
             return new RolloutState(source.name, source.application, source.candidate, source.planFingerprint, phase, reason,
                     stepIndex, stepStartedAt, split, stableReplicas, stableRevision, analysis, background, attempts,
-                    fullPromotion, promoted, source.startedAt, updatedAt, measurements, history);
+                    fullPromotion, promoted, source.startedAt, updatedAt, measurements, history, owner, epoch);
         }
     }
 
@@ -166,6 +178,6 @@ public record RolloutState(String name, String application, Revision candidate, 
                                        int stableReplicas, String stableRevision, Instant now) {
         return new RolloutState(name, application, candidate, planFingerprint, Phase.PENDING, null, 0, now,
                 TrafficSplit.stableOnly(), stableReplicas, stableRevision, AnalysisProgress.NONE, AnalysisProgress.NONE, 0, false, false,
-                now, now, List.of(), List.of(new HistoryEntry(now, "created for " + candidate.name())));
+                now, now, List.of(), List.of(new HistoryEntry(now, "created for " + candidate.name())), null, 0);
     }
 }

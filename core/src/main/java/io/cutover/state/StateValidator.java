@@ -89,6 +89,12 @@ public final class StateValidator {
         if (s.split().canaryMatches().size() > MAX_HEADER_MATCHES) {
             return "split has " + s.split().canaryMatches().size() + " header matches, over " + MAX_HEADER_MATCHES;
         }
+        if (s.epoch() < 0) {
+            return "epoch " + s.epoch() + " is negative";
+        }
+        if (s.owner() != null && (s.owner().length() > 253 || CONTROL.matcher(s.owner()).find())) {
+            return "owner '" + shown(s.owner()) + "' is not an engine name";
+        }
         if (tooLong(s.reason()) || tooLong(s.stableRevision())) {
             return "reason or stableRevision is longer than " + MAX_TEXT_CHARS + " characters";
         }
@@ -123,7 +129,8 @@ public final class StateValidator {
         return new RolloutState(s.name(), s.application(), s.candidate(), s.planFingerprint(), s.phase(), s.reason(),
                 s.stepIndex(), s.stepStartedAt(), s.split(), s.stableReplicas(), s.stableRevision(), s.analysis(),
                 s.background(), s.attempts(), s.fullPromotion(), s.promoted(), s.startedAt(), s.updatedAt(),
-                newest(s.measurements(), RolloutState.KEPT_MEASUREMENTS), newest(s.history(), RolloutState.KEPT_HISTORY));
+                newest(s.measurements(), RolloutState.KEPT_MEASUREMENTS), newest(s.history(), RolloutState.KEPT_HISTORY),
+                s.owner(), s.epoch());
     }
 
     /** {@code s} trimmed, with every text cut at {@value #MAX_TEXT_CHARS} characters: what a store saves. */
@@ -141,7 +148,7 @@ public final class StateValidator {
         return new RolloutState(t.name(), t.application(), t.candidate(), t.planFingerprint(), t.phase(), cut(t.reason()),
                 t.stepIndex(), t.stepStartedAt(), t.split(), t.stableReplicas(), t.stableRevision(), t.analysis(),
                 t.background(), t.attempts(), t.fullPromotion(), t.promoted(), t.startedAt(), t.updatedAt(),
-                measurements, history);
+                measurements, history, t.owner(), t.epoch());
     }
 
     private static <T> List<T> newest(List<T> list, int keep) {

@@ -90,14 +90,34 @@ class CanaryRunTest {
     @Test
     void manualPauseAndResume() {
         Fixture f = Fixture.healthy();
-        Rollout r = f.start(Deployment.canary().steps(20, 60).pauseUntilPromotedAt(20).build());
-        RolloutResult atHold = r.await();
-        assertThat(atHold.phase()).isEqualTo(Phase.PROGRESSING);
+        Rollout r = f.start(Deployment.canary().steps(20, 60).pauseBetween(Duration.ofMinutes(10)).build());
+        f.time.advance(Duration.ofMinutes(2));
         assertThat(r.status().split().canaryWeight()).isEqualTo(20);
         r.pause("looking at dashboards");
         assertThat(r.phase()).isEqualTo(Phase.PAUSED);
+        assertThat(r.status().reason()).isEqualTo("paused by a person: looking at dashboards");
         assertThatThrownBy(() -> r.pause("again")).isInstanceOf(IllegalStateException.class).hasMessageContaining("PAUSED");
+        f.time.advance(Duration.ofHours(1));
+        assertThat(r.status().split().canaryWeight()).isEqualTo(20); // nothing moved while paused
         r.resume();
+        assertThat(r.await().phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(f.weights()).containsExactly(20, 60, 100);
+    }
+
+    @Test
+    void aPauseUntilPromotedIsPausedWithItsReasonInStatusAndEvents() {
+        Fixture f = Fixture.healthy();
+        Rollout r = f.start(Deployment.canary().steps(20, 60).pauseUntilPromotedAt(20).build());
+        RolloutResult atHold = r.await();
+        assertThat(atHold.phase()).isEqualTo(Phase.PAUSED);
+        assertThat(atHold.reason()).startsWith("waiting for a person to promote").contains("pause until promoted");
+        assertThat(r.status().phase()).isEqualTo(Phase.PAUSED);
+        assertThat(f.events(io.cutover.event.RolloutEvent.Paused.class)).singleElement()
+                .satisfies(e -> assertThat(e.reason()).startsWith("waiting for a person to promote"));
+        assertThat(r.status().split().canaryWeight()).isEqualTo(20);
+        r.resume(); // resuming is not promoting: it waits again
+        assertThat(r.await().phase()).isEqualTo(Phase.PAUSED);
+        assertThat(r.status().split().canaryWeight()).isEqualTo(20);
         r.promote();
         assertThat(r.await().phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(f.weights()).containsExactly(20, 60, 100);

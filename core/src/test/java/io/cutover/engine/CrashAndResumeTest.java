@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * For every plan and every k: the engine dies right after platform write k (the write applied, the
- * state not yet saved); a fresh engine resumes from the store. Every run must end promoted or rolled
+ * state not yet saved), or just before or after state save k; a fresh engine resumes from the store
+ * (and in the second test dies again at its second write, and a third one finishes). Every run must end promoted or rolled
  * back, with all traffic on stable and nothing left running that should not be.
  */
 class CrashAndResumeTest {
@@ -78,6 +79,105 @@ class CrashAndResumeTest {
             assertThat(f.platform.stableRevision()).isEqualTo(expected == Phase.SUCCEEDED ? "v2" : "v1");
             assertThat(f.platform.desiredReplicas(Role.STABLE)).isEqualTo(4);
             assertThat(f.platform.desiredReplicas(Role.CANDIDATE)).isZero();
+        }
+    }
+
+    /** A store that dies (the process with it) just before or just after its {@code k}-th save. */
+    static final class CrashingStore implements io.cutover.spi.StateStore {
+        final io.cutover.spi.StateStore real;
+        int saves;
+        int crashAt = -1;
+        boolean before;
+
+        CrashingStore(io.cutover.spi.StateStore real) {
+            this.real = real;
+        }
+
+        @Override
+        public java.util.Optional<Stored> load(String rollout) {
+            return real.load(rollout);
+        }
+
+        @Override
+        public String save(String rollout, io.cutover.state.RolloutState state, String expectedVersion) {
+            saves++;
+            if (saves == crashAt && before) {
+                throw new SimulatedCrash(-saves);
+            }
+            String version = real.save(rollout, state, expectedVersion);
+            if (saves == crashAt) {
+                throw new SimulatedCrash(-saves);
+            }
+            return version;
+        }
+    }
+
+    enum CrashPoint { AFTER_WRITE, BEFORE_SAVE, AFTER_SAVE }
+
+    static Stream<Arguments> plansAndCrashPoints() {
+        return plans().flatMap(a -> Stream.of(CrashPoint.values()).map(c -> Arguments.of(a.get()[0], a.get()[1], c)));
+    }
+
+    @ParameterizedTest(name = "{0} with candidate error rate {1}, crash {2}")
+    @MethodSource("plansAndCrashPoints")
+    void crashAroundEveryWriteAndEverySaveThenCrashAgainInTheResumedRun(String planName, double errorRate, CrashPoint point) {
+        Deployment plan = PLANS.get(planName).get();
+        Fixture clean = new Fixture(Behaviour.healthy().withErrorRate(errorRate));
+        int allowed = plan.plan(new io.cutover.PlanContext(4, clean.platform.capabilities())).unavailableAllowed().resolve(4);
+        clean.platform.allowUnavailable(allowed);
+        CrashingStore counting = new CrashingStore(clean.store);
+        clean.engine = RolloutEngine.builder().withScheduler(clean.time).withStateStore(counting).build();
+        assertThat(clean.start(plan).await().phase()).isEqualTo(errorRate == 0 ? Phase.SUCCEEDED : Phase.ABORTED);
+        int points = point == CrashPoint.AFTER_WRITE ? clean.platform.writes() : counting.saves;
+        Phase expected = errorRate == 0 ? Phase.SUCCEEDED : Phase.ABORTED;
+        for (int k = 1; k <= points; k++) {
+            Fixture f = new Fixture(Behaviour.healthy().withErrorRate(errorRate));
+            f.platform.allowUnavailable(allowed);
+            CrashingStore store = new CrashingStore(f.store);
+            if (point == CrashPoint.AFTER_WRITE) {
+                f.platform.crashAfterWrite(k);
+            } else {
+                store.crashAt = k;
+                store.before = point == CrashPoint.BEFORE_SAVE;
+            }
+            RolloutEngine first = RolloutEngine.builder().withScheduler(f.time).withStateStore(store).build();
+            if (!crashes(() -> first.start("app", plan, Fixture.V2, f.target).await())) {
+                throw new AssertionError(planName + " did not crash at " + point + " " + k);
+            }
+            first.shutdown();
+            if (f.store.load("app").isEmpty()) {
+                // died before the first save: nothing was claimed, and nothing may have been written
+                assertThat(f.platform.writes()).as("%s %s %d: writes before the first save", planName, point, k).isZero();
+                continue;
+            }
+            // the resumed run dies too, at its second platform write
+            f.platform.crashAfterWrite(f.platform.writes() + 2);
+            RolloutEngine second = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).build();
+            RolloutResult result = null;
+            if (!crashes(() -> second.resume("app", plan, f.target).await())) {
+                result = f.store.load("app").map(stored -> RolloutResult.of(stored.state())).orElseThrow();
+            }
+            second.shutdown();
+            if (result == null) {
+                result = f.newEngine().resume("app", plan, f.target).await();
+            }
+            crashPointsTried++;
+            String at = planName + " " + point + " " + k;
+            assertThat(result.phase()).as("%s: %s", at, result.reason()).isEqualTo(expected);
+            assertThat(f.platform.read()).as(at).isEqualTo(TrafficSplit.stableOnly());
+            assertThat(f.platform.stableRevision()).as(at).isEqualTo(expected == Phase.SUCCEEDED ? "v2" : "v1");
+            assertThat(f.platform.desiredReplicas(Role.STABLE)).as(at).isEqualTo(4);
+            assertThat(f.platform.desiredReplicas(Role.CANDIDATE)).as(at).isZero();
+            assertThat(f.platform.violations()).as(at).isEmpty();
+        }
+    }
+
+    private static boolean crashes(Runnable run) {
+        try {
+            run.run();
+            return false;
+        } catch (SimulatedCrash e) {
+            return true;
         }
     }
 

@@ -63,7 +63,8 @@ class StrategiesRunTest {
             Fixture f = Fixture.allOrNothing();
             Rollout r = f.start(Deployment.blueGreen().manualPromotion().previewReplicas(1).build());
             f.time.advance(Duration.ofHours(3));
-            assertThat(r.phase()).isEqualTo(Phase.PROGRESSING);
+            assertThat(r.phase()).isEqualTo(Phase.PAUSED);
+            assertThat(r.status().reason()).startsWith("waiting for a person to promote");
             assertThat(f.platform.desiredReplicas(Role.CANDIDATE)).isEqualTo(1);
             assertThat(f.platform.read().canaryWeight()).isZero();
             r.promote();

@@ -1,0 +1,260 @@
+package io.cutover.fault;
+
+import io.cutover.CutoverException;
+import io.cutover.time.Scheduler;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Decides, call by call, which fault (if any) a decorated call suffers, and injects it. Faults come
+ * from a script first ({@link #next}), then by seed at the configured rate among the configured kinds;
+ * the same seed and the same calls give the same faults. Shared by the decorators of {@link Faults}.
+ *
+ * <pre>{@code
+ * FaultInjector faults = FaultInjector.builder(42).rate(0.1).kinds(FaultKind.quick()).build();
+ * Target faulty = Faults.target(target, faults);
+ * }</pre>
+ */
+public final class FaultInjector {
+
+    private final SplittableRandom random;
+    private final double rate;
+    private final List<FaultKind> kinds;
+    private final Scheduler scheduler;
+    private final Duration slowBy;
+    private final Predicate<String> applies;
+    private final ArrayDeque<FaultKind> script = new ArrayDeque<>();
+    private final Map<String, Object> lastAnswers = new HashMap<>();
+    private final List<String> injected = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final CountDownLatch hanging = new CountDownLatch(1);
+    private volatile boolean enabled = true;
+    private int errors;
+
+    private FaultInjector(Builder b) {
+        this.random = new SplittableRandom(b.seed);
+        this.rate = b.rate;
+        this.kinds = List.copyOf(b.kinds);
+        this.scheduler = b.scheduler;
+        this.slowBy = b.slowBy;
+        this.applies = b.applies;
+    }
+
+    public static Builder builder(long seed) {
+        return new Builder(seed);
+    }
+
+    /** An injector that injects only what is scripted with {@link #next}. */
+    public static FaultInjector scripted() {
+        return builder(0).rate(0).build();
+    }
+
+    /** The next calls suffer these faults, in order, before any drawn by seed. */
+    public synchronized FaultInjector next(FaultKind... faults) {
+        script.addAll(List.of(faults));
+        return this;
+    }
+
+    /** Stops injecting (scripted faults included); calls pass through. */
+    public FaultInjector disable() {
+        enabled = false;
+        return this;
+    }
+
+    /** Lets every hanging call return (with a transient failure) and every later one pass through. */
+    public void release() {
+        enabled = false;
+        released.countDown();
+    }
+
+    /** Waits (up to {@code limit}) until some call hangs; for tests that act while a call hangs. */
+    public boolean awaitHang(Duration limit) throws InterruptedException {
+        return hanging.await(limit.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** What was injected, in order: {@code "<operation>: <KIND>"}. */
+    public List<String> injected() {
+        synchronized (injected) {
+            return List.copyOf(injected);
+        }
+    }
+
+    /** Runs a read under the fault drawn for it. */
+    public <T> T read(String operation, Supplier<T> call) {
+        FaultKind fault = draw(operation);
+        if (fault == null) {
+            return remember(operation, call.get());
+        }
+        switch (fault) {
+            case NULL:
+                return null;
+            case LOST_RESPONSE:
+                remember(operation, call.get());
+                throw CutoverException.transientFailure(operation, "injected: response to " + operation + " lost", null);
+            case STALE_READ: {
+                T fresh = call.get();
+                T stale = previous(operation, fresh);
+                remember(operation, fresh);
+                return stale;
+            }
+            default:
+                before(fault, operation);
+                return remember(operation, call.get());
+        }
+    }
+
+    /** Runs a write under the fault drawn for it. */
+    public void write(String operation, Runnable call) {
+        FaultKind fault = draw(operation);
+        if (fault == null) {
+            call.run();
+            return;
+        }
+        switch (fault) {
+            case NULL:
+                return;
+            case LOST_RESPONSE, STALE_READ:
+                call.run();
+                throw CutoverException.transientFailure(operation, "injected: response to " + operation + " lost after it took effect", null);
+            default:
+                before(fault, operation);
+                call.run();
+        }
+    }
+
+    private synchronized FaultKind draw(String operation) {
+        if (!enabled || !applies.test(operation)) {
+            return null;
+        }
+        FaultKind fault = script.poll();
+        if (fault == null && rate > 0 && !kinds.isEmpty() && random.nextDouble() < rate) {
+            fault = kinds.get(random.nextInt(kinds.size()));
+        }
+        if (fault != null) {
+            injected.add(operation + ": " + fault);
+        }
+        return fault;
+    }
+
+    private void before(FaultKind fault, String operation) {
+        switch (fault) {
+            case TRANSIENT -> throw CutoverException.transientFailure(operation, "injected: 503 on " + operation, null);
+            case CONFLICT -> throw CutoverException.conflict(operation, "injected: 409 on " + operation, null);
+            case PERMANENT -> throw CutoverException.permanent(operation, "injected: 403 on " + operation, null);
+            case STATE -> throw new CutoverException(CutoverException.Kind.STATE, operation, "injected: bad state on " + operation);
+            case UNCHECKED -> throw new IllegalStateException("injected: unexpected exception in " + operation);
+            case ERROR -> throw nextError(operation);
+            case HANG -> hang(operation, null);
+            case SLOW -> hang(operation, slowBy);
+            default -> { }
+        }
+    }
+
+    private synchronized Error nextError(String operation) {
+        return switch (errors++ % 3) {
+            case 0 -> new StackOverflowError("injected in " + operation);
+            case 1 -> new NoSuchMethodError("injected in " + operation);
+            default -> new ExceptionInInitializerError("injected in " + operation);
+        };
+    }
+
+    /** Blocks until released, interrupted, or (for a delay) the delay has passed on the scheduler. */
+    private void hang(String operation, Duration delay) {
+        CountDownLatch over = released;
+        if (delay != null) {
+            CountDownLatch slow = new CountDownLatch(1);
+            scheduler.schedule(slow::countDown, delay);
+            over = slow;
+        } else {
+            hanging.countDown();
+        }
+        try {
+            over.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CutoverException.transientFailure(operation, "injected hang in " + operation + " interrupted", e);
+        }
+        if (delay == null) {
+            throw CutoverException.transientFailure(operation, "injected hang in " + operation + " released", null);
+        }
+    }
+
+    private synchronized <T> T remember(String operation, T answer) {
+        lastAnswers.put(operation, answer);
+        return answer;
+    }
+
+    @SuppressWarnings("unchecked")
+    private synchronized <T> T previous(String operation, T otherwise) {
+        return lastAnswers.containsKey(operation) ? (T) lastAnswers.get(operation) : otherwise;
+    }
+
+    /** Settings of a {@link FaultInjector}. Defaults: rate 0, every kind but HANG and SLOW, every operation. */
+    public static final class Builder {
+        private final long seed;
+        private double rate;
+        private Set<FaultKind> kinds = FaultKind.quick();
+        private Scheduler scheduler;
+        private Duration slowBy = Duration.ofSeconds(10);
+        private Predicate<String> applies = op -> true;
+
+        private Builder(long seed) {
+            this.seed = seed;
+        }
+
+        /** The share of calls (0..1) that suffer a fault drawn by seed. */
+        public Builder rate(double rate) {
+            if (!(rate >= 0 && rate <= 1)) {
+                throw new IllegalArgumentException("rate must be within 0..1: " + rate);
+            }
+            this.rate = rate;
+            return this;
+        }
+
+        /** The kinds drawn from. */
+        public Builder kinds(Set<FaultKind> kinds) {
+            this.kinds = EnumSet.copyOf(Objects.requireNonNull(kinds, "kinds"));
+            return this;
+        }
+
+        public Builder kinds(FaultKind first, FaultKind... more) {
+            return kinds(EnumSet.of(first, more));
+        }
+
+        /** The delay of a SLOW call, measured on {@code scheduler}; required when SLOW may be drawn or scripted. */
+        public Builder slow(Duration delay, Scheduler scheduler) {
+            if (delay == null || delay.isNegative()) {
+                throw new IllegalArgumentException("slow delay must not be negative: " + delay);
+            }
+            this.slowBy = delay;
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Only operations whose name this accepts get faults (names like {@code "router.apply"}). */
+        public Builder only(Predicate<String> operations) {
+            this.applies = Objects.requireNonNull(operations, "operations");
+            return this;
+        }
+
+        public FaultInjector build() {
+            if (scheduler == null && kinds.contains(FaultKind.SLOW) && rate > 0) {
+                throw new IllegalArgumentException("kinds include SLOW: give its delay and scheduler with slow(delay, scheduler)");
+            }
+            return new FaultInjector(this);
+        }
+    }
+}
