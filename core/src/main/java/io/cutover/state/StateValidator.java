@@ -83,9 +83,7 @@ public final class StateValidator {
         if (s.startedAt() == null || s.updatedAt() == null || s.stepStartedAt() == null) {
             return "startedAt, updatedAt and stepStartedAt must all be present";
         }
-        if (s.updatedAt().isBefore(s.startedAt()) || s.stepStartedAt().isBefore(s.startedAt())) {
-            return "updatedAt " + s.updatedAt() + " or stepStartedAt " + s.stepStartedAt() + " is before startedAt " + s.startedAt();
-        }
+        // no ordering check between the instants: a wall clock that jumps back makes them out of order honestly
         if (s.split().canaryMatches().size() > MAX_HEADER_MATCHES) {
             return "split has " + s.split().canaryMatches().size() + " header matches, over " + MAX_HEADER_MATCHES;
         }

@@ -9,10 +9,13 @@ import io.cutover.sim.SimulatedCrash;
 import io.cutover.sim.SimulatedPlatform;
 import io.cutover.state.FileStateStore;
 import io.cutover.time.VirtualScheduler;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +39,10 @@ class ForkedResumeTest {
         String parentFingerprint = new FileStateStore(dir).load("app").orElseThrow().state().planFingerprint();
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+        // the tests may run on the module path: the child gets every entry of both on its class path
+        String classpath = Stream.of(System.getProperty("jdk.module.path"), System.getProperty("java.class.path"))
+                .filter(p -> p != null && !p.isBlank()).collect(Collectors.joining(File.pathSeparator));
+        Process child = new ProcessBuilder(List.of(java, "-cp", classpath,
                 ResumeInFreshJvm.class.getName(), dir.toString())).redirectErrorStream(true).start();
         boolean ended = child.waitFor(60, TimeUnit.SECONDS);
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

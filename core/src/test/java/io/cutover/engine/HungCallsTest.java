@@ -122,7 +122,8 @@ class HungCallsTest {
         }
         assertThat(hooks.awaitHang(Duration.ofSeconds(10))).isTrue();
         SimulatedPlatform third = realTimePlatform();
-        Rollout r = engine.start("three", Deployment.canary().steps(50).pauseBetween(Duration.ofMillis(50)).build(), Fixture.V2,
+        Rollout r = engine.start("three", Deployment.canary().steps(50).pauseBetween(Duration.ofMillis(50))
+                        .scaleDownDelay(Duration.ZERO).build(), Fixture.V2,
                 third.target("three"));
         assertThat(r.result().get(20, TimeUnit.SECONDS).phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(engine.status("one").orElseThrow().phase()).isEqualTo(Phase.PROGRESSING);
