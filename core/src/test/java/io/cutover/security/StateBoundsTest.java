@@ -57,7 +57,8 @@ class StateBoundsTest {
         assertRefused(s -> s.put("application", "my\napp"), "is not an application name");
         assertRefused(s -> ((ObjectNode) s.get("candidate")).put("artifact", "evil:1\r\nX: y"), "artifact");
         assertRefused(s -> s.put("reason", "r".repeat(StateValidator.MAX_TEXT_CHARS + 1)), "longer than 2048");
-        assertRefused(s -> s.put("updatedAt", "2025-01-01T00:00:00Z"), "is before startedAt");
+        assertRefused(s -> s.put("epoch", -1), "epoch -1 is negative");
+        assertRefused(s -> s.put("owner", "engine\r\nX: y"), "is not an engine name");
     }
 
     private static void assertRefused(java.util.function.Consumer<ObjectNode> change, String message) {
