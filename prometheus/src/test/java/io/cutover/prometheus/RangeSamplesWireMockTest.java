@@ -67,7 +67,7 @@ class RangeSamplesWireMockTest {
         answer(matrix(series("", "[" + (end - 10) + ",\"0.01\"],[" + end + ",\"NaN\"]")));
         MetricSamples s = source.samples(query("v2", Role.CANDIDATE), Measure.errorRate(), Duration.ofSeconds(10));
         LoggedRequest r = received();
-        assertThat(r.queryParameter("query").firstValue()).contains("version=\"v2\"").contains("[10s]").doesNotContain("[5m]");
+        assertThat(r.queryParameter("query").firstValue()).contains("cutover_io_revision=\"v2\"").contains("[10s]").doesNotContain("[5m]");
         assertThat(r.queryParameter("end").firstValue()).isEqualTo(Long.toString(end + 20));
         // the window starts at AT - 4:35; the first whole 10-second interval in it ends at AT - 4:20
         assertThat(r.queryParameter("start").firstValue()).isEqualTo(Long.toString(end - 260));
@@ -81,7 +81,7 @@ class RangeSamplesWireMockTest {
         MetricSamples s = source.samples(new MetricQuery(HOSTILE, Revision.of("v2", "img"), Role.STABLE, Duration.ofMinutes(5), AT),
                 Measure.requestRate(), Duration.ofSeconds(30));
         assertThat(received().queryParameter("query").firstValue())
-                .isEqualTo("sum(rate(http_requests_total{service=\"\\\"} or vector(1) #\",version=\"v2\"}[30s]))");
+                .isEqualTo("sum(rate(http_requests_total{cutover_io_application=\"\\\"} or vector(1) #\",cutover_io_revision=\"v2\"}[30s]))");
         assertThat(s.isEmpty()).isTrue();
         assertThat(s.noDataReason()).contains("no series");
     }
