@@ -145,22 +145,23 @@ public final class Deployment {
             return this;
         }
 
-        /** The engine to run on; default a shared engine on the system clock. */
+        /** The engine to run on; default {@link RolloutEngine#shared()}, the process's default engine. */
         public RolloutRequest using(RolloutEngine engine) {
             this.engine = Checks.notNull("engine", engine);
             return this;
         }
 
+        /**
+         * Starts the rollout on the engine given to {@link #using}, or else on {@link RolloutEngine#shared()}.
+         *
+         * @throws IllegalStateException when no target was given, or see {@link RolloutEngine#start}
+         */
         public Rollout start() {
             if (target == null) {
                 throw new IllegalStateException("rollout of " + revision.name() + " has no target: call on(target) first");
             }
-            RolloutEngine e = engine != null ? engine : SharedEngine.INSTANCE;
+            RolloutEngine e = engine != null ? engine : RolloutEngine.shared();
             return e.start(name != null ? name : target.application(), deployment, revision, target);
         }
-    }
-
-    private static final class SharedEngine {
-        static final RolloutEngine INSTANCE = RolloutEngine.builder().build();
     }
 }

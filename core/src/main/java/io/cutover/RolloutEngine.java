@@ -1,6 +1,7 @@
 package io.cutover;
 
 import io.cutover.event.RolloutListener;
+import io.cutover.internal.Checks;
 import io.cutover.internal.EngineContext;
 import io.cutover.internal.PlatformCalls;
 import io.cutover.internal.RolloutRunner;
@@ -54,8 +55,12 @@ import org.slf4j.LoggerFactory;
  * <p>Saved state is only as trustworthy as the store: give the engine a key with
  * {@link Builder#stateKey(byte[])} so a state altered by anyone without it is refused (the engine
  * warns once at start when its store does not authenticate what it reads).
+ *
+ * <p>An engine owns threads: {@link #close()} it (or use try-with-resources) when done.
+ * {@code deployment.rollout(revision).on(target).start()} without {@code using(engine)} runs on
+ * {@link #shared()}, the process's default engine with the defaults above.
  */
-public final class RolloutEngine {
+public final class RolloutEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
 
@@ -107,16 +112,30 @@ public final class RolloutEngine {
     }
 
     /**
+     * The process's default engine, the one {@code deployment.rollout(revision).on(target).start()} runs
+     * on when no engine is given: built on first use with the defaults (system clock, two daemon
+     * threads, an {@link InMemoryStateStore}, so its rollouts are forgotten when the process ends).
+     * A JVM shutdown hook shuts it down; closing it earlier is allowed, and the next call builds a
+     * new one. Prefer an engine of your own, built with {@link #builder()}, whenever you need
+     * another clock, state store, listener or an explicit lifetime.
+     */
+    public static RolloutEngine shared() {
+        return SharedEngine.get();
+    }
+
+    /**
      * Binds {@code deployment} to {@code target} and starts rolling out {@code revision} under {@code name}.
      *
      * @throws IllegalArgumentException when the target's router cannot honour the plan (nothing is changed)
-     * @throws IllegalStateException    when a rollout of that name exists in the store and has not ended
+     * @throws IllegalStateException    when a rollout of that name exists in the store and has not ended,
+     *                                  or this engine is shut down
      * @throws CutoverException         when stable cannot be read (nothing changed; a transient one may be tried again)
      */
     public Rollout start(String name, Deployment deployment, Revision revision, Target target) {
-        Objects.requireNonNull(deployment, "deployment");
-        Objects.requireNonNull(revision, "revision");
-        Objects.requireNonNull(target, "target");
+        requireRunning();
+        Checks.notNull("deployment", deployment);
+        Checks.notNull("revision", revision);
+        Checks.notNull("target", target);
         checkName(name);
         // Read (and check) what is stored before any platform call: an altered state stops here.
         Optional<StateStore.Stored> existing = load(name);
@@ -167,8 +186,9 @@ public final class RolloutEngine {
      * @throws CutoverException      of kind STATE when the stored state was altered or is corrupt
      */
     public Rollout resume(String name, Deployment deployment, Revision candidate, Target target) {
-        Objects.requireNonNull(deployment, "deployment");
-        Objects.requireNonNull(target, "target");
+        requireRunning();
+        Checks.notNull("deployment", deployment);
+        Checks.notNull("target", target);
         checkName(name);
         StateStore.Stored stored = load(name)
                 .orElseThrow(() -> new IllegalStateException("no rollout named '" + name + "' in the state store"));
@@ -217,9 +237,9 @@ public final class RolloutEngine {
      * @throws IllegalStateException when a rollout of that name is in progress on another engine
      */
     public CompletableFuture<Rollout> update(String name, Deployment deployment, Revision revision, Target target) {
-        Objects.requireNonNull(deployment, "deployment");
-        Objects.requireNonNull(revision, "revision");
-        Objects.requireNonNull(target, "target");
+        Checks.notNull("deployment", deployment);
+        Checks.notNull("revision", revision);
+        Checks.notNull("target", target);
         checkName(name);
         return Updates.update(this, name, deployment, revision, target);
     }
@@ -266,6 +286,17 @@ public final class RolloutEngine {
         if (callExecutor != null) {
             callExecutor.shutdownNow();
         }
+    }
+
+    /** The same as {@link #shutdown()}: stops driving every rollout and releases the engine's threads. */
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    /** Whether {@link #shutdown()} (or {@link #close()}) was called; a shut-down engine drives nothing. */
+    public boolean isShutdown() {
+        return shutdown;
     }
 
     /** Rollouts this engine drives now (ended ones are dropped). */
@@ -334,6 +365,12 @@ public final class RolloutEngine {
         return callsByTarget.computeIfAbsent(target, t -> new PlatformCalls(t.application(), ctx.clock(), ctx.retry()));
     }
 
+    private void requireRunning() {
+        if (shutdown) {
+            throw new IllegalStateException("this engine is shut down; build another one (nothing was changed)");
+        }
+    }
+
     private static void checkName(String name) {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,200}")) {
             throw new IllegalArgumentException("rollout name must be letters, digits, '.', '_' or '-': '" + name + "'");
@@ -388,7 +425,8 @@ public final class RolloutEngine {
 
         /** This engine's name in the rollouts it claims; default a random one. */
         public Builder owner(String owner) {
-            if (owner == null || owner.isBlank()) {
+            Checks.notNull("owner", owner);
+            if (owner.isBlank()) {
                 throw new IllegalArgumentException("owner must not be blank: '" + owner + "'");
             }
             this.owner = owner;
@@ -397,23 +435,23 @@ public final class RolloutEngine {
 
         /** The clock; default the scheduler's own when it is virtual, else the system UTC clock. */
         public Builder withClock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Checks.notNull("clock", clock);
             return this;
         }
 
         /** The scheduler; default one on {@code threads} daemon threads. */
         public Builder withScheduler(Scheduler scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            this.scheduler = Checks.notNull("scheduler", scheduler);
             return this;
         }
 
         public Builder withStateStore(StateStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+            this.store = Checks.notNull("store", store);
             return this;
         }
 
         public Builder listener(RolloutListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
+            listeners.add(Checks.notNull("listener", listener));
             return this;
         }
 
@@ -457,7 +495,7 @@ public final class RolloutEngine {
          * to seal ({@link StateStore#withIntegrity}); default: no key, and a warning at start.
          */
         public Builder stateKey(byte[] key) {
-            this.stateKey = StateIntegrity.hmacSha256(key);
+            this.stateKey = StateIntegrity.hmacSha256(Checks.notNull("stateKey", key));
             return this;
         }
 

@@ -365,8 +365,10 @@ final class StepExecutor {
 
     private Outcome hooks(HookStage stage, RolloutState.Builder s, RolloutState at, Instant now, boolean aborting) {
         boolean rollbackStage = stage == HookStage.BEFORE_ROLLBACK || stage == HookStage.AFTER_ROLLBACK;
+        // Once promoted, the candidate is what stable runs: the context says so, not the revision we started from.
+        String stable = at.promoted() ? at.candidate().name() : at.stableRevision();
         for (Hook hook : plan.hooks(stage)) {
-            HookContext hc = new HookContext(name, at.application(), stage, at.candidate(), at.stableRevision(), s.split(), now);
+            HookContext hc = new HookContext(name, at.application(), stage, at.candidate(), stable, s.split(), now);
             HookResult r;
             try {
                 r = calls.timed(stage.name().toLowerCase() + " hook " + hook.name(), hook.timeout().plusSeconds(1), () -> hook.run(hc));
