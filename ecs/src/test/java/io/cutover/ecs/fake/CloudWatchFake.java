@@ -43,9 +43,19 @@ public final class CloudWatchFake {
     }
 
     private final Map<String, java.util.TreeMap<java.time.Instant, Double>> timed = new LinkedHashMap<>();
+    private final Map<String, java.util.TreeMap<java.time.Instant, Double>> series = new LinkedHashMap<>();
+
+    /**
+     * Datapoints of a metric, each stamped with the start of its period as CloudWatch does: a call answers
+     * those in {@code [StartTime, EndTime)}, newest first unless it asks {@code ScanBy=TimestampAscending}.
+     */
+    public synchronized void series(String targetGroupDimension, String metric, String stat, Map<java.time.Instant, Double> points) {
+        series.put(targetGroupDimension + "|" + metric + "|" + stat, new java.util.TreeMap<>(points));
+    }
 
     public synchronized void clearMetrics() {
         metrics.clear();
+        series.clear();
     }
 
     /** The value of a metric-math or Insights expression. */
@@ -91,6 +101,22 @@ public final class CloudWatchFake {
                             }
                         }
                         key = tg + "|" + p.get(q + "MetricStat.Metric.MetricName") + "|" + p.get(q + "MetricStat.Stat");
+                    }
+                    var points = series.get(key);
+                    if (points != null) {
+                        var window = points.subMap(java.time.Instant.parse(p.get("StartTime")), true,
+                                java.time.Instant.parse(p.get("EndTime")), false);
+                        var ordered = "TimestampAscending".equals(p.get("ScanBy")) ? window : window.descendingMap();
+                        StringBuilder ts = new StringBuilder();
+                        StringBuilder vs = new StringBuilder();
+                        ordered.forEach((t, v) -> {
+                            ts.append("<member>").append(t).append("</member>");
+                            vs.append("<member>").append(v).append("</member>");
+                        });
+                        results.append("<member><Id>").append(id).append("</Id><Label>").append(id).append("</Label><Timestamps>")
+                                .append(ts).append("</Timestamps><Values>").append(vs)
+                                .append("</Values><StatusCode>Complete</StatusCode></member>");
+                        continue;
                     }
                     Double value = metrics.get(key);
                     java.util.TreeMap<java.time.Instant, Double> series = timed.get(key);
