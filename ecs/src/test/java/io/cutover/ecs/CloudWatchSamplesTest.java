@@ -136,6 +136,22 @@ class CloudWatchSamplesTest {
     }
 
     @Test
+    void aLongWindowIsReadAcrossEveryPageCloudWatchAnswers() {
+        var cw = server.fake.cloudWatch();
+        cw.pageSize(2);
+        cw.series(GREEN_DIM, "RequestCount", "Sum", minutes(100.0, 100.0, 100.0, 100.0, 100.0));
+        cw.series(GREEN_DIM, "HTTPCode_Target_5XX_Count", "Sum", minutes(1.0, 2.0, 3.0, 4.0, 5.0));
+
+        MetricSamples errors = metrics.samples(query(Role.CANDIDATE, Duration.ofMinutes(5)), Measure.errorRate(), MINUTE);
+
+        assertThat(errors.values()).containsExactly(0.01, 0.02, 0.03, 0.04, 0.05);
+        List<Map<String, String>> calls = cw.metricRequests();
+        assertThat(calls).hasSize(3);
+        assertThat(calls.get(2)).containsEntry("NextToken", "page-4")
+                .containsEntry("StartTime", calls.get(0).get("StartTime")).containsEntry("EndTime", calls.get(0).get("EndTime"));
+    }
+
+    @Test
     void noRequestsInAnyIntervalIsNoDataNeverAZeroErrorRate() {
         server.fake.cloudWatch().series(GREEN_DIM, "HTTPCode_Target_5XX_Count", "Sum", minutes(3.0, null, null, null, null));
 
