@@ -1,7 +1,9 @@
 package io.cutover.ecs;
 
 import io.cutover.ecs.internal.AwsCalls;
+import io.cutover.spi.Measure;
 import io.cutover.spi.MetricQuery;
+import io.cutover.spi.MetricSamples;
 import io.cutover.spi.MetricSource;
 import io.cutover.spi.MetricValue;
 import io.cutover.spi.Role;
@@ -29,7 +31,8 @@ import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
  * minutes, the metrics' resolution) ending at the query's instant. A window with no request is
  * {@link MetricValue.NoData}; a 5xx count with no datapoint is zero, because the ALB publishes it
  * only when errors happen. {@link #query} takes a metric-math or Metrics Insights expression and
- * returns its latest value over the five minutes before the instant.
+ * returns its latest value over the five minutes before the instant. {@link #samples} returns
+ * per-interval values for a baseline comparison.
  */
 public final class CloudWatchAlbMetrics implements MetricSource {
 
@@ -159,7 +162,7 @@ public final class CloudWatchAlbMetrics implements MetricSource {
         }
         String tg = targetGroup(q.role());
         int period = period(q.window());
-        String stat = "p" + new java.math.BigDecimal(Double.toString(quantile * 100)).stripTrailingZeros().toPlainString();
+        String stat = percentile(quantile);
         GetMetricDataResponse r = fetch(q, "latency of " + tg,
                 List.of(stat("latency", "TargetResponseTime", tg, period, stat)), q.at().minusSeconds(period), q.at());
         MetricDataResult latency = result(r, "latency");
@@ -195,8 +198,38 @@ public final class CloudWatchAlbMetrics implements MetricSource {
         return dimensionOf(role == Role.STABLE ? pair.stable() : pair.candidate(), "targetgroup/", "target group ARN");
     }
 
-    /** A statistic of a target group's metric, or of the whole load balancer's when {@code targetGroup} is null. */
+    /**
+     * Per-interval samples of the role's target group: one {@code GetMetricData} call with {@code Period} =
+     * {@code step} (a whole number of minutes) over the whole steps of the query's window. Error rate is
+     * {@code (HTTPCode_Target_5XX_Count + TargetConnectionErrorCount) / RequestCount} per interval, for both
+     * roles alike: the load-balancer-wide {@code HTTPCode_ELB_5XX_Count} term of {@link #errorRate} is left
+     * out of samples, since it has no target-group dimension and cannot be split between the revisions being
+     * compared (a candidate whose tasks refuse connections still shows through {@code TargetConnectionErrorCount}).
+     * Success rate is its complement, request rate {@code RequestCount} per second, latency the percentile
+     * statistic of {@code TargetResponseTime}. An interval without requests is left out; no interval with
+     * requests is no data; an error, or a datapoint that is not a count or latency, throws.
+     *
+     * @throws io.cutover.CutoverException when CloudWatch fails, answers what cannot be trusted, or {@code step}
+     *                                     is not a whole number of minutes
+     */
+    @Override
+    public MetricSamples samples(MetricQuery q, Measure measure, Duration step) {
+        Objects.requireNonNull(q, "query");
+        Objects.requireNonNull(measure, "measure");
+        return AlbSamples.read(cloudWatch, loadBalancer, targetGroup(q.role()), q, measure, step);
+    }
+
+    /** CloudWatch's percentile statistic for a quantile: {@code p99}, {@code p99.9}. */
+    static String percentile(double quantile) {
+        return "p" + new java.math.BigDecimal(Double.toString(quantile * 100)).stripTrailingZeros().toPlainString();
+    }
+
     private MetricDataQuery stat(String id, String metric, String targetGroup, int period, String stat) {
+        return stat(loadBalancer, id, metric, targetGroup, period, stat);
+    }
+
+    /** A statistic of a target group's metric, or of the whole load balancer's when {@code targetGroup} is null. */
+    static MetricDataQuery stat(String loadBalancer, String id, String metric, String targetGroup, int period, String stat) {
         List<Dimension> dimensions = targetGroup == null
                 ? List.of(Dimension.builder().name("LoadBalancer").value(loadBalancer).build())
                 : List.of(Dimension.builder().name("LoadBalancer").value(loadBalancer).build(),

@@ -43,9 +43,26 @@ public final class CloudWatchFake {
     }
 
     private final Map<String, java.util.TreeMap<java.time.Instant, Double>> timed = new LinkedHashMap<>();
+    private final Map<String, java.util.TreeMap<java.time.Instant, Double>> series = new LinkedHashMap<>();
+
+    /**
+     * Datapoints of a metric, each stamped with the start of its period as CloudWatch does: a call answers
+     * those in {@code [StartTime, EndTime)}, newest first unless it asks {@code ScanBy=TimestampAscending}.
+     */
+    private int pageSize = Integer.MAX_VALUE;
+
+    /** At most {@code n} datapoints per series in one answer; the rest follow through {@code NextToken}. */
+    public synchronized void pageSize(int n) {
+        pageSize = n;
+    }
+
+    public synchronized void series(String targetGroupDimension, String metric, String stat, Map<java.time.Instant, Double> points) {
+        series.put(targetGroupDimension + "|" + metric + "|" + stat, new java.util.TreeMap<>(points));
+    }
 
     public synchronized void clearMetrics() {
         metrics.clear();
+        series.clear();
     }
 
     /** The value of a metric-math or Insights expression. */
@@ -77,6 +94,8 @@ public final class CloudWatchFake {
             case "GetMetricData" -> {
                 metricRequests.add(p);
                 StringBuilder results = new StringBuilder();
+                int offset = p.containsKey("NextToken") ? Integer.parseInt(p.get("NextToken").substring(5)) : 0;
+                boolean more = false;
                 for (int i = 1; p.containsKey("MetricDataQueries.member." + i + ".Id"); i++) {
                     String q = "MetricDataQueries.member." + i + ".";
                     String id = p.get(q + "Id");
@@ -92,6 +111,25 @@ public final class CloudWatchFake {
                         }
                         key = tg + "|" + p.get(q + "MetricStat.Metric.MetricName") + "|" + p.get(q + "MetricStat.Stat");
                     }
+                    var points = series.get(key);
+                    if (points != null) {
+                        var window = points.subMap(java.time.Instant.parse(p.get("StartTime")), true,
+                                java.time.Instant.parse(p.get("EndTime")), false);
+                        var ordered = "TimestampAscending".equals(p.get("ScanBy")) ? window : window.descendingMap();
+                        StringBuilder ts = new StringBuilder();
+                        StringBuilder vs = new StringBuilder();
+                        var page = ordered.entrySet().stream().skip(offset).limit(pageSize).toList();
+                        page.forEach(e -> {
+                            ts.append("<member>").append(e.getKey()).append("</member>");
+                            vs.append("<member>").append(e.getValue()).append("</member>");
+                        });
+                        boolean partial = ordered.size() > offset + page.size();
+                        more |= partial;
+                        results.append("<member><Id>").append(id).append("</Id><Label>").append(id).append("</Label><Timestamps>")
+                                .append(ts).append("</Timestamps><Values>").append(vs).append("</Values><StatusCode>")
+                                .append(partial ? "PartialData" : "Complete").append("</StatusCode></member>");
+                        continue;
+                    }
                     Double value = metrics.get(key);
                     java.util.TreeMap<java.time.Instant, Double> series = timed.get(key);
                     if (series != null) {
@@ -103,7 +141,8 @@ public final class CloudWatchFake {
                             .append("</Timestamps><Values>").append(value == null ? "" : "<member>" + value + "</member>")
                             .append("</Values><StatusCode>Complete</StatusCode></member>");
                 }
-                yield ok(action, "<MetricDataResults>" + results + "</MetricDataResults><Messages></Messages>");
+                yield ok(action, "<MetricDataResults>" + results + "</MetricDataResults><Messages></Messages>"
+                        + (more ? "<NextToken>page-" + (offset + pageSize) + "</NextToken>" : ""));
             }
             default -> AwsFake.queryError(400, "InvalidAction", "not played by this fake: " + action);
         };
