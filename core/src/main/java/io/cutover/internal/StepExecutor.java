@@ -73,11 +73,11 @@ final class StepExecutor {
         } else if (step instanceof Step.AwaitReady a) {
             return awaitReady(a.role(), at, now, aborting);
         } else if (step instanceof Step.SetWeight w) {
-            return replicaRatio ? weightByReplicas(w.weight(), s, at, now, aborting) : route(s, s.split().withCanaryWeight(w.weight()));
+            return replicaRatio ? weightByReplicas(w.weight(), s, at, now, aborting) : route(s, s.split().withCanaryWeight(w.weight()), at, now, aborting);
         } else if (step instanceof Step.SetHeaderRoutes r) {
-            return route(s, s.split().withCanaryMatches(r.matches()));
+            return route(s, s.split().withCanaryMatches(r.matches()), at, now, aborting);
         } else if (step instanceof Step.SetMirror m) {
-            return route(s, s.split().withMirrorPercent(m.percent()));
+            return route(s, s.split().withMirrorPercent(m.percent()), at, now, aborting);
         } else if (step instanceof Step.ResetTraffic) {
             return resetTraffic(s);
         } else if (step instanceof Step.Pause p) {
@@ -106,7 +106,7 @@ final class StepExecutor {
             }
             calls.write("promote " + at.candidate().name(), () -> target.workloads().promote(at.candidate()));
             WorkloadStatus stable = status(Role.STABLE);
-            if (!at.candidate().name().equals(stable.revision())) {
+            if (!runs(stable, at.candidate())) {
                 throw CutoverException.transientFailure("promote " + at.candidate().name(), "promotion of "
                         + at.candidate().name() + " not visible: stable runs " + stable.revision(), null);
             }
@@ -133,10 +133,12 @@ final class StepExecutor {
     private Outcome deploy(Step.Deploy d, RolloutState.Builder s, RolloutState at) {
         int replicas = d.replicas().resolve(at.stableReplicas());
         WorkloadStatus st = status(Role.CANDIDATE);
-        if (!at.candidate().name().equals(st.revision()) || st.desired() != replicas) {
+        if (!runs(st, at.candidate()) || st.desired() != replicas) {
             calls.write("deploy " + at.candidate().name(), () -> target.workloads().deploy(at.candidate(), replicas));
             WorkloadStatus after = status(Role.CANDIDATE);
-            if (!at.candidate().name().equals(after.revision()) || after.desired() != replicas) {
+            // the revision proves the deploy took effect; the count is the platform's to converge on (a
+            // service-wide roll or a task set ramps it) and await-ready waits for it
+            if (!runs(after, at.candidate())) {
                 throw CutoverException.transientFailure("deploy " + at.candidate().name(), "deploy of " + at.candidate().name()
                         + " x" + replicas + " not visible: candidate shows " + after.revision() + " x" + after.desired(), null);
             }
@@ -213,10 +215,10 @@ final class StepExecutor {
         if (effective != weight) {
             s.note(now, "weight " + weight + "% approximated by " + candidate + "/" + (candidate + stable) + " replicas: " + effective + "%");
         }
-        return route(s, s.split().withCanaryWeight(effective));
+        return route(s, s.split().withCanaryWeight(effective), at, now, aborting);
     }
 
-    private Outcome route(RolloutState.Builder s, TrafficSplit desired) {
+    private Outcome route(RolloutState.Builder s, TrafficSplit desired, RolloutState at, Instant now, boolean aborting) {
         if (!desired.equals(s.split())) {
             calls.write("set traffic " + desired, () -> target.router().apply(desired));
             if (!replicaRatio) {
@@ -400,6 +402,11 @@ final class StepExecutor {
      * Why the rollback cannot end safely, or {@code null}: the stable role must run the revision the
      * rollout started from (a promotion whose answer was lost may have taken effect) at full capacity.
      */
+    /** Whether {@code status} runs {@code revision}: adapters report a revision by its name or by its artifact. */
+    private static boolean runs(WorkloadStatus status, io.cutover.spi.Revision revision) {
+        return revision.name().equals(status.revision()) || revision.artifact().equals(status.revision());
+    }
+
     String stableIsNotPrevious(RolloutState at) {
         WorkloadStatus stable = status(Role.STABLE);
         if (at.stableRevision() != null && !at.stableRevision().equals(stable.revision())) {
