@@ -154,7 +154,11 @@ final class StepExecutor {
             // the candidate is the engine's own: its count must read back (a platform's own strategy may
             // hold stable's count, as a native Recreate does until it switches)
             WorkloadStatus after = role == Role.CANDIDATE ? status(role) : null;
-            if (after != null && after.desired() != replicas && (after.exists() || replicas > 0)) {
+            // a platform may round a batch up to what its controller can honour (a native roll by maxSurge):
+            // growing is visible at or above the count asked, shrinking at or below it
+            boolean visible = after == null || !(after.exists() || replicas > 0)
+                    || (replicas > st.desired() ? after.desired() >= replicas : after.desired() <= replicas);
+            if (!visible) {
                 throw CutoverException.transientFailure("scale " + role + " to " + replicas, "scale of " + role + " to "
                         + replicas + " not visible: it wants " + after.desired(), null);
             }

@@ -54,7 +54,7 @@ class TimelineSvgTest {
 
     static SimulationReport abortedCanary() {
         List<TimelineEntry> t = new ArrayList<>();
-        t.add(entry(0, 0, 0, new RolloutEvent.StepStarted("app", at(0), 0, "deploy candidate with 1 replicas")));
+        t.add(entry(0, 0, 0, new RolloutEvent.StepStarted("app", at(0), 0, "deploy candidate with 1 replica")));
         t.add(entry(0, 0, 0, new RolloutEvent.ReplicasChanged("app", at(0), "candidate", 1)));
         t.add(entry(10, 10, 1, new RolloutEvent.TrafficChanged("app", at(10), TrafficSplit.weighted(10))));
         t.add(entry(10, 10, 1, new RolloutEvent.StepStarted("app", at(10), 3, "pause PT5M")));

@@ -71,7 +71,7 @@ class ArgoRolloutsTest {
                 EnumSet.of(RouterCapability.WEIGHTED, RouterCapability.HEADER_ROUTES, RouterCapability.MIRROR)));
         List<String> steps = steps(plan);
         assertThat(steps.subList(0, 18)).containsExactly(
-                "deploy candidate with 1 replicas", "await candidate ready",
+                "deploy candidate with 1 replica", "await candidate ready",
                 "route x-tester exact 'yes' or user-agent regex '.*Canary.*' to candidate",
                 "mirror 50% of requests to candidate",
                 "pause PT5M",
@@ -154,7 +154,7 @@ class ArgoRolloutsTest {
         assertThat(imported.deployment().strategy()).isEqualTo("blue-green");
         Plan plan = imported.deployment().plan();
         List<String> steps = steps(plan);
-        assertThat(steps.get(0)).isEqualTo("deploy candidate with 1 replicas");
+        assertThat(steps.get(0)).isEqualTo("deploy candidate with 1 replica");
         assertThat(steps.get(2)).startsWith("analyze pre-promotion: health");
         assertThat(steps.subList(3, 7)).containsExactly("pause PT2M", "scale candidate to full", "await candidate ready",
                 "set candidate weight 100%");
