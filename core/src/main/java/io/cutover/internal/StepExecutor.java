@@ -154,10 +154,10 @@ final class StepExecutor {
             // the candidate is the engine's own: its count must read back (a platform's own strategy may
             // hold stable's count, as a native Recreate does until it switches)
             WorkloadStatus after = role == Role.CANDIDATE ? status(role) : null;
-            // a platform may round a batch up to what its controller can honour (a native roll by maxSurge):
-            // growing is visible at or above the count asked, shrinking at or below it
+            // a platform may round a batch up to what its controller can honour (a native roll by maxSurge), so
+            // a count above zero is visible at or above the count asked; zero (the rollback's) must read zero
             boolean visible = after == null || !(after.exists() || replicas > 0)
-                    || (replicas > st.desired() ? after.desired() >= replicas : after.desired() <= replicas);
+                    || (replicas == 0 ? after.desired() == 0 : after.desired() >= replicas);
             if (!visible) {
                 throw CutoverException.transientFailure("scale " + role + " to " + replicas, "scale of " + role + " to "
                         + replicas + " not visible: it wants " + after.desired(), null);
