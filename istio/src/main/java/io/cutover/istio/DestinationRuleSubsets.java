@@ -153,33 +153,11 @@ public final class DestinationRuleSubsets {
     }
 
     private void pointOnce(Role role, String value) {
-        String subsetName = subsetName(role);
-        GenericKubernetesResource current = get();
-        if (current == null) {
-            create(subsetName, value);
-            return;
-        }
-        Map<String, Object> spec = JsonMaps.copyOfMap(spec(current));
-        List<Object> subsets = new ArrayList<>(maps(spec, "subsets"));
-        Map<String, Object> subset = subset(spec, subsetName);
-        if (subset == null) {
-            subset = new LinkedHashMap<>();
-            subset.put("name", subsetName);
-            subsets.add(subset);
-        } else if (value.equals(string(map(subset, "labels"), labelKey))) {
-            return;
-        }
-        Map<String, Object> labels = map(subset, "labels");
-        if (labels == null) {
-            labels = new LinkedHashMap<>();
-            subset.put("labels", labels);
-        }
-        labels.put(labelKey, value);
-        spec.put("subsets", subsets);
-        current.setAdditionalProperty("spec", spec);
-        KubeCalls.call("update " + where, () -> client.genericKubernetesResources(context)
-                .inNamespace(namespace).resource(current).update());
-        LOG.info("{}: subset {} now selects {}={}", where, subsetName, labelKey, value);
+        editOnce(role, Map.of(labelKey, value), old -> {
+            Map<String, Object> next = new LinkedHashMap<>(old);
+            next.put(labelKey, value);
+            return next;
+        });
     }
 
     /** The labels the subset of {@code role} selects, empty when the subset is missing. */
@@ -212,13 +190,20 @@ public final class DestinationRuleSubsets {
     }
 
     private void selectOnce(Role role, Map<String, String> labels) {
+        editOnce(role, labels, old -> new LinkedHashMap<>(labels));
+    }
+
+    /**
+     * One read-modify-write of the subset of {@code role}: its labels become {@code relabel} of the labels
+     * it has (empty when it is missing); a missing DestinationRule is created selecting {@code created}.
+     * Writes nothing when the labels would not change.
+     */
+    private void editOnce(Role role, Map<String, String> created,
+                          java.util.function.UnaryOperator<Map<String, Object>> relabel) {
         String subsetName = subsetName(role);
         GenericKubernetesResource current = get();
         if (current == null) {
-            if (host == null) {
-                throw CutoverException.permanent("get " + where, "get " + where + ": not found (give a host to let Cutover create it)", null);
-            }
-            create(subsetName, labels);
+            create(subsetName, created);
             return;
         }
         Map<String, Object> spec = JsonMaps.copyOfMap(spec(current));
@@ -228,19 +213,18 @@ public final class DestinationRuleSubsets {
             subset = new LinkedHashMap<>();
             subset.put("name", subsetName);
             subsets.add(subset);
-        } else if (new LinkedHashMap<>(labels).equals(map(subset, "labels"))) {
+        }
+        Map<String, Object> old = map(subset, "labels");
+        Map<String, Object> next = relabel.apply(old == null ? Map.of() : old);
+        if (next.equals(old)) {
             return;
         }
-        subset.put("labels", new LinkedHashMap<>(labels));
+        subset.put("labels", next);
         spec.put("subsets", subsets);
         current.setAdditionalProperty("spec", spec);
         KubeCalls.call("update " + where, () -> client.genericKubernetesResources(context)
                 .inNamespace(namespace).resource(current).update());
-        LOG.info("{}: subset {} now selects {}", where, subsetName, labels);
-    }
-
-    private void create(String subsetName, String value) {
-        create(subsetName, Map.of(labelKey, value));
+        LOG.info("{}: subset {} now selects {}", where, subsetName, next);
     }
 
     private void create(String subsetName, Map<String, String> selected) {
