@@ -35,6 +35,15 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupT
  * any other target group in the forward action are written back as they were read, and a call
  * whose split the weights already give exactly (3 and 1 for 25%, a lone stable group for 0%)
  * writes nothing.
+ *
+ * <p>AWS's rules it follows: an {@code authenticate-oidc} action is read without its client secret,
+ * so it is written back with {@code UseExistingClientSecret=true} (the secret stays as it was); a
+ * forward action takes at most five target groups, and a split that would need a sixth is refused
+ * before anything is written. <b>Stickiness:</b> with target-group stickiness on the forward action,
+ * a client stuck to a group keeps going to it as long as the group is in the action, even at weight
+ * 0. So at 0% (an abort, or the end of a rollout) the candidate's group is taken out of the forward
+ * action rather than set to weight 0: stuck clients go back to stable at once, and the candidate's
+ * tasks can be drained and removed without answering them.
  */
 public final class AlbWeightedRouter implements TrafficRouter {
 
@@ -45,7 +54,14 @@ public final class AlbWeightedRouter implements TrafficRouter {
     private final boolean rule;
     private final TargetGroupRoles roles;
 
+    private final String testListener;
+
     private AlbWeightedRouter(ElasticLoadBalancingV2Client elb, String arn, boolean rule, TargetGroupRoles roles) {
+        this(elb, arn, rule, roles, null);
+    }
+
+    private AlbWeightedRouter(ElasticLoadBalancingV2Client elb, String arn, boolean rule, TargetGroupRoles roles, String testListener) {
+        this.testListener = testListener;
         this.elb = Objects.requireNonNull(elb, "elb");
         if (arn == null || arn.isBlank()) {
             throw new IllegalArgumentException((rule ? "ruleArn" : "listenerArn") + " must not be blank");
@@ -65,6 +81,24 @@ public final class AlbWeightedRouter implements TrafficRouter {
         return new AlbWeightedRouter(elb, ruleArn, true, roles);
     }
 
+    /**
+     * The same router, also keeping a test listener (what CodeDeploy calls the test traffic route)
+     * forwarding to the candidate's target group alone, so the candidate can be previewed on its
+     * own port before any production traffic reaches it. Every {@link #apply} points it at the
+     * candidate's group of that moment (after a promotion, the other colour, ready for the next
+     * rollout); its other actions are kept. Point it at the group the primary does not use before
+     * the first rollout, or apply the stable-only split once.
+     */
+    public AlbWeightedRouter withTestListener(String testListenerArn) {
+        if (testListenerArn == null || testListenerArn.isBlank()) {
+            throw new IllegalArgumentException("testListenerArn must not be blank");
+        }
+        if (testListenerArn.equals(arn)) {
+            throw new IllegalArgumentException("testListenerArn must differ from the production " + (rule ? "rule" : "listener") + ": " + arn);
+        }
+        return new AlbWeightedRouter(elb, arn, rule, roles, testListenerArn);
+    }
+
     @Override
     public Set<RouterCapability> capabilities() {
         return Set.of(RouterCapability.WEIGHTED);
@@ -77,6 +111,45 @@ public final class AlbWeightedRouter implements TrafficRouter {
             throw new IllegalArgumentException("an ALB weighted router can only split by weight, not " + split);
         }
         TargetGroupRoles.Pair pair = roles.current();
+        applyProduction(split, pair);
+        if (testListener != null) {
+            previewCandidate(pair);
+        }
+    }
+
+    /** The test listener forwards to the candidate's group alone. */
+    private void previewCandidate(TargetGroupRoles.Pair pair) {
+        String verb = "DescribeListeners " + testListener;
+        List<Listener> listeners = AwsCalls.call(verb, () -> elb.describeListeners(r -> r.listenerArns(testListener)).listeners());
+        if (listeners.isEmpty()) {
+            throw CutoverException.permanent(verb, "test listener " + testListener + " not found", null);
+        }
+        List<Action> actions = listeners.get(0).defaultActions();
+        int index = -1;
+        for (int i = 0; i < actions.size(); i++) {
+            if (actions.get(i).type() == ActionTypeEnum.FORWARD) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            throw CutoverException.permanent(verb, "test listener " + testListener + " has no forward action", null);
+        }
+        Action forward = actions.get(index);
+        List<TargetGroupTuple> now = tuples(forward);
+        if (now.size() == 1 && now.get(0).targetGroupArn().equals(pair.candidate())) {
+            return;
+        }
+        ForwardActionConfig config = (forward.forwardConfig() == null ? ForwardActionConfig.builder() : forward.forwardConfig().toBuilder())
+                .targetGroups(TargetGroupTuple.builder().targetGroupArn(pair.candidate()).weight(1).build()).build();
+        List<Action> changed = new ArrayList<>();
+        for (int i = 0; i < actions.size(); i++) {
+            changed.add(i == index ? forward.toBuilder().targetGroupArn(null).forwardConfig(config).build() : resendable(actions.get(i)));
+        }
+        AwsCalls.call("ModifyListener " + testListener, () -> elb.modifyListener(r -> r.listenerArn(testListener).defaultActions(changed)));
+        log.info("test listener {}: forwards to the candidate's group {}", testListener, pair.candidate());
+    }
+
+    private void applyProduction(TrafficSplit split, TargetGroupRoles.Pair pair) {
         List<Action> actions = readActions();
         int index = forwardIndex(actions);
         Action forward = actions.get(index);
@@ -85,7 +158,9 @@ public final class AlbWeightedRouter implements TrafficRouter {
         int candidate = split.canaryWeight();
         int stable = 100 - candidate;
         int total = now.stable + now.candidate;
-        if (total > 0 && 100L * now.candidate == (long) candidate * total) {
+        boolean stuckCandidate = candidate == 0 && sticky(forward)
+                && groups.stream().anyMatch(t -> t.targetGroupArn().equals(pair.candidate()));
+        if (total > 0 && 100L * now.candidate == (long) candidate * total && !stuckCandidate) {
             // The weights already give exactly this split (75/25, 3/1, or 1 on stable alone for 0%).
             return;
         }
@@ -109,12 +184,23 @@ public final class AlbWeightedRouter implements TrafficRouter {
         if (!candidateSeen) {
             written.add(TargetGroupTuple.builder().targetGroupArn(pair.candidate()).weight(candidate).build());
         }
+        if (candidate == 0 && sticky(forward)) {
+            // A client stuck to the candidate's group keeps going there while the group is in the action,
+            // whatever its weight; out of the action, the ALB routes it by weight again: to stable.
+            written.removeIf(t -> t.targetGroupArn().equals(pair.candidate()));
+        }
+        if (written.size() > MAX_TARGET_GROUPS) {
+            throw CutoverException.permanent("ModifyListener " + arn, (rule ? "rule " : "listener ") + arn + " would forward to "
+                    + written.size() + " target groups; an ALB forward action takes at most " + MAX_TARGET_GROUPS, null);
+        }
         ForwardActionConfig config = forward.forwardConfig() == null
                 ? ForwardActionConfig.builder().targetGroups(written).build()
                 : forward.forwardConfig().toBuilder().targetGroups(written).build();
         // With several target groups the forward config alone names them; TargetGroupArn would be rejected.
-        List<Action> changed = new ArrayList<>(actions);
-        changed.set(index, forward.toBuilder().targetGroupArn(null).forwardConfig(config).build());
+        List<Action> changed = new ArrayList<>();
+        for (int i = 0; i < actions.size(); i++) {
+            changed.add(i == index ? forward.toBuilder().targetGroupArn(null).forwardConfig(config).build() : resendable(actions.get(i)));
+        }
         write(changed);
         log.info("{} {}: stable {} weight {}, candidate {} weight {}", rule ? "rule" : "listener", arn,
                 pair.stable(), stable, pair.candidate(), candidate);
@@ -139,6 +225,28 @@ public final class AlbWeightedRouter implements TrafficRouter {
     }
 
     private record Weights(int stable, int candidate) { }
+
+    /** AWS's limit of target groups in one forward action. */
+    static final int MAX_TARGET_GROUPS = 5;
+
+    private static boolean sticky(Action forward) {
+        return forward.forwardConfig() != null && forward.forwardConfig().targetGroupStickinessConfig() != null
+                && Boolean.TRUE.equals(forward.forwardConfig().targetGroupStickinessConfig().enabled());
+    }
+
+    /**
+     * An action as it can be sent back. DescribeListeners and DescribeRules never return an OIDC
+     * action's client secret, and ModifyListener requires one unless {@code UseExistingClientSecret}
+     * is set: so the secret is kept by saying so. A Cognito action has no secret to keep.
+     */
+    static Action resendable(Action action) {
+        if (action.type() == ActionTypeEnum.AUTHENTICATE_OIDC && action.authenticateOidcConfig() != null
+                && action.authenticateOidcConfig().clientSecret() == null) {
+            return action.toBuilder().authenticateOidcConfig(action.authenticateOidcConfig().toBuilder()
+                    .useExistingClientSecret(true).build()).build();
+        }
+        return action;
+    }
 
     private static Weights weights(List<TargetGroupTuple> groups, TargetGroupRoles.Pair pair) {
         int stable = 0;

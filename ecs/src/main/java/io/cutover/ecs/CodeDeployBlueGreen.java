@@ -1,22 +1,23 @@
 package io.cutover.ecs;
 
+import io.cutover.CutoverException;
 import io.cutover.ecs.internal.AwsCalls;
-import io.cutover.gate.Gate;
-import io.cutover.spi.HealthProbe;
 import io.cutover.spi.Hook;
-import io.cutover.spi.MetricSource;
 import io.cutover.spi.Revision;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.cutover.spi.Role;
+import io.cutover.spi.RouterCapability;
+import io.cutover.spi.TrafficRouter;
+import io.cutover.spi.TrafficSplit;
+import io.cutover.spi.WorkloadStatus;
+import io.cutover.spi.Workloads;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
@@ -24,39 +25,67 @@ import software.amazon.awssdk.services.codedeploy.model.ComputePlatform;
 import software.amazon.awssdk.services.codedeploy.model.DeploymentConfigAlreadyExistsException;
 import software.amazon.awssdk.services.codedeploy.model.DeploymentInfo;
 import software.amazon.awssdk.services.codedeploy.model.DeploymentStatus;
+import software.amazon.awssdk.services.codedeploy.model.DeploymentWaitType;
+import software.amazon.awssdk.services.codedeploy.model.ECSTarget;
+import software.amazon.awssdk.services.codedeploy.model.ECSTaskSet;
+import software.amazon.awssdk.services.codedeploy.model.LifecycleEvent;
 import software.amazon.awssdk.services.codedeploy.model.RevisionLocation;
 import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
-import tools.jackson.databind.json.JsonMapper;
+import software.amazon.awssdk.services.codedeploy.model.TargetLabel;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
- * ECS blue/green through CodeDeploy, for teams already on it: CodeDeploy shifts the traffic, Cutover
- * writes the AppSpec, answers the lifecycle hooks and stops the deployment with rollback when one
- * of its gates fails.
+ * ECS blue/green through CodeDeploy, for teams already on it, as the workloads and the router of a
+ * rollout the {@code RolloutEngine} runs: CodeDeploy creates the replacement task set and moves the
+ * traffic, Cutover's plan decides when it may, with the engine's gates, state store, events and
+ * retries. Run a blue-green plan on it:
  *
  * <pre>{@code
  * CodeDeployBlueGreen codeDeploy = CodeDeployBlueGreen.builder(aws.codeDeploy(), "myapp", "myapp-prod")
+ *         .service(aws.ecs(), "prod", "myapp")
  *         .container("web", 8080)
  *         .config(CodeDeployConfig.CANARY_10_PERCENT_5_MINUTES)
  *         .hook(CodeDeployEvent.AFTER_ALLOW_TEST_TRAFFIC, "arn:aws:lambda:...:function:myapp-hooks", smokeTest)
- *         .gate(CloudWatchAlarmGate.alarms(aws.cloudWatch(), "myapp-5xx"))
  *         .build();
- * CodeDeployRollout rollout = codeDeploy.start(Revision.of("v2", taskDefinitionArn));
- * rollout.watch(scheduler, clock, Duration.ofSeconds(15)).join();
+ * Target target = Target.builder("myapp").workloads(codeDeploy).router(codeDeploy).metrics(metrics).build();
+ * engine.start("myapp", Deployment.blueGreen().prePromotionGate(successRate(0.99))
+ *         .postPromotionGate(successRate(0.99)).scaleDownDelay(Duration.ofMinutes(10)).build(), revision, target);
  * }</pre>
+ *
+ * <p>How the plan's steps map: <b>deploy</b> creates the CodeDeploy deployment (its description
+ * names the revision, so a repeat after a crash finds it instead of starting a second one); the
+ * candidate is <b>ready</b> once the replacement task set runs every task and the deployment waits
+ * in {@code Ready} (the deployment group must have {@code deploymentReadyOption} with
+ * {@code actionOnTimeout STOP_DEPLOYMENT}, so CodeDeploy waits for Cutover before moving production
+ * traffic; pre-promotion gates then judge the test listener's traffic); setting the weight to 100
+ * calls {@code ContinueDeployment(READY_WAIT)} and CodeDeploy shifts traffic as its configuration
+ * says; post-promotion gates judge while it does; <b>promote</b> calls
+ * {@code ContinueDeployment(TERMINATION_WAIT)} once the shift is done and the original task set is
+ * kept for the group's termination wait, and is retried (as a transient failure) while CodeDeploy is
+ * still shifting or terminating. Sending all traffic to stable, or scaling the candidate to zero,
+ * stops the deployment with rollback: CodeDeploy moves traffic back to the original task set and
+ * removes the replacement. {@link #read()} reports the replacement task set's production traffic
+ * weight as CodeDeploy gives it. A deployment that fails on its own (a hook failed, CodeDeploy rolled
+ * back) is reported as a failure of the candidate, and the rollout aborts.
  *
  * <p>CodeDeploy calls a Lambda function at each hook event with the deployment id and a hook
  * execution id; that function hands them to {@link #hookHandler()} (for example by calling a small
  * endpoint of the service embedding Cutover), which runs the Cutover {@link Hook} registered for
  * the event and reports the result with {@code PutLifecycleEventHookExecutionStatus}.
  */
-public final class CodeDeployBlueGreen {
+public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
 
     private static final Logger log = LoggerFactory.getLogger(CodeDeployBlueGreen.class);
     private static final String DESCRIPTION_PREFIX = "cutover ";
     static final List<DeploymentStatus> ACTIVE = List.of(DeploymentStatus.CREATED, DeploymentStatus.QUEUED,
             DeploymentStatus.IN_PROGRESS, DeploymentStatus.READY, DeploymentStatus.BAKING);
+    private static final List<String> TRAFFIC_EVENTS = List.of("BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic");
 
     final CodeDeployClient codeDeploy;
+    private final EcsClient ecs;
+    private final String cluster;
+    private final String service;
     final String application;
     final String deploymentGroup;
     private final String containerName;
@@ -64,13 +93,15 @@ public final class CodeDeployBlueGreen {
     private final CodeDeployConfig config;
     private final Map<CodeDeployEvent, String> functions;
     final Map<CodeDeployEvent, Hook> hooks;
-    final List<Gate> gates;
-    final MetricSource metrics;
-    final HealthProbe health;
     final Clock clock;
+    /** The last deployment this instance started or found, to report how it ended; rediscovered after a restart while it runs. */
+    private volatile String lastSeen;
 
     private CodeDeployBlueGreen(Builder b) {
         this.codeDeploy = b.codeDeploy;
+        this.ecs = b.ecs;
+        this.cluster = b.cluster;
+        this.service = b.service;
         this.application = b.application;
         this.deploymentGroup = b.deploymentGroup;
         this.containerName = b.containerName;
@@ -78,9 +109,6 @@ public final class CodeDeployBlueGreen {
         this.config = b.config;
         this.functions = Map.copyOf(b.functions);
         this.hooks = Map.copyOf(b.hooks);
-        this.gates = List.copyOf(b.gates);
-        this.metrics = b.metrics;
-        this.health = b.health;
         this.clock = b.clock;
     }
 
@@ -89,31 +117,278 @@ public final class CodeDeployBlueGreen {
     }
 
     /**
-     * Starts a deployment of {@code revision} (its artifact is the task definition ARN), or returns
-     * the one already running it: calling again after a crash does not start a second deployment.
+     * A blue-green plan fit for this deployment group: its scale-down delay covers CodeDeploy's
+     * traffic shift ({@link CodeDeployConfig#shiftDuration()}) plus a minute, so promotion comes
+     * after the shift; add the gates and hooks you want.
      */
-    public CodeDeployRollout start(Revision revision) {
+    public io.cutover.BlueGreenBuilder blueGreen() {
+        return io.cutover.Deployment.blueGreen().scaleDownDelay(config.shiftDuration().plusMinutes(1));
+    }
+
+    // ------------------------------------------------------------------ Workloads
+
+    /**
+     * Starts a deployment of {@code revision} (its artifact is the task definition ARN) unless one
+     * is already running it; CodeDeploy sizes the replacement task set like the service, so
+     * {@code replicas} is not sent. A deployment Cutover did not start is never replaced.
+     */
+    @Override
+    public void deploy(Revision revision, int replicas) {
         Objects.requireNonNull(revision, "revision");
-        String description = description(revision);
-        List<String> active = AwsCalls.call("ListDeployments of " + application + "/" + deploymentGroup,
-                () -> codeDeploy.listDeployments(r -> r.applicationName(application).deploymentGroupName(deploymentGroup)
-                        .includeOnlyStatuses(ACTIVE)).deployments());
-        for (String id : active) {
-            DeploymentInfo info = AwsCalls.call("GetDeployment " + id, () -> codeDeploy.getDeployment(r -> r.deploymentId(id)).deploymentInfo());
-            if (description.equals(info.description())) {
-                log.info("CodeDeploy {}/{}: {} already runs {}", application, deploymentGroup, id, revision.name());
-                return new CodeDeployRollout(this, id, revision);
+        Optional<Running> running = running();
+        if (running.isPresent()) {
+            Running r = running.get();
+            if (r.revision().filter(revision::equals).isPresent()) {
+                return;
             }
+            throw CutoverException.permanent("CreateDeployment of " + revision.name(), "deployment group " + application + "/"
+                    + deploymentGroup + " already runs deployment " + r.info().deploymentId() + " ('" + r.info().description()
+                    + "'); Cutover does not replace it", null);
+        }
+        if (stableRuns(revision)) {
+            return;
         }
         ensureConfig();
         String appSpec = appSpec(revision);
+        String description = description(revision);
         String id = AwsCalls.call("CreateDeployment of " + revision.name() + " in " + application + "/" + deploymentGroup,
                 () -> codeDeploy.createDeployment(r -> r.applicationName(application).deploymentGroupName(deploymentGroup)
                         .deploymentConfigName(config.name()).description(description)
                         .revision(RevisionLocation.builder().revisionType(RevisionLocationType.APP_SPEC_CONTENT)
-                                .appSpecContent(c -> c.content(appSpec).sha256(sha256(appSpec))).build())).deploymentId());
+                                .appSpecContent(c -> c.content(appSpec).sha256(io.cutover.ecs.internal.AppSpecs.sha256(appSpec))).build())).deploymentId());
+        lastSeen = id;
         log.info("CodeDeploy {}/{}: started {} for {} with {}", application, deploymentGroup, id, revision.name(), config.name());
-        return new CodeDeployRollout(this, id, revision);
+    }
+
+    /** CodeDeploy sizes both task sets; only scaling the candidate to zero acts, by stopping the deployment with rollback. */
+    @Override
+    public void scale(Role role, int replicas) {
+        Objects.requireNonNull(role, "role");
+        if (replicas < 0) {
+            throw new IllegalArgumentException("replicas must not be negative: " + replicas);
+        }
+        if (role == Role.CANDIDATE && replicas == 0) {
+            running().ifPresent(r -> stop(r, "candidate scaled to 0"));
+        }
+    }
+
+    @Override
+    public WorkloadStatus status(Role role) {
+        Objects.requireNonNull(role, "role");
+        Optional<Running> running = running();
+        if (running.isEmpty()) {
+            return role == Role.STABLE ? serviceStatus() : ended();
+        }
+        Running r = running.get();
+        ECSTarget target = target(r.info().deploymentId());
+        Optional<ECSTaskSet> set = taskSet(target, role == Role.STABLE ? TargetLabel.BLUE : TargetLabel.GREEN);
+        String name = role == Role.STABLE ? serviceStatus().revision() : r.revision().map(Revision::name).orElse(null);
+        if (set.isEmpty()) {
+            return role == Role.STABLE ? serviceStatus() : new WorkloadStatus(name, 1, 0, 0, 0, null);
+        }
+        int desired = (int) nz(set.get().desiredCount());
+        int running0 = (int) nz(set.get().runningCount());
+        boolean ready = role == Role.STABLE || r.info().status() == DeploymentStatus.READY || passed(target, "AfterAllowTestTraffic");
+        return new WorkloadStatus(name, desired, ready ? running0 : 0, ready ? running0 : 0, running0, null);
+    }
+
+    /**
+     * Ends the deployment of {@code revision}: once CodeDeploy has shifted all traffic, it is told
+     * not to keep the original task set any longer. Until the deployment has succeeded this throws
+     * a transient failure, so the engine tries again.
+     */
+    @Override
+    public void promote(Revision revision) {
+        Objects.requireNonNull(revision, "revision");
+        Optional<Running> running = running();
+        if (running.isEmpty()) {
+            if (stableRuns(revision)) {
+                return;
+            }
+            throw CutoverException.permanent("promote " + revision.name(), "no CodeDeploy deployment of " + revision.name()
+                    + " is running and service " + service + " does not run " + revision.artifact() + ": " + ended().failure(), null);
+        }
+        Running r = running.get();
+        String id = r.info().deploymentId();
+        ECSTarget target = target(id);
+        if (r.info().status() == DeploymentStatus.READY) {
+            continueDeployment(id, DeploymentWaitType.READY_WAIT);
+        } else if (TRAFFIC_EVENTS.stream().allMatch(e -> passed(target, e))) {
+            continueDeployment(id, DeploymentWaitType.TERMINATION_WAIT);
+            if (stableRuns(revision) && running().isEmpty()) {
+                return;
+            }
+        }
+        throw CutoverException.transientFailure("promote " + revision.name(), "CodeDeploy deployment " + id
+                + " is still moving traffic or removing the original task set (replacement at "
+                + taskSet(target, TargetLabel.GREEN).map(ECSTaskSet::trafficWeight).orElse(0.0) + "%)", null);
+    }
+
+    @Override
+    public void retire(Role role) {
+        scale(role, 0);
+    }
+
+    // ------------------------------------------------------------------ TrafficRouter
+
+    /** All or nothing: CodeDeploy's configuration, not the plan, sets the steps of its shift. */
+    @Override
+    public Set<RouterCapability> capabilities() {
+        return Set.of();
+    }
+
+    @Override
+    public void apply(TrafficSplit split) {
+        Objects.requireNonNull(split, "split");
+        if (!split.canaryMatches().isEmpty() || split.mirrorPercent() > 0 || (split.canaryWeight() > 0 && split.canaryWeight() < 100)) {
+            throw new IllegalArgumentException("CodeDeploy moves all production traffic or none; cannot apply " + split);
+        }
+        Optional<Running> running = running();
+        if (running.isEmpty()) {
+            return;
+        }
+        if (split.canaryWeight() == 0) {
+            stop(running.get(), "all traffic to stable");
+        } else if (running.get().info().status() == DeploymentStatus.READY) {
+            continueDeployment(running.get().info().deploymentId(), DeploymentWaitType.READY_WAIT);
+        } else if (!passed(target(running.get().info().deploymentId()), "AfterAllowTestTraffic")) {
+            throw CutoverException.transientFailure("ContinueDeployment " + running.get().info().deploymentId(),
+                    "CodeDeploy deployment " + running.get().info().deploymentId() + " is not ready to move production traffic yet", null);
+        }
+    }
+
+    /** The replacement task set's share of production traffic while a deployment runs; none otherwise. */
+    @Override
+    public TrafficSplit read() {
+        Optional<Running> running = running();
+        if (running.isEmpty()) {
+            return TrafficSplit.stableOnly();
+        }
+        double green = taskSet(target(running.get().info().deploymentId()), TargetLabel.GREEN)
+                .map(t -> t.trafficWeight() == null ? 0.0 : t.trafficWeight()).orElse(0.0);
+        if (!(green >= 0 && green <= 100)) {
+            throw CutoverException.transientFailure("GetDeploymentTarget", "CodeDeploy reported a traffic weight of " + green, null);
+        }
+        int weight = (int) Math.round(green);
+        return weight == 0 ? TrafficSplit.stableOnly() : TrafficSplit.weighted(weight);
+    }
+
+    @Override
+    public String toString() {
+        return "CodeDeployBlueGreen[" + application + "/" + deploymentGroup + "]";
+    }
+
+    // ------------------------------------------------------------------ CodeDeploy and ECS reads
+
+    /** A deployment Cutover started that CodeDeploy is still running. */
+    private record Running(DeploymentInfo info, Optional<Revision> revision) { }
+
+    private Optional<Running> running() {
+        List<String> active = AwsCalls.call("ListDeployments of " + application + "/" + deploymentGroup,
+                () -> codeDeploy.listDeployments(r -> r.applicationName(application).deploymentGroupName(deploymentGroup)
+                        .includeOnlyStatuses(ACTIVE)).deployments());
+        for (String id : active) {
+            DeploymentInfo info = info(id);
+            if (ACTIVE.contains(info.status())) {
+                Optional<Revision> revision = revisionOf(info.description());
+                if (revision.isPresent()) {
+                    lastSeen = id;
+                }
+                return Optional.of(new Running(info, revision));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The candidate when no deployment runs: how the last one this instance saw ended, if it did not succeed. */
+    private WorkloadStatus ended() {
+        String id = lastSeen;
+        if (id == null) {
+            return WorkloadStatus.absent();
+        }
+        DeploymentInfo info = info(id);
+        if (info.status() == DeploymentStatus.SUCCEEDED) {
+            return WorkloadStatus.absent();
+        }
+        StringBuilder why = new StringBuilder("CodeDeploy deployment " + id + " " + info.statusAsString());
+        if (info.errorInformation() != null && info.errorInformation().message() != null) {
+            why.append(": ").append(info.errorInformation().message());
+        }
+        if (info.rollbackInfo() != null && info.rollbackInfo().rollbackMessage() != null) {
+            why.append("; ").append(info.rollbackInfo().rollbackMessage());
+        }
+        return new WorkloadStatus(revisionOf(info.description()).map(Revision::name).orElse(id), 0, 0, 0, 0, why.toString());
+    }
+
+    private DeploymentInfo info(String id) {
+        return AwsCalls.call("GetDeployment " + id, () -> codeDeploy.getDeployment(r -> r.deploymentId(id)).deploymentInfo());
+    }
+
+    private ECSTarget target(String id) {
+        List<String> targets = AwsCalls.call("ListDeploymentTargets " + id,
+                () -> codeDeploy.listDeploymentTargets(r -> r.deploymentId(id)).targetIds());
+        if (targets.isEmpty()) {
+            throw CutoverException.transientFailure("ListDeploymentTargets " + id, "deployment " + id + " has no target yet", null);
+        }
+        String targetId = targets.get(0);
+        ECSTarget target = AwsCalls.call("GetDeploymentTarget " + id + " " + targetId,
+                () -> codeDeploy.getDeploymentTarget(r -> r.deploymentId(id).targetId(targetId)).deploymentTarget().ecsTarget());
+        if (target == null) {
+            throw CutoverException.permanent("GetDeploymentTarget " + id, "deployment " + id + " has no ECS target", null);
+        }
+        return target;
+    }
+
+    private static Optional<ECSTaskSet> taskSet(ECSTarget target, TargetLabel label) {
+        return target.hasTaskSetsInfo() ? target.taskSetsInfo().stream().filter(t -> t.taskSetLabel() == label).findFirst() : Optional.empty();
+    }
+
+    private static boolean passed(ECSTarget target, String event) {
+        return target.hasLifecycleEvents() && target.lifecycleEvents().stream()
+                .anyMatch(e -> event.equals(e.lifecycleEventName()) && "Succeeded".equals(e.statusAsString()));
+    }
+
+    private WorkloadStatus serviceStatus() {
+        Service s = ecsService();
+        int desired = s.desiredCount() == null ? 0 : s.desiredCount();
+        int running = s.runningCount() == null ? 0 : s.runningCount();
+        String td = s.taskDefinition();
+        return new WorkloadStatus(td == null ? service : td.substring(td.lastIndexOf('/') + 1), desired, running, running, running, null);
+    }
+
+    private boolean stableRuns(Revision revision) {
+        return EcsRollingService.same(ecsService().taskDefinition(), revision.artifact());
+    }
+
+    private Service ecsService() {
+        List<Service> services = AwsCalls.call("DescribeServices " + service,
+                () -> ecs.describeServices(r -> r.cluster(cluster).services(service)).services());
+        if (services.isEmpty()) {
+            throw CutoverException.permanent("DescribeServices " + service, "service " + service + " not found in cluster " + cluster, null);
+        }
+        return services.get(0);
+    }
+
+    // ------------------------------------------------------------------ CodeDeploy writes
+
+    private void stop(Running r, String why) {
+        if (r.revision().isEmpty()) {
+            throw CutoverException.permanent("StopDeployment " + r.info().deploymentId(), "deployment " + r.info().deploymentId()
+                    + " was not started by Cutover ('" + r.info().description() + "'); Cutover does not stop it", null);
+        }
+        log.warn("CodeDeploy {}: stopping with rollback ({})", r.info().deploymentId(), why);
+        AwsCalls.call("StopDeployment " + r.info().deploymentId(),
+                () -> codeDeploy.stopDeployment(b -> b.deploymentId(r.info().deploymentId()).autoRollbackEnabled(true)));
+    }
+
+    private void continueDeployment(String id, DeploymentWaitType type) {
+        log.info("CodeDeploy {}: continuing past {}", id, type);
+        AwsCalls.call("ContinueDeployment " + id + " " + type,
+                () -> codeDeploy.continueDeployment(r -> r.deploymentId(id).deploymentWaitType(type)));
+    }
+
+    private static long nz(Long l) {
+        return l == null ? 0 : l;
     }
 
     /** What a hook relay calls with the ids CodeDeploy passed to the hook function. */
@@ -123,28 +398,17 @@ public final class CodeDeployBlueGreen {
 
     /** The AppSpec (JSON) of a deployment of {@code revision}. */
     public String appSpec(Revision revision) {
-        Map<String, Object> lb = new LinkedHashMap<>();
-        lb.put("ContainerName", containerName);
-        lb.put("ContainerPort", containerPort);
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("TaskDefinition", revision.artifact());
-        properties.put("LoadBalancerInfo", lb);
-        Map<String, Object> service = new LinkedHashMap<>();
-        service.put("Type", "AWS::ECS::Service");
-        service.put("Properties", properties);
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("version", 0.0);
-        spec.put("Resources", List.of(Map.of("TargetService", service)));
-        List<Map<String, String>> hookList = new ArrayList<>();
+        return io.cutover.ecs.internal.AppSpecs.ecsService(revision.artifact(), containerName, containerPort, hookFunctions());
+    }
+
+    private Map<String, String> hookFunctions() {
+        Map<String, String> out = new LinkedHashMap<>();
         for (CodeDeployEvent event : CodeDeployEvent.values()) {
             if (functions.containsKey(event)) {
-                hookList.add(Map.of(event.appSpecName(), functions.get(event)));
+                out.put(event.appSpecName(), functions.get(event));
             }
         }
-        if (!hookList.isEmpty()) {
-            spec.put("Hooks", hookList);
-        }
-        return JsonMapper.builder().build().writeValueAsString(spec);
+        return out;
     }
 
     public CodeDeployConfig config() {
@@ -179,15 +443,7 @@ public final class CodeDeployBlueGreen {
         return parts.length == 2 ? java.util.Optional.of(Revision.of(parts[0], parts[1])) : java.util.Optional.empty();
     }
 
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
-
-    /** Defaults: {@link CodeDeployConfig#ALL_AT_ONCE}, no hooks, no gates, no metrics or health probe, the system clock. */
+    /** Requires the container and the service; defaults: {@link CodeDeployConfig#ALL_AT_ONCE}, no hooks, the system clock. */
     public static final class Builder {
         private final CodeDeployClient codeDeploy;
         private final String application;
@@ -197,9 +453,9 @@ public final class CodeDeployBlueGreen {
         private CodeDeployConfig config = CodeDeployConfig.ALL_AT_ONCE;
         private final Map<CodeDeployEvent, String> functions = new EnumMap<>(CodeDeployEvent.class);
         private final Map<CodeDeployEvent, Hook> hooks = new EnumMap<>(CodeDeployEvent.class);
-        private final List<Gate> gates = new ArrayList<>();
-        private MetricSource metrics = MetricSource.NONE;
-        private HealthProbe health = HealthProbe.NONE;
+        private EcsClient ecs;
+        private String cluster;
+        private String service;
         private Clock clock = Clock.systemUTC();
 
         private Builder(CodeDeployClient codeDeploy, String application, String deploymentGroup) {
@@ -230,25 +486,15 @@ public final class CodeDeployBlueGreen {
             return this;
         }
 
-        /** Gates checked at every {@link CodeDeployRollout#check}; a FAILED one stops the deployment with rollback. */
-        public Builder gate(Gate... gates) {
-            for (Gate g : gates) {
-                this.gates.add(Objects.requireNonNull(g, "gate"));
-            }
+        /** The ECS service the deployment group deploys: its task definition and counts are the stable role's when no deployment runs. */
+        public Builder service(EcsClient ecs, String cluster, String service) {
+            this.ecs = Objects.requireNonNull(ecs, "ecs");
+            this.cluster = notBlank("cluster", cluster);
+            this.service = notBlank("service", service);
             return this;
         }
 
-        public Builder metrics(MetricSource metrics) {
-            this.metrics = Objects.requireNonNull(metrics, "metrics");
-            return this;
-        }
-
-        public Builder health(HealthProbe health) {
-            this.health = Objects.requireNonNull(health, "health");
-            return this;
-        }
-
-        /** The clock hooks and gates are told the time by; default the system UTC clock. */
+        /** The clock hooks are told the time by; default the system UTC clock. */
         public Builder withClock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -257,6 +503,9 @@ public final class CodeDeployBlueGreen {
         public CodeDeployBlueGreen build() {
             if (containerName == null) {
                 throw new IllegalArgumentException("container(name, port) must be set for " + application + "/" + deploymentGroup);
+            }
+            if (ecs == null) {
+                throw new IllegalArgumentException("service(ecs, cluster, service) must be set for " + application + "/" + deploymentGroup);
             }
             return new CodeDeployBlueGreen(this);
         }

@@ -118,6 +118,23 @@ public record CodeDeployConfig(String name, TrafficRoutingConfig routing) {
         return routing != null;
     }
 
+    /**
+     * How long CodeDeploy takes to move all production traffic once it may: zero for all-at-once, the
+     * interval for a canary, every interval but the last step's for a linear configuration.
+     */
+    public Duration shiftDuration() {
+        java.util.regex.Matcher canary = java.util.regex.Pattern.compile("ECSCanary(\\d+)Percent(\\d+)Minutes").matcher(name);
+        java.util.regex.Matcher linear = java.util.regex.Pattern.compile("ECSLinear(\\d+)PercentEvery(\\d+)Minutes?").matcher(name);
+        if (canary.find()) {
+            return Duration.ofMinutes(Long.parseLong(canary.group(2)));
+        }
+        if (linear.find()) {
+            int percent = Integer.parseInt(linear.group(1));
+            return Duration.ofMinutes(Long.parseLong(linear.group(2)) * ((100 + percent - 1) / percent - 1));
+        }
+        return Duration.ZERO;
+    }
+
     private static int minutes(String parameter, Duration interval) {
         if (interval == null || interval.isNegative() || interval.isZero() || interval.toSecondsPart() != 0 || interval.toNanosPart() != 0) {
             throw new IllegalArgumentException(parameter + " must be a positive whole number of minutes: " + interval);

@@ -25,7 +25,9 @@ import software.amazon.awssdk.services.ecs.model.TaskSet;
 /**
  * Stable and candidate as ECS task sets of one service with the {@code EXTERNAL} deployment
  * controller: the stable role is the service's {@code PRIMARY} task set, the candidate the newest
- * other {@code ACTIVE} one.
+ * other {@code ACTIVE} one that Cutover manages: task sets it creates carry the tag
+ * {@value #MANAGED_TAG}, and so does the primary it demotes at promotion (to be retired). A task set
+ * made by hand is never taken for the candidate, scaled to zero or deleted.
  *
  * <pre>{@code
  * EcsTaskSetWorkloads workloads = EcsTaskSetWorkloads.builder(aws.ecs(), "prod", "myapp")
@@ -48,6 +50,9 @@ public final class EcsTaskSetWorkloads implements Workloads {
     private static final Logger log = LoggerFactory.getLogger(EcsTaskSetWorkloads.class);
     private static final String PRIMARY = "PRIMARY";
     private static final String ACTIVE = "ACTIVE";
+    /** The tag on every task set Cutover creates, or takes over from the primary role to retire. */
+    public static final String MANAGED_TAG = "cutover:managed-by";
+    static final String MANAGED_VALUE = "cutover";
 
     private final EcsClient ecs;
     private final String cluster;
@@ -110,7 +115,8 @@ public final class EcsTaskSetWorkloads implements Workloads {
                 .taskDefinition(revision.artifact())
                 .loadBalancers(LoadBalancer.builder()
                         .targetGroupArn(targetGroup).containerName(containerName).containerPort(containerPort).build())
-                .scale(Scale.builder().unit(ScaleUnit.PERCENT).value(percent).build());
+                .scale(Scale.builder().unit(ScaleUnit.PERCENT).value(percent).build())
+                .tags(software.amazon.awssdk.services.ecs.model.Tag.builder().key(MANAGED_TAG).value(MANAGED_VALUE).build());
         primary.ifPresent(p -> {
             if (p.launchType() != null) {
                 create.launchType(p.launchType());
@@ -176,6 +182,15 @@ public final class EcsTaskSetWorkloads implements Workloads {
         if (primary.isPresent() && primary.get().id().equals(next.id())) {
             return;
         }
+        if (primary.isPresent()) {
+            // The task set leaving the primary role is now Cutover's to retire: mark it before it is demoted.
+            TaskSet old = primary.get();
+            if (!managed(old)) {
+                AwsCalls.call("TagResource " + old.id() + " of service " + service, () -> ecs.tagResource(r -> r
+                        .resourceArn(old.taskSetArn()).tags(software.amazon.awssdk.services.ecs.model.Tag.builder()
+                                .key(MANAGED_TAG).value(MANAGED_VALUE).build())));
+            }
+        }
         AwsCalls.call("UpdateServicePrimaryTaskSet " + next.id() + " in service " + service,
                 () -> ecs.updateServicePrimaryTaskSet(r -> r.cluster(cluster).service(service).primaryTaskSet(next.taskSetArn())));
         log.info("service {}: task set {} ({}) is primary", service, next.id(), revision.name());
@@ -239,8 +254,14 @@ public final class EcsTaskSetWorkloads implements Workloads {
         return sets.stream().filter(s -> PRIMARY.equals(s.status())).findFirst();
     }
 
+    /** The newest ACTIVE task set Cutover created or was handed (tagged); a hand-made one is never the candidate. */
     private static Optional<TaskSet> candidate(List<TaskSet> sets) {
-        return sets.stream().filter(s -> ACTIVE.equals(s.status())).max(Comparator.comparing(EcsTaskSetWorkloads::created));
+        return sets.stream().filter(s -> ACTIVE.equals(s.status())).filter(EcsTaskSetWorkloads::managed)
+                .max(Comparator.comparing(EcsTaskSetWorkloads::created));
+    }
+
+    static boolean managed(TaskSet s) {
+        return s.hasTags() && s.tags().stream().anyMatch(t -> MANAGED_TAG.equals(t.key()) && MANAGED_VALUE.equals(t.value()));
     }
 
     private String targetGroupOf(TaskSet s) {
@@ -261,7 +282,8 @@ public final class EcsTaskSetWorkloads implements Workloads {
 
     private List<TaskSet> taskSets() {
         return AwsCalls.call("DescribeTaskSets of service " + service,
-                () -> ecs.describeTaskSets(r -> r.cluster(cluster).service(service)).taskSets());
+                () -> ecs.describeTaskSets(r -> r.cluster(cluster).service(service)
+                        .include(software.amazon.awssdk.services.ecs.model.TaskSetField.TAGS)).taskSets());
     }
 
     private int desiredCount() {
@@ -300,8 +322,12 @@ public final class EcsTaskSetWorkloads implements Workloads {
                         .scale(Scale.builder().unit(ScaleUnit.PERCENT).value(percent).build())));
     }
 
-    /** Scales to zero first, so ECS drains the tasks before the task set goes. */
+    /** Scales to zero first, so ECS drains the tasks before the task set goes. Only a task set Cutover manages. */
     private void delete(TaskSet set) {
+        if (!managed(set)) {
+            throw CutoverException.permanent("DeleteTaskSet " + set.id(), "task set " + set.id() + " of service " + service
+                    + " does not carry the " + MANAGED_TAG + " tag; Cutover does not delete it", null);
+        }
         updateScale(set, 0);
         AwsCalls.call("DeleteTaskSet " + set.id() + " of service " + service,
                 () -> ecs.deleteTaskSet(r -> r.cluster(cluster).service(service).taskSet(set.taskSetArn())));

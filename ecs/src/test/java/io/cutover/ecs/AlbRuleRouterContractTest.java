@@ -31,7 +31,7 @@ class AlbRuleRouterContractTest extends TrafficRouterContract {
     protected TrafficRouter newRouter() {
         elb = server.clients().elb();
         server.fake.elb().createRule(RULE, 5);
-        elb.modifyRule(r -> r.ruleArn(RULE).conditions(CONDITIONS).actions(AlbWeightedRouterTest.OIDC, AlbWeightedRouterTest.forward(100, 0)));
+        elb.modifyRule(r -> r.ruleArn(RULE).conditions(CONDITIONS).actions(AlbWeightedRouterTest.OIDC_SEED, AlbWeightedRouterTest.forward(100, 0)));
         return AlbWeightedRouter.forRule(elb, RULE, TargetGroupRoles.fixed(BLUE, GREEN));
     }
 

@@ -20,7 +20,7 @@ class AlbWeightedRouterContractTest extends TrafficRouterContract {
     protected TrafficRouter newRouter() {
         var elb = server.clients().elb();
         server.fake.elb().createListener(LISTENER);
-        elb.modifyListener(r -> r.listenerArn(LISTENER).defaultActions(AlbWeightedRouterTest.OIDC, AlbWeightedRouterTest.forward(1, null)));
+        elb.modifyListener(r -> r.listenerArn(LISTENER).defaultActions(AlbWeightedRouterTest.OIDC_SEED, AlbWeightedRouterTest.forward(1, null)));
         return AlbWeightedRouter.forListener(elb, LISTENER, TargetGroupRoles.fixed(BLUE, GREEN));
     }
 }

@@ -46,6 +46,10 @@ class AlbWeightedRouterTest {
                     .build())
             .build();
 
+    /** The OIDC action as written by its owner, secret included; Describe calls return {@link #OIDC}. */
+    static final Action OIDC_SEED = OIDC.toBuilder()
+            .authenticateOidcConfig(OIDC.authenticateOidcConfig().toBuilder().clientSecret("s3cret").build()).build();
+
     static Action forward(int blueWeight, Integer greenWeight) {
         List<TargetGroupTuple> groups = greenWeight == null
                 ? List.of(TargetGroupTuple.builder().targetGroupArn(BLUE).weight(blueWeight).build())
@@ -61,7 +65,7 @@ class AlbWeightedRouterTest {
     void seed() {
         elb = server.clients().elb();
         server.fake.elb().createListener(LISTENER);
-        elb.modifyListener(r -> r.listenerArn(LISTENER).defaultActions(OIDC, forward(1, null)));
+        elb.modifyListener(r -> r.listenerArn(LISTENER).defaultActions(OIDC_SEED, forward(1, null)));
     }
 
     private List<Action> listenerActions() {
@@ -103,13 +107,14 @@ class AlbWeightedRouterTest {
         assertThat(server.fake.elb().writes()).isEqualTo(writes);
         router.apply(TrafficSplit.stableOnly());
         assertThat(server.fake.elb().writes()).isEqualTo(writes + 1);
-        assertThat(weights(listenerActions())).containsExactlyInAnyOrderEntriesOf(Map.of(BLUE, 100, GREEN, 0));
+        assertThat(weights(listenerActions())).as("a sticky forward loses the candidate's group at 0%")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(BLUE, 100));
         assertThat(router.read().isStableOnly()).isTrue();
     }
 
     @Test
     void readsWeightsSetByHandAsAPercentOfTheTwoGroups() {
-        elb.modifyListener(r -> r.listenerArn(LISTENER).defaultActions(OIDC, forward(3, 1)));
+        elb.modifyListener(r -> r.listenerArn(LISTENER).defaultActions(OIDC_SEED, forward(3, 1)));
         var router = AlbWeightedRouter.forListener(elb, LISTENER, TargetGroupRoles.fixed(BLUE, GREEN));
 
         assertThat(router.read()).isEqualTo(TrafficSplit.weighted(25));
@@ -143,7 +148,7 @@ class AlbWeightedRouterTest {
                 TargetGroupTuple.builder().targetGroupArn(BLUE).weight(100).build(),
                 TargetGroupTuple.builder().targetGroupArn(other).weight(0).build(),
                 TargetGroupTuple.builder().targetGroupArn(GREEN).weight(0).build()).build()).build();
-        elb.modifyListener(r -> r.listenerArn(LISTENER).defaultActions(OIDC, three));
+        elb.modifyListener(r -> r.listenerArn(LISTENER).defaultActions(OIDC_SEED, three));
         var router = AlbWeightedRouter.forListener(elb, LISTENER, TargetGroupRoles.fixed(BLUE, GREEN));
 
         router.apply(TrafficSplit.weighted(30));
@@ -161,7 +166,7 @@ class AlbWeightedRouterTest {
                 RuleCondition.builder().field("path-pattern").pathPatternConfig(p -> p.values("/api/*", "/v2/*")).build(),
                 RuleCondition.builder().field("http-header")
                         .httpHeaderConfig(h -> h.httpHeaderName("X-Tenant").values("acme")).build());
-        elb.modifyRule(r -> r.ruleArn(RULE).conditions(conditions).actions(OIDC, forward(1, 0)));
+        elb.modifyRule(r -> r.ruleArn(RULE).conditions(conditions).actions(OIDC_SEED, forward(1, 0)));
         var router = AlbWeightedRouter.forRule(elb, RULE, TargetGroupRoles.fixed(BLUE, GREEN));
 
         router.apply(TrafficSplit.weighted(40));
@@ -208,5 +213,81 @@ class AlbWeightedRouterTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only split by weight");
         assertThatThrownBy(() -> AlbWeightedRouter.forRule(elb, " ", TargetGroupRoles.fixed(BLUE, GREEN)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ruleArn");
+    }
+
+    @Test
+    void anOidcListenerKeepsItsClientSecretAcrossWeightChanges() {
+        var router = AlbWeightedRouter.forListener(elb, LISTENER, TargetGroupRoles.fixed(BLUE, GREEN));
+
+        router.apply(TrafficSplit.weighted(25));
+        router.apply(TrafficSplit.weighted(100));
+
+        assertThat(server.fake.elb().clientSecret(LISTENER)).isEqualTo("s3cret");
+        assertThat(listenerActions().get(0)).as("the secret is never read back").isEqualTo(OIDC);
+        wireMock.verify(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.anyUrl())
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("Action=ModifyListener"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("AuthenticateOidcConfig.UseExistingClientSecret=true")));
+    }
+
+    @Test
+    void theElbFakeRefusesAnOidcActionSentBackAsReadLikeAwsDoes() {
+        List<Action> asRead = listenerActions();
+
+        assertThatThrownBy(() -> elb.modifyListener(r -> r.listenerArn(LISTENER).defaultActions(asRead)))
+                .hasMessageContaining("client secret");
+    }
+
+    @Test
+    void aClientStuckToTheCandidateGoesBackToStableWhenTheSplitReturnsToZero() {
+        var router = AlbWeightedRouter.forListener(elb, LISTENER, TargetGroupRoles.fixed(BLUE, GREEN));
+        router.apply(TrafficSplit.weighted(25));
+        assertThat(server.fake.elb().stickyClientShares(LISTENER, GREEN)).as("stickiness beats weights").containsEntry(GREEN, 1.0);
+
+        router.apply(TrafficSplit.stableOnly());
+
+        assertThat(server.fake.elb().stickyClientShares(LISTENER, GREEN)).containsExactlyEntriesOf(Map.of(BLUE, 1.0));
+        assertThat(router.read().isStableOnly()).isTrue();
+        Action fwd = listenerActions().get(1);
+        assertThat(fwd.forwardConfig().targetGroupStickinessConfig().enabled()).as("the user's stickiness setting is kept").isTrue();
+    }
+
+    @Test
+    void aSplitNeedingASixthTargetGroupIsRefusedBeforeAnythingIsWritten() {
+        List<TargetGroupTuple> five = new java.util.ArrayList<>();
+        five.add(TargetGroupTuple.builder().targetGroupArn(BLUE).weight(10).build());
+        for (int i = 1; i <= 4; i++) {
+            five.add(TargetGroupTuple.builder().targetGroupArn(Fixtures.LB + "targetgroup/other-" + i + "/0" + i).weight(1).build());
+        }
+        Action forward = Action.builder().type(ActionTypeEnum.FORWARD).order(2)
+                .forwardConfig(ForwardActionConfig.builder().targetGroups(five).build()).build();
+        elb.modifyListener(r -> r.listenerArn(LISTENER).defaultActions(OIDC_SEED, forward));
+        int writes = server.fake.elb().writes();
+        var router = AlbWeightedRouter.forListener(elb, LISTENER, TargetGroupRoles.fixed(BLUE, GREEN));
+
+        assertThatThrownBy(() -> router.apply(TrafficSplit.weighted(10)))
+                .isInstanceOf(io.cutover.CutoverException.class).hasMessageContaining("at most 5");
+        assertThat(server.fake.elb().writes()).isEqualTo(writes);
+    }
+
+    @Test
+    void aTestListenerForwardsToTheCandidateAloneAndFollowsThePromotion() {
+        String test = Fixtures.LB + "listener/app/myapp/50dc6c495c0c9188/aaaa1111bbbb2222";
+        server.fake.elb().createListener(test);
+        elb.modifyListener(r -> r.listenerArn(test).defaultActions(OIDC_SEED, forward(1, null)));
+        var roles = new java.util.concurrent.atomic.AtomicReference<>(new TargetGroupRoles.Pair(BLUE, GREEN));
+        var router = AlbWeightedRouter.forListener(elb, LISTENER, roles::get).withTestListener(test);
+
+        router.apply(TrafficSplit.stableOnly());
+
+        assertThat(server.fake.elb().forwardWeights(test)).containsExactlyEntriesOf(Map.of(GREEN, 1));
+        assertThat(server.fake.elb().forwardWeights(LISTENER)).as("production untouched").containsExactlyEntriesOf(Map.of(BLUE, 1));
+        assertThat(server.fake.elb().clientSecret(test)).isEqualTo("s3cret");
+        router.apply(TrafficSplit.weighted(100));
+        roles.set(new TargetGroupRoles.Pair(GREEN, BLUE)); // promoted: green's task set is primary now
+        router.apply(TrafficSplit.stableOnly());
+        assertThat(server.fake.elb().forwardWeights(test)).as("ready to preview the next candidate").containsExactlyEntriesOf(Map.of(BLUE, 1));
+        assertThat(server.fake.elb().forwardWeights(LISTENER)).containsExactlyEntriesOf(Map.of(GREEN, 100));
+        assertThatThrownBy(() -> router.withTestListener(LISTENER)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("testListenerArn");
     }
 }

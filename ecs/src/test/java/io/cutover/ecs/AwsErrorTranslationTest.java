@@ -135,8 +135,8 @@ class AwsErrorTranslationTest {
 
         CutoverException cw = catchThrowableOfType(CutoverException.class, () -> metrics.errorRate(query));
         CutoverException cd = catchThrowableOfType(CutoverException.class, () -> CodeDeployBlueGreen
-                .builder(aws.codeDeploy(), "myapp", "myapp-prod").container("web", 8080).build()
-                .start(io.cutover.spi.Revision.of("v2", "myapp:2")));
+                .builder(aws.codeDeploy(), "myapp", "myapp-prod").service(aws.ecs(), CLUSTER, SERVICE).container("web", 8080).build()
+                .deploy(io.cutover.spi.Revision.of("v2", "myapp:2"), 4));
 
         assertThat(cw.kind()).isEqualTo(Kind.TRANSIENT);
         assertThat(cw.getMessage()).contains("GetMetricData").contains("throttled");
@@ -174,5 +174,53 @@ class AwsErrorTranslationTest {
         assertThat(catchThrowableOfType(CutoverException.class, () -> w.status(Role.STABLE)).kind()).isEqualTo(Kind.TRANSIENT);
         wireMock.verify(2, postRequestedFor(anyUrl())
                 .withHeader("X-Amz-Target", equalTo("AmazonEC2ContainerServiceV20141113.DescribeTaskSets")));
+    }
+
+    @Test
+    void missingCredentialsArePermanentNameTheFixAndSendNothing() {
+        AwsClients anonymous = AwsClients.builder().region(Region.US_EAST_1)
+                .credentials(software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider.create())
+                .endpointOverride(URI.create(wireMock.baseUrl())).build();
+        var w = EcsTaskSetWorkloads.builder(anonymous.ecs(), CLUSTER, SERVICE).targetGroups(BLUE, GREEN).container("web", 8080).build();
+
+        CutoverException e = catchThrowableOfType(CutoverException.class, () -> w.status(Role.STABLE));
+
+        assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+        assertThat(e.getMessage()).contains("no usable AWS credentials").contains("AwsClients.Builder#credentials");
+        wireMock.verify(0, postRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void aRegionAwsDoesNotHaveIsPermanentAndNamesTheRegion() {
+        AwsClients typo = AwsClients.builder().region(Region.of("eu-wst-1"))
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"))).build();
+        var w = EcsTaskSetWorkloads.builder(typo.ecs(), CLUSTER, SERVICE).targetGroups(BLUE, GREEN).container("web", 8080).build();
+
+        CutoverException e = catchThrowableOfType(CutoverException.class, () -> w.status(Role.STABLE));
+
+        assertThat(e.kind()).as(e.getMessage()).isEqualTo(Kind.PERMANENT);
+        assertThat(e.getMessage()).contains("eu-wst-1").contains("AwsClients.Builder#region");
+    }
+
+    @Test
+    void aHostThatDoesNotResolveInAKnownRegionIsANetworkFailure() {
+        var dns = software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute HTTP request: ecs.us-east-1.amazonaws.com",
+                new java.net.UnknownHostException("ecs.us-east-1.amazonaws.com"));
+        var refused = software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute HTTP request: Connection refused",
+                new java.net.ConnectException("Connection refused"));
+
+        assertThat(io.cutover.ecs.internal.AwsCalls.translate("DescribeServices", dns).kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(io.cutover.ecs.internal.AwsCalls.translate("DescribeServices", refused).kind()).isEqualTo(Kind.TRANSIENT);
+    }
+
+    @Test
+    void anUntrustedCertificateIsPermanent() {
+        var tls = software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute HTTP request: PKIX path building failed",
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed"));
+
+        CutoverException e = io.cutover.ecs.internal.AwsCalls.translate("DescribeServices", tls);
+
+        assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+        assertThat(e.getMessage()).contains("trust store");
     }
 }

@@ -108,6 +108,51 @@ class CloudWatchTest {
     }
 
     @Test
+    void aCrashingCandidateReadsFailingThroughConnectionErrorsTheTasksNeverSent() {
+        // The candidate's tasks refuse connections: they send no 5xx themselves, the ALB answers 502/503 instead.
+        server.fake.cloudWatch().metric(GREEN_DIM, "RequestCount", "Sum", 200);
+        server.fake.cloudWatch().metric(GREEN_DIM, "TargetConnectionErrorCount", "Sum", 30);
+        server.fake.cloudWatch().metric(BLUE_DIM, "RequestCount", "Sum", 1000);
+        server.fake.cloudWatch().metric(BLUE_DIM, "HTTPCode_Target_5XX_Count", "Sum", 2);
+
+        assertThat(metrics.errorRate(candidate(Duration.ofMinutes(5)))).isEqualTo(MetricValue.of(0.15));
+        assertThat(metrics.errorRate(new MetricQuery("myapp", V2, Role.STABLE, Duration.ofMinutes(5), NOW)))
+                .isEqualTo(MetricValue.of(0.002));
+    }
+
+    @Test
+    void loadBalancerGenerated5xxAboveTheBaselineCountAgainstTheCandidate() {
+        server.fake.cloudWatch().metric(GREEN_DIM, "RequestCount", "Sum", 100);
+        server.fake.cloudWatch().metric(GREEN_DIM, "HTTPCode_Target_5XX_Count", "Sum", 1);
+        // Before the shift: 1 ALB 5xx per 1000 requests. In the window: 25 ALB 5xx out of 1000 requests.
+        Instant windowStart = NOW.minus(Duration.ofMinutes(5));
+        server.fake.cloudWatch().metricFrom(null, "HTTPCode_ELB_5XX_Count", "Sum", Instant.EPOCH, 1);
+        server.fake.cloudWatch().metricFrom(null, "RequestCount", "Sum", Instant.EPOCH, 1000);
+        server.fake.cloudWatch().metricFrom(null, "HTTPCode_ELB_5XX_Count", "Sum", windowStart, 25);
+
+        // (1 + 25 - 1/1000 * 1000) / 100
+        assertThat(metrics.errorRate(candidate(Duration.ofMinutes(5)))).isEqualTo(MetricValue.of(0.25));
+        var calls = server.fake.cloudWatch().metricRequests();
+        assertThat(calls.get(1)).as("the 30-minute baseline window ends where the query's starts")
+                .containsEntry("StartTime", "2025-12-31T23:35:00Z").containsEntry("EndTime", "2026-01-01T00:05:00Z")
+                .doesNotContainValue("TargetGroup");
+        assertThat(calls.get(0)).containsEntry("MetricDataQueries.member.4.MetricStat.Metric.MetricName", "HTTPCode_ELB_5XX_Count")
+                .doesNotContainKey("MetricDataQueries.member.4.MetricStat.Metric.Dimensions.member.2.Name");
+    }
+
+    @Test
+    void elb5xxAtTheirUsualRateAreNotTheCandidatesFault() {
+        server.fake.cloudWatch().metric(GREEN_DIM, "RequestCount", "Sum", 100);
+        server.fake.cloudWatch().metricFrom(null, "HTTPCode_ELB_5XX_Count", "Sum", Instant.EPOCH, 3);
+        server.fake.cloudWatch().metricFrom(null, "RequestCount", "Sum", Instant.EPOCH, 1000);
+
+        assertThat(metrics.withElbErrorBaseline(Duration.ofMinutes(5)).errorRate(candidate(Duration.ofMinutes(5))))
+                .isEqualTo(MetricValue.of(0.0));
+        assertThatThrownBy(() -> metrics.withElbErrorBaseline(Duration.ofSeconds(90)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("elbErrorBaseline");
+    }
+
+    @Test
     void noRequestsIsNoDataNotAPass() {
         assertThat(metrics.errorRate(candidate(Duration.ofMinutes(1)))).isInstanceOf(MetricValue.NoData.class);
         assertThat(metrics.successRate(candidate(Duration.ofMinutes(1)))).isInstanceOf(MetricValue.NoData.class);

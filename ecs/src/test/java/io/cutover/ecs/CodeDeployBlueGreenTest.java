@@ -4,62 +4,105 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static io.cutover.ecs.Fixtures.CLUSTER;
+import static io.cutover.ecs.Fixtures.TD1;
 import static io.cutover.ecs.Fixtures.TD2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.cutover.Deployment;
+import io.cutover.Phase;
+import io.cutover.RolloutEngine;
+import io.cutover.RolloutResult;
+import io.cutover.Target;
 import io.cutover.ecs.fake.CodeDeployFake;
+import io.cutover.gate.GatePolicy;
 import io.cutover.gate.Gates;
-import io.cutover.gate.Verdict;
+import io.cutover.sim.SimulatedCrash;
 import io.cutover.spi.HookResult;
 import io.cutover.spi.HookStage;
+import io.cutover.spi.MetricQuery;
+import io.cutover.spi.MetricSource;
+import io.cutover.spi.MetricValue;
 import io.cutover.spi.Revision;
+import io.cutover.spi.Role;
+import io.cutover.state.InMemoryStateStore;
 import io.cutover.time.VirtualScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.codedeploy.model.DeploymentStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+/**
+ * CodeDeploy blue/green run by the {@link RolloutEngine}: CodeDeploy installs the replacement task
+ * set and moves traffic on virtual time, the engine's plan continues it at its waits, judges it
+ * with the gates and stops it with rollback.
+ */
 class CodeDeployBlueGreenTest {
 
     static final String FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:myapp-cutover-hooks";
     static final Revision V2 = Revision.of("v2", TD2);
+    static final String TARGET = "CodeDeploy_20141006.";
 
     private final AwsFakeServer server = new AwsFakeServer();
     @RegisterExtension
     final WireMockExtension wireMock = server.wireMock;
-    private AwsClients aws;
     private VirtualScheduler time;
+    private InMemoryStateStore store;
     private final List<String> hookCalls = new ArrayList<>();
+
+    /** The plan for this deployment group: gates before and after production traffic moves, promotion after the shift. */
+    private static Deployment plan(CodeDeployBlueGreen cd) {
+        return cd.blueGreen().prePromotionGate(Gates.errorRate(0.05)).postPromotionGate(Gates.errorRate(0.05)).build();
+    }
 
     @BeforeEach
     void setUp() {
-        aws = server.clients();
+        reset();
+    }
+
+    private void reset() {
+        server.fake.reset();
+        server.fake.ecs().createCodeDeployService(CLUSTER, "myapp", 4, TD1);
+        server.fake.codeDeploy().createDeploymentGroup("myapp", "myapp-prod", CLUSTER, "myapp");
         time = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
-        server.fake.cloudWatch().alarm("myapp-5xx", "OK", "fine");
+        server.fake.codeDeploy().useClock(time::now);
+        store = InMemoryStateStore.encodingJson();
+        hookCalls.clear();
     }
 
     private CodeDeployBlueGreen.Builder codeDeploy() {
+        AwsClients aws = server.clients();
         return CodeDeployBlueGreen.builder(aws.codeDeploy(), "myapp", "myapp-prod")
+                .service(aws.ecs(), CLUSTER, "myapp")
                 .withClock(time.clock())
                 .container("web", 8080)
                 .config(CodeDeployConfig.CANARY_10_PERCENT_5_MINUTES)
                 .hook(CodeDeployEvent.AFTER_INSTALL, FUNCTION, ctx -> {
                     hookCalls.add(ctx.stage() + " " + ctx.candidate().name());
-                    assertThat(ctx.at()).isAfter(Instant.parse("2026-01-01T00:00:00Z")).isBefore(Instant.parse("2026-01-01T01:00:00Z"));
-                    assertThat(ctx.candidate().artifact()).isEqualTo(TD2);
                     return HookResult.pass();
-                })
-                .gate(CloudWatchAlarmGate.alarms(aws.cloudWatch(), "myapp-5xx"));
+                });
+    }
+
+    private RolloutEngine engine() {
+        return RolloutEngine.builder().withScheduler(time).withClock(time.clock()).withStateStore(store)
+                .pollInterval(Duration.ofSeconds(15)).build();
+    }
+
+    private Target target(CodeDeployBlueGreen cd, MetricSource metrics, Crashing crashing) {
+        relayHooks(cd);
+        return Target.builder("myapp").workloads(crashing.workloads(cd)).router(crashing.router(cd)).metrics(metrics).build();
+    }
+
+    private Target target(CodeDeployBlueGreen cd, MetricSource metrics) {
+        return target(cd, metrics, new Crashing(new AtomicInteger(), Integer.MAX_VALUE));
     }
 
     /** Plays the hook function: every 10 s, hands what CodeDeploy invoked to the handler. */
@@ -81,120 +124,119 @@ class CodeDeployBlueGreenTest {
         throw new IllegalArgumentException(name);
     }
 
-    private CodeDeployProgress run(CodeDeployBlueGreen cd, CodeDeployRollout rollout) {
-        relayHooks(cd);
-        CompletableFuture<CodeDeployProgress> done = rollout.watch(time, time.clock(), Duration.ofSeconds(15));
-        time.runUntil(done::isDone, Duration.ofHours(1));
-        assertThat(done).isDone();
-        return done.join();
+    private String serviceTaskDefinition() {
+        return server.fake.ecs().service(CLUSTER, "myapp").path("taskDefinition").asString();
+    }
+
+    private int calls(String operation) {
+        return wireMock.findAll(postRequestedFor(anyUrl()).withHeader("X-Amz-Target", equalTo(TARGET + operation))).size();
     }
 
     @Test
-    void aDeploymentWithPassingHooksAndQuietAlarmsSucceeds() {
+    void aBlueGreenPlanContinuesCodeDeployAtItsWaitsAndEndsOnTheNewTaskDefinition() {
         CodeDeployBlueGreen cd = codeDeploy()
                 .hook(CodeDeployEvent.AFTER_ALLOW_TEST_TRAFFIC, FUNCTION, ctx -> {
                     hookCalls.add(ctx.stage() + " " + ctx.candidate().name());
                     return HookResult.pass("smoke test ok");
-                })
-                .build();
+                }).build();
 
-        CodeDeployRollout rollout = cd.start(V2);
-        CodeDeployProgress progress = run(cd, rollout);
+        RolloutResult result = engine().start("myapp", plan(cd), V2, target(cd, errors(0.001))).await();
 
-        assertThat(progress.status()).isEqualTo(DeploymentStatus.SUCCEEDED);
-        assertThat(progress.succeeded()).isTrue();
+        assertThat(result.phase()).as(result.reason()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(serviceTaskDefinition()).isEqualTo(TD2);
+        assertThat(server.fake.codeDeploy().status("d-1")).isEqualTo("Succeeded");
         assertThat(hookCalls).containsExactly("AFTER_INSTALL v2", "AFTER_TEST_TRAFFIC v2");
-        assertThat(server.fake.codeDeploy().passedEvents()).containsExactly(
-                "d-1:BeforeInstall", "d-1:Install", "d-1:AfterInstall", "d-1:AllowTestTraffic", "d-1:AfterAllowTestTraffic",
-                "d-1:BeforeAllowTraffic", "d-1:AllowTraffic", "d-1:AfterAllowTraffic");
-        wireMock.verify(0, postRequestedFor(anyUrl()).withHeader("X-Amz-Target", equalTo("CodeDeploy_20141006.StopDeployment")));
+        wireMock.verify(postRequestedFor(anyUrl()).withHeader("X-Amz-Target", equalTo(TARGET + "ContinueDeployment"))
+                .withRequestBody(equalToJson("{\"deploymentId\":\"d-1\",\"deploymentWaitType\":\"READY_WAIT\"}")));
+        wireMock.verify(postRequestedFor(anyUrl()).withHeader("X-Amz-Target", equalTo(TARGET + "ContinueDeployment"))
+                .withRequestBody(equalToJson("{\"deploymentId\":\"d-1\",\"deploymentWaitType\":\"TERMINATION_WAIT\"}")));
+        assertThat(calls("StopDeployment")).isZero();
+        // CodeDeploy's canary needs 5 minutes at 10%; the group keeps blue for an hour unless told: Cutover told it.
+        assertThat(result.duration()).isGreaterThan(Duration.ofMinutes(5)).isLessThan(Duration.ofMinutes(30));
     }
 
     @Test
-    void aWatchGivesUpAfterItsBudgetOfThrottledChecks() {
+    void theCandidateWaitsForCodeDeploysReadyStateBeforeProductionTrafficMoves() {
         CodeDeployBlueGreen cd = codeDeploy().build();
-        CodeDeployRollout rollout = cd.start(V2);
-        throttleGetDeployment(io.cutover.ecs.internal.Watch.RETRY_BUDGET + 1);
+        var rollout = engine().start("myapp", Deployment.blueGreen().manualPromotion().build(), V2, target(cd, errors(0)));
 
-        CompletableFuture<CodeDeployProgress> done = rollout.watch(time, time.clock(), Duration.ofSeconds(15));
-        time.runUntil(done::isDone, Duration.ofHours(1));
+        time.advance(Duration.ofMinutes(20));
 
-        assertThat(done).isCompletedExceptionally();
-        assertThatThrownBy(done::join).hasCauseInstanceOf(io.cutover.CutoverException.class).hasMessageContaining("throttled");
+        assertThat(rollout.status().split().canaryWeight()).isZero();
+        assertThat(server.fake.codeDeploy().status("d-1")).as(server.fake.codeDeploy().passedEvents() + " " + rollout.status()).isEqualTo("Ready");
+        assertThat(server.fake.codeDeploy().greenWeight("d-1")).isZero();
+        assertThat(cd.read().canaryWeight()).isZero();
+        assertThat(cd.status(Role.CANDIDATE).settled()).isTrue();
     }
 
     @Test
-    void throttledChecksAreRetriedAtTheNextTick() {
-        CodeDeployBlueGreen cd = codeDeploy().build();
-        CodeDeployRollout rollout = cd.start(V2);
-        throttleGetDeployment(3);
-
-        CodeDeployProgress progress = run(cd, rollout);
-
-        assertThat(progress.status()).isEqualTo(DeploymentStatus.SUCCEEDED);
-        assertThat(hookCalls).containsExactly("AFTER_INSTALL v2");
-    }
-
-    private void throttleGetDeployment(int times) {
-        for (int i = 0; i < times; i++) {
-            wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(anyUrl()).atPriority(1)
-                    .withHeader("X-Amz-Target", equalTo("CodeDeploy_20141006.GetDeployment"))
-                    .inScenario("throttle").whenScenarioStateIs(i == 0 ? com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED : "t" + i)
-                    .willSetStateTo("t" + (i + 1))
-                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
-                            .withHeader("Content-Type", "application/x-amz-json-1.1")
-                            .withBody("{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")));
-        }
-    }
-
-    @Test
-    void theAppSpecNamesTheTaskDefinitionContainerAndHookFunctions() {
+    void aFailingGateStopsCodeDeployWithRollback() {
         CodeDeployBlueGreen cd = codeDeploy().build();
 
-        CodeDeployRollout rollout = cd.start(V2);
+        RolloutResult result = engine().start("myapp", plan(cd), V2, target(cd, errors(0.2))).await();
 
-        JsonNode spec = JsonMapper.builder().build().readTree(server.fake.codeDeploy().appSpec(rollout.deploymentId()));
-        JsonNode props = spec.path("Resources").path(0).path("TargetService").path("Properties");
-        assertThat(spec.path("Resources").path(0).path("TargetService").path("Type").asString()).isEqualTo("AWS::ECS::Service");
-        assertThat(props.path("TaskDefinition").asString()).isEqualTo(TD2);
-        assertThat(props.path("LoadBalancerInfo").path("ContainerName").asString()).isEqualTo("web");
-        assertThat(props.path("LoadBalancerInfo").path("ContainerPort").asInt()).isEqualTo(8080);
-        assertThat(spec.path("Hooks").path(0).path("AfterInstall").asString()).isEqualTo(FUNCTION);
-        wireMock.verify(postRequestedFor(anyUrl()).withHeader("X-Amz-Target", equalTo("CodeDeploy_20141006.CreateDeployment"))
-                .withRequestBody(equalToJson("{\"deploymentConfigName\":\"CodeDeployDefault.ECSCanary10Percent5Minutes\"}", true, true)));
+        assertThat(result.phase()).isEqualTo(Phase.ABORTED);
+        assertThat(result.reason()).contains("error-rate");
+        assertThat(server.fake.codeDeploy().status("d-1")).isEqualTo("Stopped");
+        assertThat(server.fake.codeDeploy().greenWeight("d-1")).isZero();
+        assertThat(serviceTaskDefinition()).isEqualTo(TD1);
+        wireMock.verify(postRequestedFor(anyUrl()).withHeader("X-Amz-Target", equalTo(TARGET + "StopDeployment"))
+                .withRequestBody(equalToJson("{\"deploymentId\":\"d-1\",\"autoRollbackEnabled\":true}")));
     }
 
     @Test
-    void startingAgainFindsTheRunningDeployment() {
+    void aMetricSourceThatOnlyErrsStopsCodeDeployInsteadOfLettingItShift() {
         CodeDeployBlueGreen cd = codeDeploy().build();
+        Deployment judged = Deployment.blueGreen().prePromotionGate(Gates.errorRate(0.05))
+                .analysis(GatePolicy.builder().count(3).consecutiveErrorLimit(2).build()).build();
 
-        String first = cd.start(V2).deploymentId();
-        String again = cd.start(V2).deploymentId();
+        RolloutResult result = engine().start("myapp", judged, V2, target(cd, new EcsRollingServiceTest.ThrowingMetrics())).await();
 
-        assertThat(again).isEqualTo(first);
-        assertThat(server.fake.codeDeploy().count()).isEqualTo(1);
+        assertThat(result.phase()).isEqualTo(Phase.ABORTED);
+        assertThat(result.reason()).contains("errored");
+        assertThat(server.fake.codeDeploy().status("d-1")).isEqualTo("Stopped");
+        assertThat(server.fake.codeDeploy().greenWeight("d-1")).as("production traffic never moved").isZero();
+        assertThat(calls("ContinueDeployment")).isZero();
     }
 
     @Test
-    void aFailingHookFailsTheDeploymentAndCodeDeployRollsBack() {
+    void aFailingHookFailsTheDeploymentAndTheRolloutAborts() {
         CodeDeployBlueGreen cd = codeDeploy()
                 .hook(CodeDeployEvent.AFTER_ALLOW_TEST_TRAFFIC, FUNCTION, ctx -> HookResult.fail("smoke test: /health answered 500"))
                 .build();
 
-        CodeDeployProgress progress = run(cd, cd.start(V2));
+        RolloutResult result = engine().start("myapp", plan(cd), V2, target(cd, errors(0))).await();
 
-        assertThat(progress.status()).isEqualTo(DeploymentStatus.FAILED);
-        assertThat(progress.message()).contains("AfterAllowTestTraffic hook failed").contains("Rolled back");
-        assertThat(server.fake.codeDeploy().passedEvents()).doesNotContain("d-1:AllowTraffic");
-        wireMock.verify(postRequestedFor(anyUrl())
-                .withHeader("X-Amz-Target", equalTo("CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus"))
-                .withRequestBody(equalToJson("{\"status\":\"Failed\"}", true, true)));
+        assertThat(result.phase()).isEqualTo(Phase.ABORTED);
+        assertThat(result.reason()).contains("AfterAllowTestTraffic hook failed");
+        assertThat(server.fake.codeDeploy().status("d-1")).isEqualTo("Failed");
+        assertThat(serviceTaskDefinition()).isEqualTo(TD1);
     }
 
     @Test
-    void aDeploymentCutoverDidNotStartIsAnsweredFailed() {
+    void aDeploymentCutoverDidNotStartIsNeitherReplacedNorStopped() {
         CodeDeployBlueGreen cd = codeDeploy().build();
         String appSpec = cd.appSpec(V2);
+        AwsClients aws = server.clients();
+        String id = aws.codeDeploy().createDeployment(r -> r.applicationName("myapp").deploymentGroupName("myapp-prod")
+                .deploymentConfigName("CodeDeployDefault.ECSAllAtOnce").description("started by hand")
+                .revision(rev -> rev.revisionType("AppSpecContent").appSpecContent(c -> c.content(appSpec)))).deploymentId();
+
+        RolloutResult result = engine().start("myapp", plan(cd), V2, target(cd, errors(0))).await();
+
+        assertThat(result.phase()).isIn(Phase.FAILED, Phase.ABORTED);
+        assertThat(result.reason()).contains("started by hand");
+        assertThat(server.fake.codeDeploy().status(id)).isNotIn("Stopped", "Failed");
+        assertThat(server.fake.codeDeploy().count()).isEqualTo(1);
+        assertThat(calls("StopDeployment")).isZero();
+    }
+
+    @Test
+    void aHookForADeploymentCutoverDidNotStartIsAnsweredFailed() {
+        CodeDeployBlueGreen cd = codeDeploy().build();
+        server.fake.codeDeploy().useClock(null);
+        String appSpec = cd.appSpec(V2);
+        AwsClients aws = server.clients();
         String id = aws.codeDeploy().createDeployment(r -> r.applicationName("myapp").deploymentGroupName("myapp-prod")
                 .deploymentConfigName("CodeDeployDefault.ECSAllAtOnce").description("started by hand")
                 .revision(rev -> rev.revisionType("AppSpecContent").appSpecContent(c -> c.content(appSpec)))).deploymentId();
@@ -208,57 +250,82 @@ class CodeDeployBlueGreenTest {
         assertThat(result.passed()).isFalse();
         assertThat(result.message()).contains("not started by Cutover");
         assertThat(hookCalls).isEmpty();
-        assertThat(aws.codeDeploy().getDeployment(r -> r.deploymentId(id)).deploymentInfo().statusAsString()).isEqualTo("Failed");
+        assertThat(server.fake.codeDeploy().status(id)).isEqualTo("Failed");
     }
 
     @Test
-    void aHookThatThrowsIsReportedFailed() {
-        CodeDeployBlueGreen cd = codeDeploy()
-                .hook(CodeDeployEvent.BEFORE_ALLOW_TRAFFIC, FUNCTION, ctx -> {
-                    throw new IllegalStateException("database migration check crashed");
-                })
-                .build();
+    void theAppSpecNamesTheTaskDefinitionContainerAndHookFunctions() {
+        CodeDeployBlueGreen cd = codeDeploy().build();
 
-        CodeDeployProgress progress = run(cd, cd.start(V2));
+        cd.deploy(V2, 4);
+        cd.deploy(V2, 4);
 
-        assertThat(progress.status()).isEqualTo(DeploymentStatus.FAILED);
-        assertThat(progress.message()).contains("BeforeAllowTraffic");
-    }
-
-    @Test
-    void aFailingGateStopsTheDeploymentWithRollback() {
-        CodeDeployBlueGreen cd = codeDeploy()
-                .hook(CodeDeployEvent.AFTER_ALLOW_TEST_TRAFFIC, FUNCTION, ctx -> {
-                    server.fake.cloudWatch().alarm("myapp-5xx", "ALARM", "Threshold Crossed: 5xx above 1%");
-                    return HookResult.pass();
-                })
-                .build();
-
-        CodeDeployProgress progress = run(cd, cd.start(V2));
-
-        assertThat(progress.status()).isEqualTo(DeploymentStatus.STOPPED);
-        assertThat(progress.message()).contains("gate cloudwatch-alarms failed").contains("myapp-5xx");
-        assertThat(progress.measurements()).extracting(m -> m.verdict()).containsExactly(Verdict.FAILED);
-        assertThat(server.fake.codeDeploy().status("d-1")).isEqualTo("Stopped");
-        // Stopped at the first check after the alarm fired, before the deployment could finish.
-        assertThat(server.fake.codeDeploy().passedEvents()).doesNotContain("d-1:AfterAllowTraffic");
-        wireMock.verify(1, postRequestedFor(anyUrl()).withHeader("X-Amz-Target", equalTo("CodeDeploy_20141006.StopDeployment"))
-                .withRequestBody(equalToJson("{\"deploymentId\":\"d-1\",\"autoRollbackEnabled\":true}")));
+        assertThat(server.fake.codeDeploy().count()).as("a repeat finds the running deployment").isEqualTo(1);
+        JsonNode spec = JsonMapper.builder().build().readTree(server.fake.codeDeploy().appSpec("d-1"));
+        JsonNode props = spec.path("Resources").path(0).path("TargetService").path("Properties");
+        assertThat(props.path("TaskDefinition").asString()).isEqualTo(TD2);
+        assertThat(props.path("LoadBalancerInfo").path("ContainerName").asString()).isEqualTo("web");
+        assertThat(props.path("LoadBalancerInfo").path("ContainerPort").asInt()).isEqualTo(8080);
+        assertThat(spec.path("Hooks").path(0).path("AfterInstall").asString()).isEqualTo(FUNCTION);
+        wireMock.verify(postRequestedFor(anyUrl()).withHeader("X-Amz-Target", equalTo(TARGET + "CreateDeployment"))
+                .withRequestBody(equalToJson("{\"deploymentConfigName\":\"CodeDeployDefault.ECSCanary10Percent5Minutes\"}", true, true)));
     }
 
     @Test
     void aCustomConfigurationIsCreatedOnceAndUsed() {
         CodeDeployBlueGreen cd = codeDeploy().config(CodeDeployConfig.canary(25, Duration.ofMinutes(3))).build();
 
-        cd.start(V2);
-        cd.start(Revision.of("v3", Fixtures.TD3));
+        RolloutResult result = engine().start("myapp", plan(cd), V2, target(cd, errors(0))).await();
 
+        assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
         JsonNode config = server.fake.codeDeploy().deploymentConfig("Cutover.ECSCanary25Percent3Minutes");
         assertThat(config.path("computePlatform").asString()).isEqualTo("ECS");
         assertThat(config.path("trafficRoutingConfig").path("type").asString()).isEqualTo("TimeBasedCanary");
         assertThat(config.path("trafficRoutingConfig").path("timeBasedCanary").path("canaryPercentage").asInt()).isEqualTo(25);
-        assertThat(config.path("trafficRoutingConfig").path("timeBasedCanary").path("canaryInterval").asInt()).isEqualTo(3);
-        assertThat(server.fake.codeDeploy().count()).isEqualTo(2);
+        assertThat(calls("CreateDeploymentConfig")).isEqualTo(1);
+    }
+
+    @Test
+    void aPlanCodeDeployCannotHonourIsRefusedWhenBound() {
+        CodeDeployBlueGreen cd = codeDeploy().build();
+        Deployment canary = Deployment.canary().steps(10, 50).pauseBetween(Duration.ofMinutes(1)).build();
+
+        assertThatThrownBy(() -> engine().start("myapp", canary, V2, target(cd, errors(0))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("WEIGHTED");
+        assertThat(server.fake.codeDeploy().count()).isZero();
+    }
+
+    @Test
+    void crashAfterEveryWriteThenResumeEndsOnTheNewTaskDefinition() {
+        assertThat(crashEverywhere(0.001, Phase.SUCCEEDED, TD2)).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void crashAfterEveryWriteThenResumeEndsRolledBack() {
+        assertThat(crashEverywhere(0.2, Phase.ABORTED, TD1)).isGreaterThanOrEqualTo(2);
+    }
+
+    private int crashEverywhere(double errorRate, Phase expected, String taskDefinition) {
+        AtomicInteger clean = new AtomicInteger();
+        Deployment blueGreen = plan(codeDeploy().build());
+        RolloutResult first = engine().start("myapp", blueGreen, V2, target(codeDeploy().build(), errors(errorRate),
+                new Crashing(clean, Integer.MAX_VALUE))).await();
+        assertThat(first.phase()).isEqualTo(expected);
+        int writes = clean.get();
+        for (int k = 1; k <= writes; k++) {
+            reset();
+            RolloutEngine dying = engine();
+            int crashAt = k;
+            assertThatThrownBy(() -> dying.start("myapp", blueGreen, V2, target(codeDeploy().build(), errors(errorRate),
+                    new Crashing(new AtomicInteger(), crashAt))).await()).as("crash at write %d", k).isInstanceOf(SimulatedCrash.class);
+            dying.shutdown();
+            RolloutResult resumed = engine().resume("myapp", blueGreen, target(codeDeploy().build(), errors(errorRate))).await();
+            assertThat(resumed.phase()).as("resumed after a crash at write %d: %s", k, resumed.reason()).isEqualTo(expected);
+            assertThat(serviceTaskDefinition()).as("after a crash at write %d", k).isEqualTo(taskDefinition);
+            assertThat(server.fake.codeDeploy().count()).as("one deployment, whatever the crash").isEqualTo(1);
+            assertThat(server.fake.codeDeploy().status("d-1")).isEqualTo(expected == Phase.SUCCEEDED ? "Succeeded" : "Stopped");
+        }
+        return writes;
     }
 
     @Test
@@ -266,22 +333,25 @@ class CodeDeployBlueGreenTest {
         assertThat(CodeDeployConfig.from(Deployment.blueGreen().build())).isEqualTo(CodeDeployConfig.ALL_AT_ONCE);
         assertThat(CodeDeployConfig.from(Deployment.canary().steps(10).pauseBetween(Duration.ofMinutes(5)).build()))
                 .isEqualTo(CodeDeployConfig.CANARY_10_PERCENT_5_MINUTES);
-        assertThat(CodeDeployConfig.from(Deployment.canary().steps(10).pauseBetween(Duration.ofMinutes(15)).build()))
-                .isEqualTo(CodeDeployConfig.CANARY_10_PERCENT_15_MINUTES);
-        assertThat(CodeDeployConfig.from(Deployment.canary().steps(10, 20, 30, 40, 50, 60, 70, 80, 90)
-                .pauseBetween(Duration.ofMinutes(1)).build())).isEqualTo(CodeDeployConfig.LINEAR_10_PERCENT_EVERY_1_MINUTES);
         assertThat(CodeDeployConfig.from(Deployment.canary().steps(10, 20, 30, 40, 50, 60, 70, 80, 90)
                 .pauseBetween(Duration.ofMinutes(3)).build())).isEqualTo(CodeDeployConfig.LINEAR_10_PERCENT_EVERY_3_MINUTES);
         CodeDeployConfig linear = CodeDeployConfig.from(Deployment.canary().steps(25, 50, 75).pauseBetween(Duration.ofMinutes(2)).build());
         assertThat(linear.name()).isEqualTo("Cutover.ECSLinear25PercentEvery2Minutes");
-        assertThat(linear.routing().timeBasedLinear().linearPercentage()).isEqualTo(25);
-
         assertThatThrownBy(() -> CodeDeployConfig.from(Deployment.canary().steps(10, 50).pauseBetween(Duration.ofMinutes(1)).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[10, 50]");
-        assertThatThrownBy(() -> CodeDeployConfig.from(Deployment.canary().steps(10).gate(Gates.successRate(0.99)).build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timed pause");
         assertThatThrownBy(() -> CodeDeployConfig.canary(10, Duration.ofSeconds(90)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("canary interval").hasMessageContaining("PT1M30S");
         assertThat(CodeDeployEvent.AFTER_ALLOW_TEST_TRAFFIC.stage()).isEqualTo(HookStage.AFTER_TEST_TRAFFIC);
+    }
+
+    /** The candidate shows {@code candidate} errors, stable almost none. */
+    static MetricSource errors(double candidate) {
+        return new MetricSource() {
+            @Override public MetricValue errorRate(MetricQuery q) { return MetricValue.of(q.role() == Role.CANDIDATE ? candidate : 0.001); }
+            @Override public MetricValue successRate(MetricQuery q) { return MetricValue.of(1 - ((MetricValue.Sample) errorRate(q)).value()); }
+            @Override public MetricValue latency(MetricQuery q, double quantile) { return MetricValue.of(0.05); }
+            @Override public MetricValue requestRate(MetricQuery q) { return MetricValue.of(100); }
+            @Override public MetricValue query(String expression, Instant at) { return MetricValue.noData("no raw queries here"); }
+        };
     }
 }

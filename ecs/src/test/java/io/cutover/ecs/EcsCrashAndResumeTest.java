@@ -60,7 +60,7 @@ class EcsCrashAndResumeTest {
 
     @Test
     void aFailingCanaryEndsRolledBackWhereverItCrashed() {
-        crashEverywhere(300, Phase.ABORTED, "blue 100 green 0 | v1 100%* v2 0%");
+        crashEverywhere(300, Phase.ABORTED, "blue 100 green out | v1 100%* v2 0%");
     }
 
     private int crashEverywhere(double candidateErrors, Phase expected, String end) {
@@ -81,6 +81,7 @@ class EcsCrashAndResumeTest {
         server.fake.cloudWatch().metric(GREEN_DIM, "RequestCount", "Sum", 1000);
         server.fake.cloudWatch().metric(GREEN_DIM, "HTTPCode_Target_5XX_Count", "Sum", candidateErrors);
         VirtualScheduler time = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
+        server.fake.ecs().useClock(time::now); // task sets start and stop over virtual time, as ECS's do
         InMemoryStateStore store = new InMemoryStateStore();
         AtomicInteger writes = new AtomicInteger();
 
@@ -136,7 +137,7 @@ class EcsCrashAndResumeTest {
 
     private String snapshot() {
         Map<String, Integer> w = server.fake.elb().forwardWeights(LISTENER);
-        return "blue " + w.getOrDefault(BLUE, -1) + " green " + w.getOrDefault(GREEN, -1)
+        return "blue " + (w.containsKey(BLUE) ? String.valueOf(w.get(BLUE)) : "out") + " green " + (w.containsKey(GREEN) ? String.valueOf(w.get(GREEN)) : "out")
                 + " | v1 " + scale("v1") + " v2 " + scale("v2");
     }
 

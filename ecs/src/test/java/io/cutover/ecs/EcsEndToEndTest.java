@@ -63,7 +63,7 @@ class EcsEndToEndTest {
         server.fake.ecs().createExternalService(CLUSTER, SERVICE, 4, TD1, "v1", BLUE);
         server.fake.elb().createListener(LISTENER);
         aws.elb().modifyListener(r -> r.listenerArn(LISTENER).defaultActions(
-                AlbWeightedRouterTest.OIDC, AlbWeightedRouterTest.forward(1, null)));
+                AlbWeightedRouterTest.OIDC_SEED, AlbWeightedRouterTest.forward(1, null)));
         var workloads = EcsTaskSetWorkloads.builder(aws.ecs(), CLUSTER, SERVICE).targetGroups(BLUE, GREEN).container("web", 8080).build();
         target = Target.builder("myapp")
                 .workloads(workloads)
@@ -97,7 +97,7 @@ class EcsEndToEndTest {
     private String snapshot(String step) {
         Map<String, Integer> w = server.fake.elb().forwardWeights(LISTENER);
         int detail = step.indexOf(" (every ");
-        return (detail > 0 ? step.substring(0, detail) : step) + " | blue " + w.getOrDefault(BLUE, -1) + " green " + w.getOrDefault(GREEN, -1)
+        return (detail > 0 ? step.substring(0, detail) : step) + " | blue " + (w.containsKey(BLUE) ? String.valueOf(w.get(BLUE)) : "out") + " green " + (w.containsKey(GREEN) ? String.valueOf(w.get(GREEN)) : "out")
                 + " | v1 " + scale("v1") + " v2 " + scale("v2");
     }
 
@@ -122,11 +122,11 @@ class EcsEndToEndTest {
 
         assertThat(result.phase()).as("%s", result.reason()).isEqualTo(Phase.SUCCEEDED);
         assertThat(timeline).containsExactly(
-                "deploy candidate with full replicas | blue 1 green -1 | v1 100%* v2 -",
-                "await candidate ready | blue 1 green -1 | v1 100%* v2 100%",
-                "analyze pre-promotion: cloudwatch-alarms[myapp-5xx] | blue 1 green -1 | v1 100%* v2 100%",
-                "pause PT1M | blue 1 green -1 | v1 100%* v2 100%",
-                "set candidate weight 100% | blue 1 green -1 | v1 100%* v2 100%",
+                "deploy candidate with full replicas | blue 1 green out | v1 100%* v2 -",
+                "await candidate ready | blue 1 green out | v1 100%* v2 100%",
+                "analyze pre-promotion: cloudwatch-alarms[myapp-5xx] | blue 1 green out | v1 100%* v2 100%",
+                "pause PT1M | blue 1 green out | v1 100%* v2 100%",
+                "set candidate weight 100% | blue 1 green out | v1 100%* v2 100%",
                 "rollback window PT30S: stable kept, an abort switches back at once | blue 0 green 100 | v1 100%* v2 100%",
                 "promote candidate to stable | blue 0 green 100 | v1 100%* v2 100%",
                 "await stable ready | blue 0 green 100 | v1 100% v2 100%*",
@@ -150,18 +150,18 @@ class EcsEndToEndTest {
         assertThat(result.phase()).isEqualTo(Phase.ABORTED);
         assertThat(result.reason()).contains("success-rate");
         assertThat(result.split()).isEqualTo(TrafficSplit.stableOnly());
-        assertThat(end()).isEqualTo("end | blue 100 green 0 | v1 100%* v2 0%");
+        assertThat(end()).isEqualTo("end | blue 100 green out | v1 100%* v2 0%");
         assertThat(timeline).containsExactly(
-                "deploy candidate with full replicas | blue 1 green -1 | v1 100%* v2 -",
-                "await candidate ready | blue 1 green -1 | v1 100%* v2 100%",
-                "set candidate weight 100% | blue 1 green -1 | v1 100%* v2 100%",
+                "deploy candidate with full replicas | blue 1 green out | v1 100%* v2 -",
+                "await candidate ready | blue 1 green out | v1 100%* v2 100%",
+                "set candidate weight 100% | blue 1 green out | v1 100%* v2 100%",
                 "analyze post-promotion: success-rate >= 0.95 over PT5M | blue 0 green 100 | v1 100%* v2 100%",
                 "scale stable to full | blue 0 green 100 | v1 100%* v2 100%",
                 "await stable ready | blue 0 green 100 | v1 100%* v2 100%",
                 "send all traffic to stable | blue 0 green 100 | v1 100%* v2 100%",
-                "pause PT10S | blue 100 green 0 | v1 100%* v2 100%",
-                "scale candidate to 0 | blue 100 green 0 | v1 100%* v2 100%",
-                "run after-rollback hooks | blue 100 green 0 | v1 100%* v2 0%");
+                "pause PT10S | blue 100 green out | v1 100%* v2 100%",
+                "scale candidate to 0 | blue 100 green out | v1 100%* v2 100%",
+                "run after-rollback hooks | blue 100 green out | v1 100%* v2 0%");
     }
 
     @Test
@@ -172,9 +172,9 @@ class EcsEndToEndTest {
 
         assertThat(result.phase()).as("%s", result.reason()).isEqualTo(Phase.SUCCEEDED);
         assertThat(timeline).containsExactly(
-                "deploy candidate with 25% of stable replicas | blue 1 green -1 | v1 100%* v2 -",
-                "await candidate ready | blue 1 green -1 | v1 100%* v2 25%",
-                "set candidate weight 25% | blue 1 green -1 | v1 100%* v2 25%",
+                "deploy candidate with 25% of stable replicas | blue 1 green out | v1 100%* v2 -",
+                "await candidate ready | blue 1 green out | v1 100%* v2 25%",
+                "set candidate weight 25% | blue 1 green out | v1 100%* v2 25%",
                 "analyze step 25%: success-rate >= 0.95 over PT5M | blue 75 green 25 | v1 100%* v2 25%",
                 "scale candidate to 50% of stable | blue 75 green 25 | v1 100%* v2 25%",
                 "await candidate ready | blue 75 green 25 | v1 100%* v2 50%",
@@ -201,25 +201,25 @@ class EcsEndToEndTest {
         assertThat(result.phase()).isEqualTo(Phase.ABORTED);
         assertThat(result.split()).isEqualTo(TrafficSplit.stableOnly());
         assertThat(timeline).startsWith(
-                "deploy candidate with 25% of stable replicas | blue 1 green -1 | v1 100%* v2 -",
-                "await candidate ready | blue 1 green -1 | v1 100%* v2 25%",
-                "set candidate weight 25% | blue 1 green -1 | v1 100%* v2 25%",
+                "deploy candidate with 25% of stable replicas | blue 1 green out | v1 100%* v2 -",
+                "await candidate ready | blue 1 green out | v1 100%* v2 25%",
+                "set candidate weight 25% | blue 1 green out | v1 100%* v2 25%",
                 "analyze step 25%: success-rate >= 0.95 over PT5M | blue 75 green 25 | v1 100%* v2 25%");
         assertThat(timeline.subList(4, timeline.size())).containsExactly(
                 "scale stable to full | blue 75 green 25 | v1 100%* v2 25%",
                 "await stable ready | blue 75 green 25 | v1 100%* v2 25%",
                 "send all traffic to stable | blue 75 green 25 | v1 100%* v2 25%",
-                "pause PT10S | blue 100 green 0 | v1 100%* v2 25%",
-                "scale candidate to 0 | blue 100 green 0 | v1 100%* v2 25%",
-                "run after-rollback hooks | blue 100 green 0 | v1 100%* v2 0%");
-        assertThat(end()).isEqualTo("end | blue 100 green 0 | v1 100%* v2 0%");
+                "pause PT10S | blue 100 green out | v1 100%* v2 25%",
+                "scale candidate to 0 | blue 100 green out | v1 100%* v2 25%",
+                "run after-rollback hooks | blue 100 green out | v1 100%* v2 0%");
+        assertThat(end()).isEqualTo("end | blue 100 green out | v1 100%* v2 0%");
     }
 
     @Test
     void aListenerRuleKeepsItsConditionsAndOtherActionThroughAFullRollout() {
         server.fake.elb().createRule(Fixtures.RULE, 10);
         aws.elb().modifyRule(r -> r.ruleArn(Fixtures.RULE).conditions(AlbRuleRouterContractTest.CONDITIONS)
-                .actions(AlbWeightedRouterTest.OIDC, AlbWeightedRouterTest.forward(1, null)));
+                .actions(AlbWeightedRouterTest.OIDC_SEED, AlbWeightedRouterTest.forward(1, null)));
         var workloads = EcsTaskSetWorkloads.builder(aws.ecs(), CLUSTER, SERVICE).targetGroups(BLUE, GREEN).container("web", 8080).build();
         Target onRule = target.toBuilder().router(AlbWeightedRouter.forRule(aws.elb(), Fixtures.RULE, workloads.targetGroupRoles())).build();
         List<Map<String, Integer>> weights = new ArrayList<>();
@@ -266,7 +266,7 @@ class EcsEndToEndTest {
 
         assertThat(result.phase()).isEqualTo(Phase.PAUSED);
         assertThat(result.reason()).contains("retry budget of 2 spent").contains("ModifyListener").contains("throttled");
-        assertThat(end()).as("traffic never moved").isEqualTo("end | blue 1 green -1 | v1 100%* v2 25%");
+        assertThat(end()).as("traffic never moved").isEqualTo("end | blue 1 green out | v1 100%* v2 25%");
         wireMock.verify(1 + 3, postRequestedFor(anyUrl()).withRequestBody(containing("Action=ModifyListener")));
     }
 

@@ -174,4 +174,53 @@ class EcsTaskSetWorkloadsTest {
         assertThatThrownBy(() -> workloads.deploy(V2, -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replicas").hasMessageContaining("-1");
     }
+
+    @Test
+    void aTaskSetMadeByHandIsNeverTheCandidateNorScaledNorDeleted() {
+        String byHand = server.fake.ecs().createTaskSetByHand(CLUSTER, SERVICE, TD3, GREEN, 50);
+
+        assertThat(workloads.status(Role.CANDIDATE).exists()).isFalse();
+        workloads.deploy(V2, 2);
+        workloads.scale(Role.CANDIDATE, 0);
+        workloads.retire(Role.CANDIDATE);
+
+        JsonNode kept = sets().stream().filter(t -> byHand.equals(t.path("taskSetArn").asString())).findFirst().orElseThrow();
+        assertThat(kept.path("status").asString()).isEqualTo("ACTIVE");
+        assertThat(kept.path("scale").path("value").asDouble()).isEqualTo(50.0);
+        assertThat(sets()).as("ours was created and deleted, the hand-made one stays").hasSize(2);
+    }
+
+    @Test
+    void cutoverTagsTheTaskSetsItCreatesAndThePrimaryItDemotes() {
+        workloads.deploy(V2, 4);
+        String created = sets().get(1).path("taskSetArn").asString();
+        String original = sets().get(0).path("taskSetArn").asString();
+        assertThat(server.fake.ecs().tagsOf(created)).containsEntry(EcsTaskSetWorkloads.MANAGED_TAG, "cutover");
+        assertThat(server.fake.ecs().tagsOf(original)).isEmpty();
+
+        workloads.promote(V2);
+
+        assertThat(server.fake.ecs().tagsOf(original)).containsEntry(EcsTaskSetWorkloads.MANAGED_TAG, "cutover");
+        workloads.retire(Role.CANDIDATE);
+        assertThat(sets()).extracting(t -> t.path("taskSetArn").asString()).containsExactly(created);
+    }
+
+    @Test
+    void aTaskSetIsNotReadyUntilEcsReportsItSteadyOverTime() {
+        var now = new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        server.fake.ecs().useClock(now::get);
+        workloads.deploy(V2, 4);
+
+        WorkloadStatus starting = workloads.status(Role.CANDIDATE);
+        now.set(now.get().plusSeconds(30));
+        WorkloadStatus half = workloads.status(Role.CANDIDATE);
+        now.set(now.get().plusSeconds(30));
+        WorkloadStatus done = workloads.status(Role.CANDIDATE);
+
+        assertThat(starting).isEqualTo(new WorkloadStatus("v2", 4, 0, 0, 0, null));
+        assertThat(half.updated()).isEqualTo(2);
+        assertThat(half.settled()).as("STABILIZING is not ready").isFalse();
+        assertThat(sets().get(1).path("stabilityStatus").asString()).isEqualTo("STEADY_STATE");
+        assertThat(done).isEqualTo(new WorkloadStatus("v2", 4, 4, 4, 4, null));
+    }
 }

@@ -21,14 +21,14 @@ public final class AwsFake implements ResponseDefinitionTransformerV2 {
 
     private volatile EcsFake ecs = new EcsFake();
     private volatile ElbFake elb = new ElbFake();
-    private volatile CodeDeployFake codeDeploy = new CodeDeployFake();
+    private volatile CodeDeployFake codeDeploy = new CodeDeployFake(ecs);
     private volatile CloudWatchFake cloudWatch = new CloudWatchFake();
 
     /** Forgets every resource: the services start empty again. */
     public void reset() {
         ecs = new EcsFake();
         elb = new ElbFake();
-        codeDeploy = new CodeDeployFake();
+        codeDeploy = new CodeDeployFake(ecs);
         cloudWatch = new CloudWatchFake();
     }
 

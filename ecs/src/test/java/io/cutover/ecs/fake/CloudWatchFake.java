@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * CloudWatch alarms and metric data with state. A metric is keyed by name, target-group dimension
- * and statistic and answers one datapoint; a metric never put answers no datapoint, as CloudWatch
+ * (none for a load-balancer-wide one) and statistic and answers one datapoint, which may depend on
+ * the window's start ({@link #metricFrom}); a metric never put answers no datapoint, as CloudWatch
  * does for a 5xx count when nothing failed.
  */
 public final class CloudWatchFake {
@@ -33,8 +34,35 @@ public final class CloudWatchFake {
         metrics.put(targetGroupDimension + "|" + metric + "|" + stat, value);
     }
 
+    /**
+     * The value a metric has for windows starting at or after {@code from} (a window starting earlier
+     * gets the value set before); {@code targetGroupDimension} null for a load-balancer-wide metric.
+     */
+    public synchronized void metricFrom(String targetGroupDimension, String metric, String stat, java.time.Instant from, double value) {
+        timed.computeIfAbsent(targetGroupDimension + "|" + metric + "|" + stat, k -> new java.util.TreeMap<>()).put(from, value);
+    }
+
+    private final Map<String, java.util.TreeMap<java.time.Instant, Double>> timed = new LinkedHashMap<>();
+    private final Map<String, java.util.TreeMap<java.time.Instant, Double>> series = new LinkedHashMap<>();
+
+    /**
+     * Datapoints of a metric, each stamped with the start of its period as CloudWatch does: a call answers
+     * those in {@code [StartTime, EndTime)}, newest first unless it asks {@code ScanBy=TimestampAscending}.
+     */
+    private int pageSize = Integer.MAX_VALUE;
+
+    /** At most {@code n} datapoints per series in one answer; the rest follow through {@code NextToken}. */
+    public synchronized void pageSize(int n) {
+        pageSize = n;
+    }
+
+    public synchronized void series(String targetGroupDimension, String metric, String stat, Map<java.time.Instant, Double> points) {
+        series.put(targetGroupDimension + "|" + metric + "|" + stat, new java.util.TreeMap<>(points));
+    }
+
     public synchronized void clearMetrics() {
         metrics.clear();
+        series.clear();
     }
 
     /** The value of a metric-math or Insights expression. */
@@ -66,6 +94,8 @@ public final class CloudWatchFake {
             case "GetMetricData" -> {
                 metricRequests.add(p);
                 StringBuilder results = new StringBuilder();
+                int offset = p.containsKey("NextToken") ? Integer.parseInt(p.get("NextToken").substring(5)) : 0;
+                boolean more = false;
                 for (int i = 1; p.containsKey("MetricDataQueries.member." + i + ".Id"); i++) {
                     String q = "MetricDataQueries.member." + i + ".";
                     String id = p.get(q + "Id");
@@ -81,13 +111,38 @@ public final class CloudWatchFake {
                         }
                         key = tg + "|" + p.get(q + "MetricStat.Metric.MetricName") + "|" + p.get(q + "MetricStat.Stat");
                     }
+                    var points = series.get(key);
+                    if (points != null) {
+                        var window = points.subMap(java.time.Instant.parse(p.get("StartTime")), true,
+                                java.time.Instant.parse(p.get("EndTime")), false);
+                        var ordered = "TimestampAscending".equals(p.get("ScanBy")) ? window : window.descendingMap();
+                        StringBuilder ts = new StringBuilder();
+                        StringBuilder vs = new StringBuilder();
+                        var page = ordered.entrySet().stream().skip(offset).limit(pageSize).toList();
+                        page.forEach(e -> {
+                            ts.append("<member>").append(e.getKey()).append("</member>");
+                            vs.append("<member>").append(e.getValue()).append("</member>");
+                        });
+                        boolean partial = ordered.size() > offset + page.size();
+                        more |= partial;
+                        results.append("<member><Id>").append(id).append("</Id><Label>").append(id).append("</Label><Timestamps>")
+                                .append(ts).append("</Timestamps><Values>").append(vs).append("</Values><StatusCode>")
+                                .append(partial ? "PartialData" : "Complete").append("</StatusCode></member>");
+                        continue;
+                    }
                     Double value = metrics.get(key);
+                    java.util.TreeMap<java.time.Instant, Double> series = timed.get(key);
+                    if (series != null) {
+                        var at = series.floorEntry(java.time.Instant.parse(p.get("StartTime")));
+                        value = at == null ? value : at.getValue();
+                    }
                     results.append("<member><Id>").append(id).append("</Id><Label>").append(id).append("</Label><Timestamps>")
                             .append(value == null ? "" : "<member>" + p.get("EndTime") + "</member>")
                             .append("</Timestamps><Values>").append(value == null ? "" : "<member>" + value + "</member>")
                             .append("</Values><StatusCode>Complete</StatusCode></member>");
                 }
-                yield ok(action, "<MetricDataResults>" + results + "</MetricDataResults><Messages></Messages>");
+                yield ok(action, "<MetricDataResults>" + results + "</MetricDataResults><Messages></Messages>"
+                        + (more ? "<NextToken>page-" + (offset + pageSize) + "</NextToken>" : ""));
             }
             default -> AwsFake.queryError(400, "InvalidAction", "not played by this fake: " + action);
         };

@@ -13,11 +13,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * ECS services and task sets with state, and a tiny controller: whenever a task set or service is
- * described, every task set runs {@code ceil(desiredCount * scale / 100)} tasks and is
- * {@code STEADY_STATE}, unless its task definition was marked {@linkplain #breakTaskDefinition broken}
- * (then it never gets a running task and stays {@code STABILIZING}). Rolling services live in
- * {@link EcsRollingFake}.
+ * ECS services and task sets with state, and a tiny controller. Without a clock, whenever a task set
+ * or service is described every task set runs {@code ceil(desiredCount * scale / 100)} tasks at once;
+ * with {@link #useClock} tasks start and stop over virtual time, {@value #TASKS_PER_WAVE} per task
+ * set every {@value #WAVE_SECONDS} seconds. As ECS does, a task set is {@code STABILIZING} until its
+ * running count equals its computed desired count, then {@code STEADY_STATE}; tasks of a task
+ * definition marked {@linkplain #breakTaskDefinition broken} never run. Tags (TagResource,
+ * UntagResource, {@code include=TAGS}) are kept per ARN. Rolling services live in {@link EcsRollingFake}.
  */
 public final class EcsFake {
 
@@ -30,6 +32,56 @@ public final class EcsFake {
     private final AtomicInteger ids = new AtomicInteger();
     private long clock = 1_767_225_600L;
     final EcsRollingFake rolling = new EcsRollingFake(this);
+    final Map<String, Map<String, String>> tags = new LinkedHashMap<>();
+    private java.util.function.Supplier<java.time.Instant> time;
+    private final Map<String, Long> lastTick = new LinkedHashMap<>();
+    /** Seconds ECS takes per wave of task starts or stops once a clock is set. */
+    static final long WAVE_SECONDS = 30;
+    /** Tasks a task set starts or stops per wave. */
+    static final long TASKS_PER_WAVE = 2;
+
+    /**
+     * From now on tasks start and stop over {@code time} (a wave every {@value #WAVE_SECONDS} seconds)
+     * rather than at once whenever something is described.
+     */
+    public synchronized void useClock(java.util.function.Supplier<java.time.Instant> time) {
+        this.time = time;
+    }
+
+    /** How many waves of task changes have passed for {@code key} since it was last looked at (1 without a clock). */
+    synchronized long waves(String key) {
+        if (time == null) {
+            return 1;
+        }
+        long now = time.get().getEpochSecond();
+        Long last = lastTick.get(key);
+        if (last == null) {
+            lastTick.put(key, now);
+            return 0;
+        }
+        long waves = (now - last) / WAVE_SECONDS;
+        lastTick.put(key, last + waves * WAVE_SECONDS);
+        return waves;
+    }
+
+    /** Starts the wave clock of {@code key} now: what changed at this instant converges from here. */
+    synchronized void restartWaves(String key) {
+        if (time != null) {
+            lastTick.put(key, time.get().getEpochSecond());
+        }
+    }
+
+    /** The tags of a resource, as TagResource left them. */
+    public synchronized Map<String, String> tagsOf(String arn) {
+        return Map.copyOf(tags.getOrDefault(arn, Map.of()));
+    }
+
+    /** Every task set of a service, hand-made ones included, can be added as an operator would with the console. */
+    public synchronized String createTaskSetByHand(String cluster, String service, String taskDefinition, String targetGroup, double scale) {
+        ObjectNode set = newTaskSet(cluster, service, taskDefinition, null, targetGroup, scale);
+        taskSets.get(key(cluster, service)).add(set);
+        return set.path("taskSetArn").asString();
+    }
 
     /** A service with the EXTERNAL deployment controller and one primary task set in {@code targetGroup}. */
     public synchronized void createExternalService(String cluster, String service, int desiredCount,
@@ -39,6 +91,9 @@ public final class EcsFake {
         List<ObjectNode> sets = new ArrayList<>();
         ObjectNode primary = newTaskSet(cluster, service, taskDefinition, revisionName, targetGroup, 100);
         primary.put("status", "PRIMARY");
+        primary.put("runningCount", desiredCount);
+        primary.put("computedDesiredCount", desiredCount);
+        primary.put("stabilityStatus", "STEADY_STATE");
         primary.put("launchType", "FARGATE");
         primary.put("platformVersion", "1.4.0");
         ObjectNode vpc = primary.putObject("networkConfiguration").putObject("awsvpcConfiguration");
@@ -47,6 +102,13 @@ public final class EcsFake {
         vpc.put("assignPublicIp", "DISABLED");
         sets.add(primary);
         taskSets.put(key(cluster, service), sets);
+    }
+
+    /** A service with the CODE_DEPLOY deployment controller running {@code taskDefinition}; CodeDeploy's fake changes it. */
+    public synchronized void createCodeDeployService(String cluster, String service, int desiredCount, String taskDefinition) {
+        ObjectNode s = service(cluster, service, desiredCount, taskDefinition, "CODE_DEPLOY");
+        s.put("runningCount", desiredCount);
+        services.put(key(cluster, service), s);
     }
 
     /** A service with the ECS (rolling) deployment controller, its one deployment completed. */
@@ -101,6 +163,9 @@ public final class EcsFake {
                     rolling.tick(s);
                     ObjectNode copy = s.deepCopy();
                     copy.remove("lastCompletedTaskDefinition");
+                    if (includes(in, "TAGS")) {
+                        copy.set("tags", tagList(s.path("serviceArn").asString()));
+                    }
                     if ("EXTERNAL".equals(s.path("deploymentController").path("type").asString())) {
                         ArrayNode sets = copy.putArray("taskSets");
                         taskSets.get(key(cluster, name.asString())).forEach(sets::add);
@@ -120,7 +185,13 @@ public final class EcsFake {
                 tick(cluster, service);
                 ObjectNode reply = JSON.objectNode();
                 ArrayNode out = reply.putArray("taskSets");
-                sets.forEach(out::add);
+                for (ObjectNode t : sets) {
+                    ObjectNode copy = t.deepCopy();
+                    if (includes(in, "TAGS")) {
+                        copy.set("tags", tagList(t.path("taskSetArn").asString()));
+                    }
+                    out.add(copy);
+                }
                 reply.putArray("failures");
                 return AwsFake.json(200, reply);
             }
@@ -138,6 +209,10 @@ public final class EcsFake {
                     }
                 }
                 set.set("loadBalancers", in.path("loadBalancers").deepCopy());
+                for (JsonNode tag : in.path("tags")) {
+                    tags.computeIfAbsent(set.path("taskSetArn").asString(), k -> new LinkedHashMap<>())
+                            .put(tag.path("key").asString(), tag.path("value").asString());
+                }
                 sets.add(set);
                 ObjectNode reply = JSON.objectNode();
                 reply.set("taskSet", set.deepCopy());
@@ -189,9 +264,49 @@ public final class EcsFake {
             }
             case "UpdateService":
                 return rolling.updateService(cluster, in);
+            case "TagResource": {
+                String arn = in.path("resourceArn").asString();
+                if (!exists(arn)) {
+                    return AwsFake.jsonError(400, "InvalidParameterException", "The specified resource does not exist: " + arn);
+                }
+                for (JsonNode tag : in.path("tags")) {
+                    tags.computeIfAbsent(arn, k -> new LinkedHashMap<>()).put(tag.path("key").asString(), tag.path("value").asString());
+                }
+                return AwsFake.json(200, JSON.objectNode());
+            }
+            case "UntagResource": {
+                String arn = in.path("resourceArn").asString();
+                if (!exists(arn)) {
+                    return AwsFake.jsonError(400, "InvalidParameterException", "The specified resource does not exist: " + arn);
+                }
+                for (JsonNode key : in.path("tagKeys")) {
+                    tags.getOrDefault(arn, new LinkedHashMap<>()).remove(key.asString());
+                }
+                return AwsFake.json(200, JSON.objectNode());
+            }
             default:
                 return AwsFake.jsonError(400, "InvalidParameterException", "not played by this fake: " + op);
         }
+    }
+
+    private static boolean includes(JsonNode in, String field) {
+        for (JsonNode f : in.path("include")) {
+            if (field.equals(f.asString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ArrayNode tagList(String arn) {
+        ArrayNode out = JSON.arrayNode();
+        tags.getOrDefault(arn, Map.of()).forEach((k, v) -> out.addObject().put("key", k).put("value", v));
+        return out;
+    }
+
+    private boolean exists(String arn) {
+        return services.values().stream().anyMatch(s -> arn.equals(s.path("serviceArn").asString()))
+                || taskSets.values().stream().flatMap(List::stream).anyMatch(t -> arn.equals(t.path("taskSetArn").asString()));
     }
 
     ObjectNode service(String cluster, String service, int desiredCount, String taskDefinition, String controller) {
@@ -257,13 +372,16 @@ public final class EcsFake {
             return;
         }
         int desired = s.path("desiredCount").asInt();
+        long waves = waves("task-sets/" + key(cluster, service));
+        long step = time == null ? Integer.MAX_VALUE : waves * TASKS_PER_WAVE;
         for (ObjectNode t : sets) {
             int computed = (int) Math.ceil(desired * t.path("scale").path("value").asDouble() / 100.0 - 1e-9);
             boolean ok = !broken.contains(t.path("taskDefinition").asString());
-            int running = ok ? computed : 0;
+            int was = t.path("runningCount").asInt();
+            int running = ok ? (computed >= was ? (int) Math.min(computed, was + step) : (int) Math.max(computed, was - step)) : 0;
             t.put("computedDesiredCount", computed);
             t.put("runningCount", running);
-            t.put("pendingCount", computed - running);
+            t.put("pendingCount", Math.max(0, computed - running));
             t.put("stabilityStatus", running == computed && ok ? "STEADY_STATE" : "STABILIZING");
         }
     }

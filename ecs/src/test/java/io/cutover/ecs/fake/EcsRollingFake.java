@@ -7,9 +7,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Services with the ECS (rolling) deployment controller. Each time the service is described the
- * primary deployment moves on: healthy tasks start up to the surge {@code maximumPercent} allows
- * until the deployment is COMPLETED; tasks of a broken task definition fail, and after three
+ * Services with the ECS (rolling) deployment controller. At each wave (each describe without a
+ * clock, every {@value EcsFake#WAVE_SECONDS} virtual seconds with one) the primary deployment moves
+ * on: healthy tasks start up to the surge {@code maximumPercent} allows, as many of the older
+ * deployments' tasks stop, until the deployment is COMPLETED; tasks of a broken task definition fail, and after three
  * failures the circuit breaker (when enabled) marks the deployment FAILED and, with rollback,
  * starts a deployment of the last completed task definition.
  */
@@ -51,8 +52,9 @@ final class EcsRollingFake {
         if (in.has("deploymentConfiguration")) {
             s.set("deploymentConfiguration", in.get("deploymentConfiguration").deepCopy());
         }
-        if (in.has("taskDefinition")) {
+        if (in.has("taskDefinition") && !in.path("taskDefinition").asString().equals(s.path("taskDefinition").asString())) {
             start(s, in.path("taskDefinition").asString());
+            ecs.restartWaves("service/" + EcsFake.key(cluster, in.path("service").asString()));
         }
         ObjectNode reply = EcsFake.JSON.objectNode();
         reply.set("service", s.deepCopy());
@@ -74,6 +76,13 @@ final class EcsRollingFake {
         if (!"ECS".equals(s.path("deploymentController").path("type").asString())) {
             return;
         }
+        long waves = ecs.waves("service/" + EcsFake.key(s.path("clusterArn").asString(), s.path("serviceName").asString()));
+        for (long i = 0; i < waves; i++) {
+            wave(s);
+        }
+    }
+
+    private void wave(ObjectNode s) {
         ArrayNode deployments = (ArrayNode) s.get("deployments");
         ObjectNode primary = null;
         for (JsonNode d : deployments) {
@@ -103,6 +112,15 @@ final class EcsRollingFake {
         int surge = Math.max(1, desired * (config.path("maximumPercent").asInt(200) - 100) / 100);
         int running = Math.min(desired, primary.path("runningCount").asInt() + surge);
         primary.put("runningCount", running);
+        // For every new task running, ECS stops one of the older deployments' tasks.
+        int left = desired - running;
+        for (JsonNode d : deployments) {
+            if (d != primary && !"FAILED".equals(d.path("rolloutState").asString())) {
+                int keep = Math.min(left, d.path("runningCount").asInt());
+                ((ObjectNode) d).put("runningCount", keep).put("desiredCount", keep);
+                left -= keep;
+            }
+        }
         if (running == desired) {
             primary.put("rolloutState", "COMPLETED");
             primary.put("rolloutStateReason", "ECS deployment " + primary.path("id").asString() + " completed.");
