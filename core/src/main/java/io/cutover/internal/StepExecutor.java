@@ -42,6 +42,7 @@ final class StepExecutor {
     private final RunnerCalls calls;
     private final EngineContext ctx;
     private final boolean replicaRatio;
+    private final Convergence convergence;
 
     StepExecutor(String name, Plan plan, Target target, RunnerCalls calls, EngineContext ctx) {
         this.name = name;
@@ -51,6 +52,7 @@ final class StepExecutor {
         this.ctx = ctx;
         var caps = target.router().capabilities();
         this.replicaRatio = caps.contains(RouterCapability.REPLICA_RATIO) && !caps.contains(RouterCapability.WEIGHTED);
+        this.convergence = new Convergence(caps);
     }
 
     boolean replicaRatio() {
@@ -58,6 +60,15 @@ final class StepExecutor {
     }
 
     Outcome run(Step step, RolloutState.Builder s, RolloutState at, boolean aborting) {
+        try {
+            return runStep(step, s, at, aborting);
+        } catch (Convergence.NotYet n) {
+            // the platform accepted the write and converges on its own schedule: look again, within the deadline
+            return notYet(n.getMessage(), at, ctx.clock().instant(), aborting);
+        }
+    }
+
+    private Outcome runStep(Step step, RolloutState.Builder s, RolloutState at, boolean aborting) {
         Instant now = ctx.clock().instant();
         if (step instanceof Step.Deploy d) {
             return deploy(d, s, at);
@@ -107,8 +118,8 @@ final class StepExecutor {
             calls.write("promote " + at.candidate().name(), () -> target.workloads().promote(at.candidate()));
             WorkloadStatus stable = status(Role.STABLE);
             if (!runs(stable, at.candidate())) {
-                throw CutoverException.transientFailure("promote " + at.candidate().name(), "promotion of "
-                        + at.candidate().name() + " not visible: stable runs " + stable.revision(), null);
+                throw convergence.notShown("promote " + at.candidate().name(), "promotion of "
+                        + at.candidate().name() + " not visible: stable runs " + stable.revision());
             }
             TrafficSplit after = calls.read("read traffic", () -> target.router().read());
             s.promoted(true).split(after).note(now, "promoted " + at.candidate().name() + " to stable");
@@ -120,8 +131,8 @@ final class StepExecutor {
                 calls.write("retire " + r.role(), () -> target.workloads().retire(r.role()));
                 WorkloadStatus after = status(r.role());
                 if (after.exists() && after.desired() > 0) {
-                    throw CutoverException.transientFailure("retire " + r.role(), "retire of " + r.role()
-                            + " not visible: it still wants " + after.desired() + " replicas", null);
+                    throw convergence.notShown("retire " + r.role(), "retire of " + r.role()
+                            + " not visible: it still wants " + after.desired() + " replicas");
                 }
                 ctx.publish(new RolloutEvent.ReplicasChanged(name, now, r.role().name(), 0));
             }
@@ -139,8 +150,8 @@ final class StepExecutor {
             // the revision proves the deploy took effect; the count is the platform's to converge on (a
             // service-wide roll or a task set ramps it) and await-ready waits for it
             if (!runs(after, at.candidate())) {
-                throw CutoverException.transientFailure("deploy " + at.candidate().name(), "deploy of " + at.candidate().name()
-                        + " x" + replicas + " not visible: candidate shows " + after.revision() + " x" + after.desired(), null);
+                throw convergence.notShown("deploy " + at.candidate().name(), "deploy of " + at.candidate().name()
+                        + " x" + replicas + " not visible: candidate shows " + after.revision() + " x" + after.desired());
             }
             ctx.publish(new RolloutEvent.ReplicasChanged(name, ctx.clock().instant(), Role.CANDIDATE.name(), replicas));
         }
@@ -159,8 +170,8 @@ final class StepExecutor {
             boolean visible = after == null || !(after.exists() || replicas > 0)
                     || (replicas == 0 ? after.desired() == 0 : after.desired() >= replicas);
             if (!visible) {
-                throw CutoverException.transientFailure("scale " + role + " to " + replicas, "scale of " + role + " to "
-                        + replicas + " not visible: it wants " + after.desired(), null);
+                throw convergence.notShown("scale " + role + " to " + replicas, "scale of " + role + " to "
+                        + replicas + " not visible: it wants " + after.desired());
             }
             ctx.publish(new RolloutEvent.ReplicasChanged(name, ctx.clock().instant(), role.name(), replicas));
         }
@@ -229,8 +240,8 @@ final class StepExecutor {
                 TrafficSplit read = readTraffic();
                 if (!read.equals(desired)) {
                     s.split(read);
-                    throw CutoverException.transientFailure("set traffic " + desired, "traffic read back as " + read
-                            + " after setting " + desired, null);
+                    throw convergence.notShown("set traffic " + desired, "traffic read back as " + read
+                            + " after setting " + desired);
                 }
             }
             s.split(desired);
@@ -250,8 +261,7 @@ final class StepExecutor {
             ctx.publish(new RolloutEvent.TrafficChanged(name, ctx.clock().instant(), read));
         }
         if (!read.isStableOnly() && !replicaRatio) {
-            throw io.cutover.CutoverException.transientFailure("read traffic",
-                    "traffic read back as " + read + " after sending all of it to stable", null);
+            throw convergence.notShown("read traffic", "traffic read back as " + read + " after sending all of it to stable");
         }
         return Outcome.DONE;
     }

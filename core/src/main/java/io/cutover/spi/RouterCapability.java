@@ -9,5 +9,15 @@ public enum RouterCapability {
     /** Requests matching a header (or cookie) go to the candidate. */
     HEADER_ROUTES,
     /** A copy of a share of requests goes to the candidate; its answers are discarded. */
-    MIRROR
+    MIRROR,
+    /**
+     * The platform behind this router (and the workloads it moves) reaches what a write asked for on its
+     * own schedule: a traffic shift, a promotion or a rollback is accepted at once and shows in a later
+     * read. After such a write the engine reads again on its scheduler until the platform shows it, within
+     * the plan's progress deadline, instead of counting a read-back that does not show it yet as a failed
+     * attempt; past the deadline the rollout pauses or aborts as for any progress deadline (while rolling
+     * back, it ends FAILED with the traffic it read). Writes are re-applied while waiting, so they must be
+     * idempotent, as every write is.
+     */
+    CONVERGING
 }
