@@ -62,8 +62,12 @@ import software.amazon.awssdk.services.ecs.model.Service;
  * calls {@code ContinueDeployment(READY_WAIT)} and CodeDeploy shifts traffic as its configuration
  * says; post-promotion gates judge while it does; <b>promote</b> calls
  * {@code ContinueDeployment(TERMINATION_WAIT)} once the shift is done and the original task set is
- * kept for the group's termination wait, and is retried (as a transient failure) while CodeDeploy is
- * still shifting or terminating. Sending all traffic to stable, or scaling the candidate to zero,
+ * kept for the group's termination wait. CodeDeploy does all of this on its own schedule, so this
+ * router declares {@link RouterCapability#CONVERGING}: after a write the engine reads again until
+ * CodeDeploy shows it (the shift done, the deployment succeeded), within the plan's progress deadline,
+ * without spending its retry budget. A revision's artifact is its task definition ARN (the AppSpec
+ * needs one); the stable role reports the ARN ECS gives for the service, the candidate the revision's
+ * name. Sending all traffic to stable, or scaling the candidate to zero,
  * stops the deployment with rollback: CodeDeploy moves traffic back to the original task set and
  * removes the replacement. {@link #read()} reports the replacement task set's production traffic
  * weight as CodeDeploy gives it. A deployment that fails on its own (a hook failed, CodeDeploy rolled
@@ -135,6 +139,7 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
     @Override
     public void deploy(Revision revision, int replicas) {
         Objects.requireNonNull(revision, "revision");
+        io.cutover.ecs.internal.TaskDefinitions.requireArn(revision);
         Optional<Running> running = running();
         if (running.isPresent()) {
             Running r = running.get();
@@ -194,8 +199,8 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
 
     /**
      * Ends the deployment of {@code revision}: once CodeDeploy has shifted all traffic, it is told
-     * not to keep the original task set any longer. Until the deployment has succeeded this throws
-     * a transient failure, so the engine tries again.
+     * not to keep the original task set any longer. Until then it changes nothing; the engine reads
+     * the stable role back until it runs the revision.
      */
     @Override
     public void promote(Revision revision) {
@@ -219,9 +224,10 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
                 return;
             }
         }
-        throw CutoverException.transientFailure("promote " + revision.name(), "CodeDeploy deployment " + id
-                + " is still moving traffic or removing the original task set (replacement at "
-                + taskSet(target, TargetLabel.GREEN).map(ECSTaskSet::trafficWeight).orElse(0.0) + "%)", null);
+        // CodeDeploy is still moving traffic or removing the original task set: the engine reads stable back
+        // until it runs the revision (CONVERGING), within the plan's progress deadline
+        log.debug("CodeDeploy {}: promotion of {} waits (replacement at {}%)", id, revision.name(),
+                taskSet(target, TargetLabel.GREEN).map(ECSTaskSet::trafficWeight).orElse(0.0));
     }
 
     @Override
@@ -231,10 +237,14 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
 
     // ------------------------------------------------------------------ TrafficRouter
 
-    /** All or nothing: CodeDeploy's configuration, not the plan, sets the steps of its shift. */
+    /**
+     * All or nothing: CodeDeploy's configuration, not the plan, sets the steps of its shift. CodeDeploy
+     * shifts traffic, rolls back and ends a deployment on its own schedule, so the engine waits for what
+     * it reads ({@link RouterCapability#CONVERGING}).
+     */
     @Override
     public Set<RouterCapability> capabilities() {
-        return Set.of();
+        return Set.of(RouterCapability.CONVERGING);
     }
 
     @Override
@@ -353,7 +363,8 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
         int desired = s.desiredCount() == null ? 0 : s.desiredCount();
         int running = s.runningCount() == null ? 0 : s.runningCount();
         String td = s.taskDefinition();
-        return new WorkloadStatus(td == null ? service : td.substring(td.lastIndexOf('/') + 1), desired, running, running, running, null);
+        // the task definition ARN, as ECS reports it: a revision's artifact (one identity with the engine)
+        return new WorkloadStatus(td == null ? service : td, desired, running, running, running, null);
     }
 
     private boolean stableRuns(Revision revision) {

@@ -2,6 +2,7 @@ package io.cutover.ecs;
 
 import io.cutover.CutoverException;
 import io.cutover.ecs.internal.AwsCalls;
+import io.cutover.ecs.internal.TaskDefinitions;
 import io.cutover.spi.Revision;
 import io.cutover.spi.Role;
 import io.cutover.spi.RouterCapability;
@@ -51,6 +52,10 @@ import software.amazon.awssdk.services.ecs.model.Tag;
  * same rollback. A deployment ECS's circuit breaker failed is reported as a failure of the
  * candidate, and the rollout aborts.
  *
+ * <p>ECS replaces tasks on its own schedule, so this router declares {@link RouterCapability#CONVERGING}:
+ * the engine waits for what it reads within the plan's progress deadline. A revision's artifact is its
+ * task definition ARN; the stable role reports the ARN ECS gives, the candidate the revision's name.
+ *
  * <p>Every other field of the service's deployment configuration (alarms, bake time...) is kept.
  * Defaults: 100% minimum healthy, 200% maximum, ECS's circuit breaker on with rollback.
  */
@@ -92,6 +97,7 @@ public final class EcsRollingService implements Workloads, TrafficRouter {
     @Override
     public void deploy(Revision revision, int replicas) {
         Objects.requireNonNull(revision, "revision");
+        TaskDefinitions.requireArn(revision);
         View v = view();
         String current = v.primary().map(Deployment::taskDefinition).orElse(v.service().taskDefinition());
         if (same(current, revision.artifact())) {
@@ -131,6 +137,13 @@ public final class EcsRollingService implements Workloads, TrafficRouter {
             Optional<Deployment> failed = v.failedCandidate();
             Optional<Deployment> candidate = v.candidateDeployment();
             if (candidate.isEmpty()) {
+                if (failed.isEmpty() && v.revisionName() != null && v.previous() != null
+                        && v.primary().filter(d -> same(d.taskDefinition(), v.previous())).isPresent()) {
+                    // a rollout's candidate is gone and the service runs what it ran before: rolled back (by ECS's
+                    // breaker, whose failed deployment ECS already removed, by a person, or by this rollout's abort)
+                    return new WorkloadStatus(v.revisionName(), 0, 0, 0, 0, "service " + service + " runs "
+                            + v.previous() + " again: the deployment of candidate " + v.revisionName() + " is gone (rolled back)");
+                }
                 return failed.map(d -> new WorkloadStatus(v.candidateName(d.taskDefinition()), nz(d.desiredCount()), 0, 0, 0,
                         "ECS deployment " + d.id() + " of " + d.taskDefinition() + " " + d.rolloutStateAsString()
                                 + ": " + d.rolloutStateReason())).orElse(WorkloadStatus.absent());
@@ -157,7 +170,8 @@ public final class EcsRollingService implements Workloads, TrafficRouter {
 
     /**
      * The revision stays: once ECS has completed the deployment running it, the rollback tag is
-     * removed. Refused while the service runs another task definition or ECS is still rolling.
+     * removed. Refused while the service runs another task definition; while ECS is still rolling it
+     * changes nothing and the engine reads the stable role back until it shows the revision.
      */
     @Override
     public void promote(Revision revision) {
@@ -170,8 +184,10 @@ public final class EcsRollingService implements Workloads, TrafficRouter {
                     + primary.map(Deployment::taskDefinition).orElse("nothing") + ")", null);
         }
         if (primary.get().rolloutState() != DeploymentRolloutState.COMPLETED) {
-            throw CutoverException.transientFailure("promote " + revision.name(), "ECS has not completed the deployment of "
-                    + revision.artifact() + " in service " + service + " yet: " + primary.get().rolloutStateAsString(), null);
+            // ECS is still replacing tasks: the engine reads stable back until it shows the revision (CONVERGING)
+            log.debug("service {}: {} not completed yet ({}); promotion waits for ECS", service, revision.artifact(),
+                    primary.get().rolloutStateAsString());
+            return;
         }
         if (v.previous() != null) {
             AwsCalls.call("UntagResource " + v.service().serviceArn(), () -> ecs.untagResource(r -> r
@@ -190,7 +206,7 @@ public final class EcsRollingService implements Workloads, TrafficRouter {
 
     @Override
     public java.util.Set<RouterCapability> capabilities() {
-        return java.util.Set.of(RouterCapability.REPLICA_RATIO);
+        return java.util.Set.of(RouterCapability.REPLICA_RATIO, RouterCapability.CONVERGING);
     }
 
     /** Traffic follows the tasks: all on stable rolls the candidate back; any other split is the tasks' to give. */
@@ -321,8 +337,9 @@ public final class EcsRollingService implements Workloads, TrafficRouter {
         return a.equals(b) || a.substring(a.lastIndexOf('/') + 1).equals(b.substring(b.lastIndexOf('/') + 1));
     }
 
+    /** A role is reported by its task definition ARN, as ECS gives it: what the engine compares with a revision's artifact. */
     private static String name(String taskDefinition) {
-        return taskDefinition == null ? null : taskDefinition.substring(taskDefinition.lastIndexOf('/') + 1);
+        return taskDefinition;
     }
 
     private static int nz(Integer i) {

@@ -12,7 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
  * on: healthy tasks start up to the surge {@code maximumPercent} allows, as many of the older
  * deployments' tasks stop, until the deployment is COMPLETED; tasks of a broken task definition fail, and after three
  * failures the circuit breaker (when enabled) marks the deployment FAILED and, with rollback,
- * starts a deployment of the last completed task definition.
+ * drains it (desired 0) and starts a deployment of the last completed task definition; once that
+ * completes, only the primary deployment is listed.
  */
 final class EcsRollingFake {
 
@@ -102,7 +103,8 @@ final class EcsRollingFake {
                 primary.put("rolloutState", "FAILED");
                 primary.put("rolloutStateReason", "ECS deployment circuit breaker: tasks failed to start.");
                 if (breaker.path("rollback").asBoolean(false)) {
-                    primary.put("status", "ACTIVE");
+                    // as ECS does: the failed deployment is drained (desired 0) and removed once the rollback completes
+                    primary.put("status", "ACTIVE").put("desiredCount", 0).put("runningCount", 0);
                     deployments.insert(0, deployment(s.path("lastCompletedTaskDefinition").asString(), desired));
                     s.put("taskDefinition", s.path("lastCompletedTaskDefinition").asString());
                 }
@@ -127,7 +129,7 @@ final class EcsRollingFake {
             s.put("lastCompletedTaskDefinition", primary.path("taskDefinition").asString());
             List<JsonNode> keep = new ArrayList<>();
             for (JsonNode d : deployments) {
-                if (d == primary || "FAILED".equals(d.path("rolloutState").asString())) {
+                if (d == primary) {
                     keep.add(d);
                 }
             }
