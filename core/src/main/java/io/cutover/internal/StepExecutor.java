@@ -239,6 +239,10 @@ final class StepExecutor {
             if (!replicaRatio) {
                 TrafficSplit read = readTraffic();
                 if (!read.equals(desired)) {
+                    if (convergence.converging() && !read.equals(s.split())) {
+                        // the platform is on its way: what it serves now is news
+                        ctx.publish(new RolloutEvent.TrafficChanged(name, ctx.clock().instant(), read));
+                    }
                     s.split(read);
                     throw convergence.notShown("set traffic " + desired, "traffic read back as " + read
                             + " after setting " + desired);

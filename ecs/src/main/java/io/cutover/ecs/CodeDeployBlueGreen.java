@@ -261,9 +261,11 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
             stop(running.get(), "all traffic to stable");
         } else if (running.get().info().status() == DeploymentStatus.READY) {
             continueDeployment(running.get().info().deploymentId(), DeploymentWaitType.READY_WAIT);
-        } else if (!passed(target(running.get().info().deploymentId()), "AfterAllowTestTraffic")) {
-            throw CutoverException.transientFailure("ContinueDeployment " + running.get().info().deploymentId(),
-                    "CodeDeploy deployment " + running.get().info().deploymentId() + " is not ready to move production traffic yet", null);
+        } else {
+            // past its ready wait CodeDeploy moves the traffic itself; before it, nothing may move it: either way
+            // there is nothing to send, and the engine reads the weight back until CodeDeploy shows it (CONVERGING)
+            log.debug("CodeDeploy {}: {} ({}), traffic moves on CodeDeploy's schedule", running.get().info().deploymentId(),
+                    running.get().info().statusAsString(), split);
         }
     }
 

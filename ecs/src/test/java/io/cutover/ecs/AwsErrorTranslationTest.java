@@ -136,7 +136,7 @@ class AwsErrorTranslationTest {
         CutoverException cw = catchThrowableOfType(CutoverException.class, () -> metrics.errorRate(query));
         CutoverException cd = catchThrowableOfType(CutoverException.class, () -> CodeDeployBlueGreen
                 .builder(aws.codeDeploy(), "myapp", "myapp-prod").service(aws.ecs(), CLUSTER, SERVICE).container("web", 8080).build()
-                .deploy(io.cutover.spi.Revision.of("v2", "myapp:2"), 4));
+                .deploy(io.cutover.spi.Revision.of("v2", Fixtures.TD2), 4));
 
         assertThat(cw.kind()).isEqualTo(Kind.TRANSIENT);
         assertThat(cw.getMessage()).contains("GetMetricData").contains("throttled");

@@ -57,6 +57,7 @@ class CodeDeployBlueGreenTest {
     private VirtualScheduler time;
     private InMemoryStateStore store;
     private final List<String> hookCalls = new ArrayList<>();
+    private final List<io.cutover.event.RolloutEvent> events = new ArrayList<>();
 
     /** The plan for this deployment group: gates before and after production traffic moves, promotion after the shift. */
     private static Deployment plan(CodeDeployBlueGreen cd) {
@@ -93,7 +94,7 @@ class CodeDeployBlueGreenTest {
 
     private RolloutEngine engine() {
         return RolloutEngine.builder().withScheduler(time).withClock(time.clock()).withStateStore(store)
-                .pollInterval(Duration.ofSeconds(15)).build();
+                .pollInterval(Duration.ofSeconds(15)).listener(events::add).build();
     }
 
     private Target target(CodeDeployBlueGreen cd, MetricSource metrics, Crashing crashing) {
@@ -153,6 +154,21 @@ class CodeDeployBlueGreenTest {
         assertThat(calls("StopDeployment")).isZero();
         // CodeDeploy's canary needs 5 minutes at 10%; the group keeps blue for an hour unless told: Cutover told it.
         assertThat(result.duration()).isGreaterThan(Duration.ofMinutes(5)).isLessThan(Duration.ofMinutes(30));
+        // the shift and the end of the deployment took minutes of polls: waited for, not counted as failed attempts
+        assertThat(events).noneMatch(e -> e instanceof io.cutover.event.RolloutEvent.CallFailed);
+        assertThat(events).filteredOn(e -> e instanceof io.cutover.event.RolloutEvent.TrafficChanged)
+                .extracting(e -> ((io.cutover.event.RolloutEvent.TrafficChanged) e).split().canaryWeight())
+                .as("the weights CodeDeploy showed").containsSubsequence(10, 100);
+    }
+
+    @Test
+    void aRevisionWhoseArtifactIsNotATaskDefinitionArnIsRefusedBeforeAnythingIsStarted() {
+        CodeDeployBlueGreen cd = codeDeploy().build();
+
+        assertThatThrownBy(() -> cd.deploy(Revision.of("v2", "myapp:2"), 4)).isInstanceOf(io.cutover.CutoverException.class)
+                .hasMessageContaining("revision artifact must be a task definition ARN").hasMessageContaining("'myapp:2'");
+        assertThat(server.fake.codeDeploy().count()).isZero();
+        assertThat(cd.status(Role.STABLE).revision()).as("stable as ECS reports it").isEqualTo(TD1);
     }
 
     @Test

@@ -104,6 +104,7 @@ class EcsRollingServiceTest {
         assertThat(server.fake.ecs().tagsOf(service().path("serviceArn").asString())).as("rollback tag removed at promotion").isEmpty();
         assertThat(events).anyMatch(e -> e instanceof RolloutEvent.Promoted);
         assertThat(result.duration()).as("ECS took virtual time to replace the tasks").isGreaterThan(Duration.ofSeconds(50));
+        assertThat(events).as("waiting for ECS spent no retry budget").noneMatch(e -> e instanceof RolloutEvent.CallFailed);
     }
 
     @Test
@@ -142,6 +143,18 @@ class EcsRollingServiceTest {
         assertThat(service().path("taskDefinition").asString()).isEqualTo(TD1);
         assertThat(end()).as("ECS's rollback completed, the failed deployment drained").isEqualTo(TD1 + " completed");
         assertThat(result.split().isStableOnly()).isTrue();
+    }
+
+    @Test
+    void aRevisionIsKnownByItsTaskDefinitionArnAndAnotherArtifactIsRefusedBeforeAnyWrite() {
+        EcsRollingService worker = EcsRollingService.builder(server.clients().ecs(), CLUSTER, WORKER).build();
+
+        assertThat(worker.status(io.cutover.spi.Role.STABLE).revision()).as("as ECS reports it").isEqualTo(TD1);
+        assertThatThrownBy(() -> worker.deploy(Revision.of("v2", "myapp:2"), 4))
+                .isInstanceOf(io.cutover.CutoverException.class)
+                .hasMessageContaining("revision artifact must be a task definition ARN").hasMessageContaining("'myapp:2'");
+        assertThat(service().path("taskDefinition").asString()).isEqualTo(TD1);
+        assertThat(server.fake.ecs().tagsOf(service().path("serviceArn").asString())).isEmpty();
     }
 
     @Test
