@@ -198,6 +198,11 @@ class CodeDeployBlueGreenTest {
         assertThat(serviceTaskDefinition()).isEqualTo(TD1);
         wireMock.verify(postRequestedFor(anyUrl()).withHeader("X-Amz-Target", equalTo(TARGET + "StopDeployment"))
                 .withRequestBody(equalToJson("{\"deploymentId\":\"d-1\",\"autoRollbackEnabled\":true}")));
+        // CodeDeploy's stop is Pending for a while: the engine waited for it, spending no retry budget
+        java.time.Instant abortAt = events.stream().filter(e -> e instanceof io.cutover.event.RolloutEvent.AbortStarted)
+                .findFirst().orElseThrow().at();
+        assertThat(Duration.between(abortAt, result.finishedAt())).isGreaterThanOrEqualTo(Duration.ofSeconds(CodeDeployFake.EVENT_SECONDS));
+        assertThat(events).noneMatch(e -> e instanceof io.cutover.event.RolloutEvent.CallFailed);
     }
 
     @Test

@@ -20,7 +20,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code AfterAllowTraffic} it waits for the original task set's termination until
  * {@code ContinueDeployment(TERMINATION_WAIT)} or the group's termination wait has passed, then
  * succeeds and the ECS service runs the new task definition. {@code GetDeploymentTarget} reports
- * the blue and green task sets with their counts and traffic weights.
+ * the blue and green task sets with their counts and traffic weights. {@code StopDeployment} answers
+ * {@code Pending}, as AWS documents; with a clock the deployment keeps its traffic and status for
+ * {@value #EVENT_SECONDS} virtual seconds, then its traffic is back on blue and it is {@code Stopped}
+ * (a repeated stop meanwhile changes nothing).
  */
 public final class CodeDeployFake {
 
@@ -46,6 +49,8 @@ public final class CodeDeployFake {
         long terminationWaitFrom = -1;
         double green;
         int greenRunning;
+        long stoppingFrom = -1;
+        boolean stopWithRollback;
 
         Deployment(ObjectNode info, Map<String, String> hooks) {
             this.info = info;
@@ -207,6 +212,9 @@ public final class CodeDeployFake {
                 }
                 advance(d);
                 String type = in.path("deploymentWaitType").asString("READY_WAIT");
+                if (d.stoppingFrom >= 0) {
+                    return AwsFake.jsonError(400, "DeploymentIsNotInReadyStateException", "The deployment is being stopped");
+                }
                 if (type.equals("READY_WAIT") && "Ready".equals(d.info.path("status").asString())) {
                     d.readyWaitOver = true;
                     d.info.put("status", "InProgress");
@@ -252,10 +260,14 @@ public final class CodeDeployFake {
                 if (status.equals("Succeeded") || status.equals("Failed") || status.equals("Stopped")) {
                     return AwsFake.jsonError(400, "DeploymentAlreadyCompletedException", "The deployment is already completed");
                 }
-                rollBack(d, "Stopped");
-                if (in.path("autoRollbackEnabled").asBoolean(false)) {
-                    d.info.putObject("rollbackInfo").put("rollbackMessage", "Stopped with rollback: traffic is on the original task set");
+                if (d.stoppingFrom < 0) {
+                    d.stopWithRollback = in.path("autoRollbackEnabled").asBoolean(false);
+                    d.stoppingFrom = time == null ? 0 : now();
+                    if (time == null) {
+                        stopped(d);
+                    }
                 }
+                // the stop is Pending: with a clock, traffic goes back and the deployment ends Stopped EVENT_SECONDS later
                 return AwsFake.json(200, EcsFake.JSON.objectNode().put("status", "Pending").put("statusMessage", "Stopping"));
             }
             default:
@@ -267,7 +279,22 @@ public final class CodeDeployFake {
         return time == null ? 0 : time.get().getEpochSecond();
     }
 
+    private void stopped(Deployment d) {
+        d.stoppingFrom = -1;
+        rollBack(d, "Stopped");
+        if (d.stopWithRollback) {
+            d.info.putObject("rollbackInfo").put("rollbackMessage", "Stopped with rollback: traffic is on the original task set");
+        }
+    }
+
     private void advance(Deployment d) {
+        if (d.stoppingFrom >= 0) {
+            // stopping: no lifecycle event moves on; the rollback takes its time
+            if (time != null && now() - d.stoppingFrom >= EVENT_SECONDS) {
+                stopped(d);
+            }
+            return;
+        }
         if (time == null) {
             step(d, 0);
             return;
