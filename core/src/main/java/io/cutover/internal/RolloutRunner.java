@@ -229,7 +229,8 @@ public final class RolloutRunner {
             }
             Instant now = now();
             Step current = currentStep();
-            boolean restartClock = current instanceof Step.AwaitReady || current instanceof Step.SetWeight;
+            // a wait for the platform gets a fresh progress deadline; a timed pause or analysis keeps its time
+            boolean restartClock = !(current instanceof Step.Pause || current instanceof Step.Analyze);
             transition(b -> {
                 if (restartClock) {
                     b.step(state.stepIndex(), now);

@@ -260,9 +260,12 @@ final class StepExecutor {
         TrafficSplit read = calls.read("read traffic", () -> target.router().read());
         if (!read.isStableOnly() || !s.split().isStableOnly()) {
             calls.write("set traffic " + stableOnly, () -> target.router().apply(stableOnly));
+            TrafficSplit before = s.split();
             read = calls.read("read traffic", () -> target.router().read());
             s.split(read);
-            ctx.publish(new RolloutEvent.TrafficChanged(name, ctx.clock().instant(), read));
+            if (!convergence.converging() || !read.equals(before)) { // waiting on a converging platform repeats no event
+                ctx.publish(new RolloutEvent.TrafficChanged(name, ctx.clock().instant(), read));
+            }
         }
         if (!read.isStableOnly() && !replicaRatio) {
             throw convergence.notShown("read traffic", "traffic read back as " + read + " after sending all of it to stable");

@@ -10,10 +10,13 @@ import io.cutover.Target;
 import io.cutover.event.RolloutEvent;
 import io.cutover.plan.Plan;
 import io.cutover.sim.Behaviour;
+import io.cutover.spi.Revision;
 import io.cutover.spi.Role;
 import io.cutover.spi.RouterCapability;
 import io.cutover.spi.TrafficRouter;
 import io.cutover.spi.TrafficSplit;
+import io.cutover.spi.WorkloadStatus;
+import io.cutover.spi.Workloads;
 import io.cutover.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,6 +193,58 @@ class ConvergingPlatformTest {
         assertThat(f.events(RolloutEvent.CallFailed.class)).isEmpty();
         assertThat(f.platform.desiredReplicas(Role.CANDIDATE)).isZero();
         assertThat(f.platform.violations()).isEmpty();
+    }
+
+    /** Workloads whose promotion takes effect only once {@code allowed} is set, {@code delay} after it is asked. */
+    static final class SlowPromotion implements Workloads {
+        private final Workloads real;
+        private final Scheduler time;
+        private final Duration delay;
+        volatile boolean allowed;
+        private boolean pending;
+
+        SlowPromotion(Workloads real, Scheduler time, Duration delay) {
+            this.real = real;
+            this.time = time;
+            this.delay = delay;
+        }
+
+        @Override public void deploy(Revision revision, int replicas) { real.deploy(revision, replicas); }
+        @Override public void scale(Role role, int replicas) { real.scale(role, replicas); }
+        @Override public WorkloadStatus status(Role role) { return real.status(role); }
+        @Override public void retire(Role role) { real.retire(role); }
+
+        @Override
+        public synchronized void promote(Revision revision) {
+            if (allowed && !pending) {
+                pending = true;
+                time.schedule(() -> real.promote(revision), delay);
+            }
+        }
+    }
+
+    @Test
+    void aPromotionPausedAtItsDeadlineWaitsAFreshDeadlineOnResumeAndEndsWhenThePlatformShowsIt() {
+        Fixture f = Fixture.healthy();
+        SlowPromotion workloads = new SlowPromotion(f.platform, f.time, Duration.ofMinutes(1));
+        Target target = f.target.toBuilder().workloads(workloads).router(new SlowRouter(f.platform, f.time, Duration.ofSeconds(20),
+                Duration.ofSeconds(20), true)).build();
+        Deployment canary = Deployment.canary().steps(50).pauseBetween(Duration.ofMinutes(1)).gate(successRate(0.95))
+                .progressDeadline(Duration.ofMinutes(3)).onProgressDeadline(Plan.DeadlineAction.PAUSE).build();
+
+        io.cutover.Rollout rollout = f.engine.start("app", canary, Fixture.V2, target);
+        RolloutResult paused = rollout.await();
+        assertThat(paused.phase()).isEqualTo(Phase.PAUSED);
+        assertThat(paused.reason()).contains("progress deadline PT3M exceeded").contains("promotion of v2 not visible");
+        assertThat(f.platform.stableRevision()).isEqualTo("v1");
+
+        workloads.allowed = true;
+        rollout.resume();
+        RolloutResult result = rollout.await();
+
+        assertThat(result.phase()).as(result.reason()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(f.platform.stableRevision()).isEqualTo("v2");
+        assertThat(f.events(RolloutEvent.CallFailed.class)).isEmpty();
     }
 
     @Test
