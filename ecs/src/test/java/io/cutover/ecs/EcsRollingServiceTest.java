@@ -158,6 +158,21 @@ class EcsRollingServiceTest {
     }
 
     @Test
+    void aServicePutBackByHandMidRolloutAbortsTheRolloutInsteadOfPromotingIt() {
+        var rollout = engine().start(WORKER, rolling, V2, target(errors(0)));
+        time.advance(Duration.ofSeconds(20));
+        assertThat(rollout.phase()).isEqualTo(Phase.PROGRESSING);
+
+        server.clients().ecs().updateService(r -> r.cluster(CLUSTER).service(WORKER).taskDefinition(TD1));
+        RolloutResult result = rollout.await();
+
+        assertThat(result.phase()).isEqualTo(Phase.ABORTED);
+        assertThat(result.reason()).contains("runs " + TD1 + " again").contains("is gone (rolled back)");
+        assertThat(end()).isEqualTo(TD1 + " completed");
+        assertThat(events).noneMatch(e -> e instanceof RolloutEvent.Promoted);
+    }
+
+    @Test
     void theTaskDefinitionToReturnToIsOnTheServiceNotInTheCaller() {
         var rollout = engine().start(WORKER, rolling, V2, target(errors(0)));
         time.advance(Duration.ofSeconds(20));
