@@ -169,7 +169,7 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
                 return new WorkloadStatus(name, 0, running, running, running, NativeServiceView.describe(d));
             }
             int desired = NativeServiceView.count(target.requestedTaskCount());
-            boolean shifted = NativeServiceView.SHIFTED.contains(d.lifecycleStage());
+            boolean shifted = d.lifecycleStage() != null && NativeServiceView.SHIFTED.contains(d.lifecycleStage());
             int ready = shifted ? running : Math.max(0, Math.min(running, desired - 1));
             return new WorkloadStatus(name, desired, ready, ready, running, null);
         }
@@ -179,7 +179,8 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
                     running, running, running, null);
         }
         Optional<ServiceRevisionSummary> source = v.stableSource();
-        if (v.forward(candidate.get()) && source.isPresent()) {
+        // While ECS runs or rolls back the deployment, the source revision it names is stable's truth.
+        if (candidate.get().status() != ServiceDeploymentStatus.SUCCESSFUL && source.isPresent()) {
             int running = NativeServiceView.count(source.get().runningTaskCount());
             return new WorkloadStatus(v.previous(), NativeServiceView.count(source.get().requestedTaskCount()), running, running, running, null);
         }

@@ -2,8 +2,10 @@ package io.cutover.ecs;
 
 import java.time.Duration;
 import java.util.Objects;
+import software.amazon.awssdk.services.ecs.model.CanaryConfiguration;
 import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
 import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
+import software.amazon.awssdk.services.ecs.model.LinearConfiguration;
 
 /**
  * How ECS itself moves production traffic in a service deployment of an {@link EcsNativeDeployment}:
@@ -78,7 +80,9 @@ public record EcsNativeStrategy(Kind kind, double percent, Duration pause) {
 
     /** Writes this strategy into an ECS deployment configuration; every other field of {@code base} is kept. */
     DeploymentConfiguration.Builder applyTo(DeploymentConfiguration.Builder base) {
-        base.strategy(DeploymentStrategy.fromValue(kind.name()));
+        // ECS accepts a linear or canary configuration only with its own strategy: another one is dropped.
+        base.strategy(DeploymentStrategy.fromValue(kind.name()))
+                .linearConfiguration((LinearConfiguration) null).canaryConfiguration((CanaryConfiguration) null);
         if (kind == Kind.LINEAR) {
             base.linearConfiguration(c -> c.stepPercent(percent).stepBakeTimeInMinutes((int) pause.toMinutes()));
         } else if (kind == Kind.CANARY) {
