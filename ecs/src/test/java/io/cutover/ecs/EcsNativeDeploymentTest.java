@@ -242,25 +242,47 @@ class EcsNativeDeploymentTest {
         assertThat(crashEverywhere(0.2, Phase.ABORTED, TD1)).isGreaterThanOrEqualTo(2);
     }
 
+    /** A short bake and one round of analysis keep the many runs of the crash tests quick. */
     private int crashEverywhere(double errorRate, Phase expected, String serving) {
+        EcsNativeDeployment first = quick();
+        Deployment plan = first.blueGreen().postPromotionGate(Gates.errorRate(0.05))
+                .analysis(GatePolicy.builder().count(1).interval(Duration.ofSeconds(30)).build()).build();
         AtomicInteger clean = new AtomicInteger();
-        EcsNativeDeployment first = web(EcsNativeStrategy.blueGreen());
-        assertThat(engine().start(WEB, plan(first), V2, target(first, errors(errorRate), new Crashing(clean, Integer.MAX_VALUE))).await().phase())
+        assertThat(engine().start(WEB, plan, V2, target(first, errors(errorRate), new Crashing(clean, Integer.MAX_VALUE))).await().phase())
                 .isEqualTo(expected);
         int writes = clean.get();
         for (int k = 1; k <= writes; k++) {
             reset();
-            EcsNativeDeployment web = web(EcsNativeStrategy.blueGreen());
+            EcsNativeDeployment web = quick();
             RolloutEngine dying = engine();
             int crashAt = k;
-            assertThatThrownBy(() -> dying.start(WEB, plan(web), V2, target(web, errors(errorRate), new Crashing(new AtomicInteger(), crashAt))).await())
+            assertThatThrownBy(() -> dying.start(WEB, plan, V2, target(web, errors(errorRate), new Crashing(new AtomicInteger(), crashAt))).await())
                     .as("crash at write %d", k).isInstanceOf(SimulatedCrash.class);
             dying.shutdown();
-            RolloutResult resumed = engine().resume(WEB, plan(web), target(web, errors(errorRate))).await();
+            RolloutResult resumed = engine().resume(WEB, plan, target(web, errors(errorRate))).await();
             assertThat(resumed.phase()).as("resumed after a crash at write %d: %s", k, resumed.reason()).isEqualTo(expected);
             assertThat(shares()).as("after a crash at write %d", k).isEqualTo(Map.of(serving, 100.0));
         }
         return writes;
+    }
+
+    private EcsNativeDeployment quick() {
+        return EcsNativeDeployment.builder(server.clients().ecs(), CLUSTER, WEB).bakeTime(Duration.ofMinutes(1)).build();
+    }
+
+    @Test
+    void aGateThatOutlastsEcssBakeTimeEndsFailedWithTheTruthInsteadOfAborted() {
+        EcsNativeDeployment web = quick();
+        // The gate first measures three minutes after the shift: ECS has finished and removed the old revision by then.
+        Deployment late = web.blueGreen().postPromotionGate(Gates.errorRate(0.05))
+                .analysis(GatePolicy.builder().initialDelay(Duration.ofMinutes(3)).build()).build();
+
+        RolloutResult result = engine().start(WEB, late, V2, target(web, errors(0.2))).await();
+
+        assertThat(result.phase()).isEqualTo(Phase.FAILED);
+        assertThat(result.reason()).contains("cannot roll back").contains(TD1);
+        assertThat(result.split().canaryWeight()).as("the result says where traffic is").isEqualTo(100);
+        assertThat(shares()).isEqualTo(Map.of(TD2, 100.0));
     }
 
     /** A metric source where the candidate shows {@code candidate} errors and stable almost none. */
