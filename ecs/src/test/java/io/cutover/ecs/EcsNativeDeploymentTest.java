@@ -266,6 +266,39 @@ class EcsNativeDeploymentTest {
         return writes;
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "seed {0}, candidate errors {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"2, 0.001", "3, 0.001", "4, 0.001", "5, 0.001", "2, 0.2", "3, 0.2", "4, 0.2", "5, 0.2"})
+    void underLostResponsesStaleReadsAndSkippedWritesTheResultIsWhatTheAlbServes(long seed, double errorRate) {
+        EcsNativeDeployment web = quick();
+        io.cutover.fault.FaultInjector faults = io.cutover.fault.FaultInjector.builder(seed).rate(0.25)
+                .kinds(io.cutover.fault.FaultKind.TRANSIENT, io.cutover.fault.FaultKind.LOST_RESPONSE,
+                        io.cutover.fault.FaultKind.STALE_READ, io.cutover.fault.FaultKind.NULL)
+                .only(op -> op.startsWith("workloads.") || op.startsWith("router.")).build();
+        Deployment plan = web.blueGreen().postPromotionGate(Gates.errorRate(0.05))
+                .analysis(GatePolicy.builder().count(1).interval(Duration.ofSeconds(30)).build()).build();
+
+        RolloutResult result;
+        try {
+            result = engine().start(WEB, plan, V2, io.cutover.fault.Faults.target(target(web, errors(errorRate)), faults)).await();
+        } catch (io.cutover.CutoverException e) {
+            // The engine reads stable before it starts: a fault there refuses the start, and nothing may have changed.
+            assertThat(server.fake.ecs().nativeDeployments().deployments(CLUSTER, WEB)).as(e.getMessage()).isEmpty();
+            assertThat(shares()).isEqualTo(Map.of(TD1, 100.0));
+            return;
+        }
+
+        assertThat(faults.injected()).as("faults were injected").isNotEmpty();
+        Map<String, Double> served = shares();
+        switch (result.phase()) {
+            case SUCCEEDED -> assertThat(served).isEqualTo(Map.of(TD2, 100.0));
+            case ABORTED -> assertThat(served).isEqualTo(Map.of(TD1, 100.0));
+            default -> assertThat((double) result.split().canaryWeight()).as("%s: %s", result.phase(), result.reason())
+                    .isEqualTo(served.getOrDefault(TD2, 0.0));
+        }
+        assertThat(result.phase()).as(result.reason()).isIn(errorRate < 0.05
+                ? java.util.List.of(Phase.SUCCEEDED, Phase.PAUSED) : java.util.List.of(Phase.ABORTED, Phase.FAILED, Phase.PAUSED));
+    }
+
     private EcsNativeDeployment quick() {
         return EcsNativeDeployment.builder(server.clients().ecs(), CLUSTER, WEB).bakeTime(Duration.ofMinutes(1)).build();
     }
