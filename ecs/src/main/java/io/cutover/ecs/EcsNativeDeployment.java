@@ -3,6 +3,7 @@ package io.cutover.ecs;
 import io.cutover.BlueGreenBuilder;
 import io.cutover.CutoverException;
 import io.cutover.Deployment;
+import io.cutover.ecs.internal.Args;
 import io.cutover.ecs.internal.AwsCalls;
 import io.cutover.spi.Revision;
 import io.cutover.spi.Role;
@@ -240,10 +241,7 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
     /** All traffic to stable stops the service deployment with rollback; all to the candidate is ECS's own shift. */
     @Override
     public void apply(TrafficSplit split) {
-        Objects.requireNonNull(split, "split");
-        if (!split.canaryMatches().isEmpty() || split.mirrorPercent() > 0 || (split.canaryWeight() > 0 && split.canaryWeight() < 100)) {
-            throw new IllegalArgumentException("ECS moves all production traffic or none by its own strategy; cannot apply " + split);
-        }
+        Args.allOrNothing(Objects.requireNonNull(split, "split"), "ECS, by its own " + strategy.kind() + " strategy,");
         NativeServiceView v = view();
         if (split.canaryWeight() == 0) {
             rollBack(v, "all traffic to stable");
@@ -320,14 +318,8 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
 
         private Builder(EcsClient ecs, String cluster, String service) {
             this.ecs = Objects.requireNonNull(ecs, "ecs");
-            if (cluster == null || cluster.isBlank()) {
-                throw new IllegalArgumentException("cluster must not be blank: '" + cluster + "'");
-            }
-            if (service == null || service.isBlank()) {
-                throw new IllegalArgumentException("service must not be blank: '" + service + "'");
-            }
-            this.cluster = cluster;
-            this.service = service;
+            this.cluster = Args.notBlank("cluster", cluster);
+            this.service = Args.notBlank("service", service);
         }
 
         public Builder strategy(EcsNativeStrategy strategy) {

@@ -2,6 +2,7 @@ package io.cutover.ecs;
 
 import io.cutover.CutoverException;
 import io.cutover.ecs.internal.AwsCalls;
+import io.cutover.ecs.internal.Services;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,10 +17,8 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
-import software.amazon.awssdk.services.ecs.model.ServiceField;
 import software.amazon.awssdk.services.ecs.model.ServiceRevision;
 import software.amazon.awssdk.services.ecs.model.ServiceRevisionSummary;
-import software.amazon.awssdk.services.ecs.model.Tag;
 
 /**
  * One read of a service that ECS deploys itself: the service with the rollout's tags, its newest
@@ -39,23 +38,9 @@ record NativeServiceView(Service service, String previous, String revisionName, 
             ServiceDeploymentLifecycleStage.BAKE_TIME, ServiceDeploymentLifecycleStage.CLEAN_UP);
 
     static NativeServiceView read(EcsClient ecs, String cluster, String service) {
-        List<Service> services = AwsCalls.call("DescribeServices " + service,
-                () -> ecs.describeServices(r -> r.cluster(cluster).services(service).include(ServiceField.TAGS)).services());
-        if (services.isEmpty()) {
-            throw CutoverException.permanent("DescribeServices " + service, "service " + service + " not found in cluster " + cluster, null);
-        }
-        Service s = services.get(0);
-        String previous = null;
-        String revision = null;
-        if (s.hasTags()) {
-            for (Tag t : s.tags()) {
-                if (EcsRollingService.PREVIOUS_TAG.equals(t.key())) {
-                    previous = t.value();
-                } else if (EcsRollingService.REVISION_TAG.equals(t.key())) {
-                    revision = t.value();
-                }
-            }
-        }
+        Service s = Services.withTags(ecs, cluster, service);
+        String previous = Services.tag(s, EcsRollingService.PREVIOUS_TAG);
+        String revision = Services.tag(s, EcsRollingService.REVISION_TAG);
         List<ServiceDeploymentBrief> briefs = AwsCalls.call("ListServiceDeployments " + service,
                 () -> ecs.listServiceDeployments(r -> r.cluster(cluster).service(service)).serviceDeployments());
         Optional<ServiceDeploymentBrief> newest = briefs.stream()

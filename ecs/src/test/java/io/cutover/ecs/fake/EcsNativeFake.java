@@ -1,6 +1,5 @@
 package io.cutover.ecs.fake;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,34 +29,15 @@ public final class EcsNativeFake {
     private static final Set<String> NATIVE = Set.of("BLUE_GREEN", "LINEAR", "CANARY");
 
     private final EcsFake ecs;
-    private final Map<String, Native> services = new LinkedHashMap<>();
+    private final Map<String, NativeState.Service> services = new LinkedHashMap<>();
     private final Map<String, ObjectNode> revisions = new LinkedHashMap<>();
+    private final NativeController controller;
     private int ids;
 
-    /** A service's load balancing and its deployments, newest last. */
-    private static final class Native {
-        ElbFake elb;
-        String productionRule;
-        String testRule;
-        final List<Run> runs = new ArrayList<>();
-        String blueGroup;
-        String greenGroup;
-        long seconds;
-        ObjectNode currentRevision;
-    }
-
-    /** One service deployment as it converges. */
-    private static final class Run {
-        ObjectNode d;
-        ObjectNode target;
-        ObjectNode source;
-        String sourceTaskDefinition;
-        long stageSince;
-        int failures;
-    }
 
     EcsNativeFake(EcsFake ecs) {
         this.ecs = ecs;
+        this.controller = new NativeController(ecs, revisions);
     }
 
     /**
@@ -85,7 +65,7 @@ public final class EcsNativeFake {
             lb.putObject("advancedConfiguration").put("alternateTargetGroupArn", greenGroup).put("productionListenerRule", productionRule)
                     .put("testListenerRule", testRule).put("roleArn", "arn:aws:iam::123456789012:role/ecs-infrastructure");
             ecs.services.put(EcsFake.key(cluster, service), s);
-            Native n = new Native();
+            NativeState.Service n = new NativeState.Service();
             n.elb = elb;
             n.productionRule = productionRule;
             n.testRule = testRule;
@@ -93,7 +73,7 @@ public final class EcsNativeFake {
             n.greenGroup = greenGroup;
             n.currentRevision = revision(s, taskDefinition, blueGroup);
             services.put(EcsFake.key(cluster, service), n);
-            route(n, 0, 0);
+            controller.route(n, 0, 0);
         }
     }
 
@@ -103,7 +83,7 @@ public final class EcsNativeFake {
      */
     public Map<String, Double> productionShares(String cluster, String service) {
         synchronized (ecs) {
-            Native n = services.get(EcsFake.key(cluster, service));
+            NativeState.Service n = services.get(EcsFake.key(cluster, service));
             Map<String, Integer> weights = n.elb.forwardWeights(n.productionRule);
             int total = weights.values().stream().mapToInt(Integer::intValue).sum();
             Map<String, Double> shares = new java.util.TreeMap<>();
@@ -130,15 +110,15 @@ public final class EcsNativeFake {
 
     /** Converges the deployments of {@code s} when ECS deploys it; false for a service this fake does not play. */
     boolean tick(ObjectNode s) {
-        Native n = services.get(EcsFake.key(s.path("clusterArn").asString(), s.path("serviceName").asString()));
+        NativeState.Service n = services.get(EcsFake.key(s.path("clusterArn").asString(), s.path("serviceName").asString()));
         if (n == null) {
             return false;
         }
         long waves = ecs.waves("native/" + s.path("serviceArn").asString());
         for (long i = 0; i < waves; i++) {
             n.seconds += EcsFake.WAVE_SECONDS;
-            for (Run r : n.runs) {
-                wave(s, n, r);
+            for (NativeState.Run r : n.runs) {
+                controller.wave(s, n, r);
             }
         }
         return true;
@@ -146,7 +126,7 @@ public final class EcsNativeFake {
 
     AwsFake.Reply updateService(String cluster, JsonNode in) {
         ObjectNode s = ecs.services.get(EcsFake.key(cluster, in.path("service").asString()));
-        Native n = services.get(EcsFake.key(cluster, in.path("service").asString()));
+        NativeState.Service n = services.get(EcsFake.key(cluster, in.path("service").asString()));
         tick(s);
         JsonNode config = in.has("deploymentConfiguration") ? in.get("deploymentConfiguration") : s.path("deploymentConfiguration");
         String invalid = NativeRules.invalid(config, s);
@@ -174,12 +154,12 @@ public final class EcsNativeFake {
                 if (s == null) {
                     return AwsFake.jsonError(400, "ServiceNotFoundException", "Service not found.");
                 }
-                Native n = services.get(EcsFake.key(in.path("cluster").asString("default"), in.path("service").asString()));
+                NativeState.Service n = services.get(EcsFake.key(in.path("cluster").asString("default"), in.path("service").asString()));
                 ObjectNode reply = EcsFake.JSON.objectNode();
                 ArrayNode out = reply.putArray("serviceDeployments");
                 if (n != null) {
                     tick(s);
-                    for (Run r : n.runs) {
+                    for (NativeState.Run r : n.runs) {
                         if (in.path("status").isEmpty() || contains(in.path("status"), r.d.path("status").asString())) {
                             ObjectNode b = out.addObject();
                             for (String f : List.of("serviceDeploymentArn", "serviceArn", "clusterArn", "createdAt", "startedAt", "finishedAt",
@@ -194,36 +174,15 @@ public final class EcsNativeFake {
                 }
                 return AwsFake.json(200, reply);
             }
-            case "DescribeServiceDeployments": {
-                ObjectNode reply = EcsFake.JSON.objectNode();
-                ArrayNode out = reply.putArray("serviceDeployments");
-                ArrayNode failures = reply.putArray("failures");
-                for (JsonNode arn : in.path("serviceDeploymentArns")) {
-                    Run r = find(arn.asString());
-                    if (r == null) {
-                        failures.addObject().put("arn", arn.asString()).put("reason", "MISSING");
-                    } else {
-                        out.add(r.d.deepCopy());
-                    }
-                }
-                return AwsFake.json(200, reply);
-            }
-            case "DescribeServiceRevisions": {
-                ObjectNode reply = EcsFake.JSON.objectNode();
-                ArrayNode out = reply.putArray("serviceRevisions");
-                ArrayNode failures = reply.putArray("failures");
-                for (JsonNode arn : in.path("serviceRevisionArns")) {
-                    ObjectNode rev = revisions.get(arn.asString());
-                    if (rev == null) {
-                        failures.addObject().put("arn", arn.asString()).put("reason", "MISSING");
-                    } else {
-                        out.add(rev.deepCopy());
-                    }
-                }
-                return AwsFake.json(200, reply);
-            }
+            case "DescribeServiceDeployments":
+                return describe(in.path("serviceDeploymentArns"), "serviceDeployments", arn -> {
+                    NativeState.Run r = find(arn);
+                    return r == null ? null : r.d;
+                });
+            case "DescribeServiceRevisions":
+                return describe(in.path("serviceRevisionArns"), "serviceRevisions", revisions::get);
             case "StopServiceDeployment": {
-                Run r = find(in.path("serviceDeploymentArn").asString());
+                NativeState.Run r = find(in.path("serviceDeploymentArn").asString());
                 if (r == null) {
                     return AwsFake.jsonError(400, "ServiceDeploymentNotFoundException", "The service deployment does not exist.");
                 }
@@ -249,13 +208,29 @@ public final class EcsNativeFake {
         }
     }
 
+    /** A Describe answer: a copy of what each ARN names, and a MISSING failure for each ARN that names nothing. */
+    private static AwsFake.Reply describe(JsonNode arns, String field, java.util.function.Function<String, ObjectNode> lookup) {
+        ObjectNode reply = EcsFake.JSON.objectNode();
+        ArrayNode out = reply.putArray(field);
+        ArrayNode failures = reply.putArray("failures");
+        for (JsonNode arn : arns) {
+            ObjectNode found = lookup.apply(arn.asString());
+            if (found == null) {
+                failures.addObject().put("arn", arn.asString()).put("reason", "MISSING");
+            } else {
+                out.add(found.deepCopy());
+            }
+        }
+        return AwsFake.json(200, reply);
+    }
+
     // ------------------------------------------------------------------ the controller
 
-    private void start(ObjectNode s, Native n, String taskDefinition) {
+    private void start(ObjectNode s, NativeState.Service n, String taskDefinition) {
         int desired = s.path("desiredCount").asInt();
-        Run r = new Run();
+        NativeState.Run r = new NativeState.Run();
         r.sourceTaskDefinition = s.path("taskDefinition").asString();
-        String green = groupOf(n.currentRevision).equals(n.blueGroup) ? n.greenGroup : n.blueGroup;
+        String green = NativeController.groupOf(n.currentRevision).equals(n.blueGroup) ? n.greenGroup : n.blueGroup;
         ObjectNode targetRevision = revision(s, taskDefinition, green);
         r.target = summary(targetRevision, desired, 0);
         r.source = summary(n.currentRevision, desired, desired);
@@ -274,135 +249,18 @@ public final class EcsNativeFake {
         ecs.restartWaves("native/" + s.path("serviceArn").asString());
     }
 
-    private void wave(ObjectNode s, Native n, Run r) {
-        String status = r.d.path("status").asString();
-        if (status.startsWith("ROLLBACK_") && !status.equals("ROLLBACK_SUCCESSFUL") && !status.equals("ROLLBACK_FAILED")) {
-            rollBackWave(s, n, r);
-            return;
-        }
-        if (!status.equals("PENDING") && !status.equals("IN_PROGRESS")) {
-            return;
-        }
-        JsonNode config = r.d.path("deploymentConfiguration");
-        String stage = r.d.path("lifecycleStage").asString("");
-        int desired = s.path("desiredCount").asInt();
-        switch (stage) {
-            case "" -> enter(n, r, "PRE_SCALE_UP").put("status", "IN_PROGRESS").put("startedAt", ecs.now());
-            case "PRE_SCALE_UP" -> enter(n, r, "SCALE_UP");
-            case "SCALE_UP" -> {
-                r.target.put("requestedTaskCount", desired);
-                if (ecs.broken.contains(revisions.get(r.target.path("arn").asString()).path("taskDefinition").asString())) {
-                    if (++r.failures >= 3 && config.path("deploymentCircuitBreaker").path("enable").asBoolean(false)) {
-                        r.d.put("status", "ROLLBACK_IN_PROGRESS").put("statusReason", "ECS deployment circuit breaker: tasks failed to start.");
-                        r.d.putObject("rollback").put("reason", "circuit breaker").put("startedAt", ecs.now())
-                                .put("serviceRevisionArn", r.source.path("arn").asString());
-                    }
-                    return;
-                }
-                int running = (int) Math.min(desired, r.target.path("runningTaskCount").asInt() + EcsFake.TASKS_PER_WAVE);
-                r.target.put("runningTaskCount", running);
-                if (running == desired) {
-                    enter(n, r, "POST_SCALE_UP");
-                }
-            }
-            case "POST_SCALE_UP" -> enter(n, r, "TEST_TRAFFIC_SHIFT");
-            case "TEST_TRAFFIC_SHIFT" -> {
-                r.target.put("requestedTestTrafficWeight", 100.0);
-                r.source.put("requestedTestTrafficWeight", 0.0);
-                route(n, production(r), 100);
-                enter(n, r, "POST_TEST_TRAFFIC_SHIFT");
-            }
-            case "POST_TEST_TRAFFIC_SHIFT" -> {
-                enter(n, r, "PRODUCTION_TRAFFIC_SHIFT");
-                shift(n, r, NativeRules.firstShift(config));
-            }
-            case "PRODUCTION_TRAFFIC_SHIFT" -> {
-                double now = production(r);
-                if (now >= 100.0) {
-                    enter(n, r, "POST_PRODUCTION_TRAFFIC_SHIFT");
-                } else if (n.seconds - r.stageSince >= NativeRules.stepSeconds(config)) {
-                    shift(n, r, NativeRules.nextShift(config, now));
-                    r.stageSince = n.seconds;
-                }
-            }
-            case "POST_PRODUCTION_TRAFFIC_SHIFT" -> enter(n, r, "BAKE_TIME");
-            case "BAKE_TIME" -> {
-                if (n.seconds - r.stageSince >= config.path("bakeTimeInMinutes").asLong(0) * 60) {
-                    enter(n, r, "CLEAN_UP");
-                    r.source.put("requestedTaskCount", 0).put("runningTaskCount", 0);
-                }
-            }
-            case "CLEAN_UP" -> {
-                r.d.put("status", "SUCCESSFUL").put("finishedAt", ecs.now()).put("statusReason", "Service deployment completed.");
-                n.currentRevision = revisions.get(r.target.path("arn").asString());
-                s.put("runningCount", desired);
-            }
-            default -> throw new IllegalStateException("unknown stage " + stage);
-        }
-    }
-
-    private void rollBackWave(ObjectNode s, Native n, Run r) {
-        int desired = s.path("desiredCount").asInt();
-        r.d.put("status", "ROLLBACK_IN_PROGRESS");
-        int blue = r.source.path("runningTaskCount").asInt();
-        if (blue < desired) {
-            r.source.put("requestedTaskCount", desired).put("runningTaskCount", (int) Math.min(desired, blue + EcsFake.TASKS_PER_WAVE));
-            return;
-        }
-        if (production(r) > 0 || r.target.path("requestedTestTrafficWeight").asDouble(0) > 0) {
-            r.target.put("requestedProductionTrafficWeight", 0.0).put("requestedTestTrafficWeight", 0.0);
-            r.source.put("requestedProductionTrafficWeight", 100.0).put("requestedTestTrafficWeight", 100.0);
-            route(n, 0, 0);
-            return;
-        }
-        r.target.put("requestedTaskCount", 0).put("runningTaskCount", 0);
-        r.d.put("status", "ROLLBACK_SUCCESSFUL").put("finishedAt", ecs.now());
-        s.put("taskDefinition", r.sourceTaskDefinition);
-        s.put("runningCount", desired);
-    }
-
-    private ObjectNode enter(Native n, Run r, String stage) {
-        r.stageSince = n.seconds;
-        return r.d.put("lifecycleStage", stage);
-    }
-
-    private void shift(Native n, Run r, double percent) {
-        r.target.put("requestedProductionTrafficWeight", percent);
-        r.source.put("requestedProductionTrafficWeight", 100.0 - percent);
-        route(n, percent, r.target.path("requestedTestTrafficWeight").asDouble(0));
-    }
-
-    private static double production(Run r) {
-        return r.target.path("requestedProductionTrafficWeight").asDouble(0);
-    }
-
-    /** Writes the rules as ECS does: the current revision's group keeps the rest of the traffic. */
-    private void route(Native n, double greenProduction, double greenTest) {
-        String blue = groupOf(n.currentRevision);
-        String green = blue.equals(n.blueGroup) ? n.greenGroup : n.blueGroup;
-        n.elb.forwardAsEcsDoes(n.productionRule, weights(blue, green, greenProduction));
-        n.elb.forwardAsEcsDoes(n.testRule, weights(blue, green, greenTest));
-    }
-
-    private static Map<String, Integer> weights(String blue, String green, double greenPercent) {
-        int g = greenPercent <= 0 ? 0 : greenPercent >= 100 ? 100 : (int) Math.max(1, Math.min(99, Math.round(greenPercent)));
-        Map<String, Integer> w = new LinkedHashMap<>();
-        w.put(blue, 100 - g);
-        w.put(green, g);
-        return w;
-    }
 
     /** The task definition whose running tasks are registered in {@code group}, or "nothing running". */
-    private String runningIn(Native n, String group) {
-        for (Run r : n.runs) {
-            if (group.equals(groupOf(revisions.get(r.target.path("arn").asString()))) && r.target.path("runningTaskCount").asInt() > 0) {
+    private String runningIn(NativeState.Service n, String group) {
+        for (NativeState.Run r : n.runs) {
+            if (group.equals(NativeController.groupOf(revisions.get(r.target.path("arn").asString()))) && r.target.path("runningTaskCount").asInt() > 0) {
                 return revisions.get(r.target.path("arn").asString()).path("taskDefinition").asString();
             }
-            if (group.equals(groupOf(revisions.get(r.source.path("arn").asString()))) && r.source.path("runningTaskCount").asInt() > 0) {
+            if (group.equals(NativeController.groupOf(revisions.get(r.source.path("arn").asString()))) && r.source.path("runningTaskCount").asInt() > 0) {
                 return r.sourceTaskDefinition;
             }
         }
-        return group.equals(groupOf(n.currentRevision)) ? n.currentRevision.path("taskDefinition").asString() : "nothing running in " + group;
+        return group.equals(NativeController.groupOf(n.currentRevision)) ? n.currentRevision.path("taskDefinition").asString() : "nothing running in " + group;
     }
 
     private ObjectNode revision(ObjectNode s, String taskDefinition, String group) {
@@ -416,9 +274,6 @@ public final class EcsNativeFake {
         return rev;
     }
 
-    private static String groupOf(JsonNode revision) {
-        return revision.path("loadBalancers").path(0).path("targetGroupArn").asString();
-    }
 
     private static ObjectNode summary(JsonNode revision, int requested, int running) {
         ObjectNode out = EcsFake.JSON.objectNode();
@@ -428,9 +283,9 @@ public final class EcsNativeFake {
         return out;
     }
 
-    private Run find(String arn) {
-        for (Native n : services.values()) {
-            for (Run r : n.runs) {
+    private NativeState.Run find(String arn) {
+        for (NativeState.Service n : services.values()) {
+            for (NativeState.Run r : n.runs) {
                 if (r.d.path("serviceDeploymentArn").asString().equals(arn)) {
                     return r;
                 }
