@@ -221,6 +221,23 @@ class EcsNativeDeploymentTest {
     }
 
     @Test
+    void aServiceDeploymentSomeoneElseStartedIsNeitherReplacedNorStopped() {
+        server.clients().ecs().updateService(r -> r.cluster(CLUSTER).service(WEB).taskDefinition(Fixtures.TD3)
+                .deploymentConfiguration(c -> c.strategy(software.amazon.awssdk.services.ecs.model.DeploymentStrategy.BLUE_GREEN)
+                        .bakeTimeInMinutes(5)));
+        EcsNativeDeployment web = web(EcsNativeStrategy.blueGreen());
+
+        RolloutResult result = engine().start(WEB, plan(web), V2, target(web, errors(0))).await();
+
+        assertThat(result.phase()).isIn(Phase.ABORTED, Phase.FAILED);
+        assertThat(result.reason()).contains("Cutover does not replace it").contains(Fixtures.TD3);
+        List<JsonNode> all = server.fake.ecs().nativeDeployments().deployments(CLUSTER, WEB);
+        assertThat(all).as("no deployment of v2 was started").hasSize(1);
+        assertThat(all.get(0).has("rollback")).as("the other deployment was not stopped").isFalse();
+        assertThat(server.fake.ecs().tagsOf(service().path("serviceArn").asString())).isEmpty();
+    }
+
+    @Test
     void theTaskDefinitionToReturnToIsOnTheServiceNotInTheCaller() {
         EcsNativeDeployment web = web(EcsNativeStrategy.blueGreen());
         engine().start(WEB, plan(web), V2, target(web, errors(0)));
