@@ -77,14 +77,17 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
         this.bakeTime = b.bakeTime;
     }
 
+    /** An adapter for {@code service} in {@code cluster}; see {@link Builder} for the defaults. */
     public static Builder builder(EcsClient ecs, String cluster, String service) {
         return new Builder(ecs, cluster, service);
     }
 
+    /** How ECS shifts production traffic in the service deployments this adapter starts. */
     public EcsNativeStrategy strategy() {
         return strategy;
     }
 
+    /** How long ECS keeps the previous revision after the shift: the time Cutover's gates have to judge. */
     public Duration bakeTime() {
         return bakeTime;
     }
@@ -322,6 +325,7 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
             this.service = Args.notBlank("service", service);
         }
 
+        /** How ECS shifts production traffic; default {@link EcsNativeStrategy#blueGreen()}. */
         public Builder strategy(EcsNativeStrategy strategy) {
             this.strategy = Objects.requireNonNull(strategy, "strategy");
             return this;
