@@ -218,7 +218,7 @@ class IamPolicyTest {
         return JsonMapper.builder().build().readTree(m.group(1));
     }
 
-    private static boolean allowed(JsonNode policy, String action, String resource) {
+    static boolean allowed(JsonNode policy, String action, String resource) {
         for (JsonNode st : policy.path("Statement")) {
             if ("Allow".equals(st.path("Effect").asString()) && values(st.path("Action")).contains(action)
                     && values(st.path("Resource")).stream().anyMatch(p -> glob(p, resource))) {
@@ -239,7 +239,7 @@ class IamPolicyTest {
         return !value.equals("*") && value.matches(regex.toString());
     }
 
-    private static List<String> values(JsonNode node) {
+    static List<String> values(JsonNode node) {
         List<String> out = new ArrayList<>();
         if (node.isArray()) {
             node.forEach(n -> out.add(n.asString()));

@@ -32,6 +32,7 @@ public final class EcsFake {
     private final AtomicInteger ids = new AtomicInteger();
     private long clock = 1_767_225_600L;
     final EcsRollingFake rolling = new EcsRollingFake(this);
+    final EcsNativeFake nativeDeployments = new EcsNativeFake(this);
     final Map<String, Map<String, String>> tags = new LinkedHashMap<>();
     private java.util.function.Supplier<java.time.Instant> time;
     private final Map<String, Long> lastTick = new LinkedHashMap<>();
@@ -116,6 +117,11 @@ public final class EcsFake {
         rolling.create(cluster, service, desiredCount, taskDefinition);
     }
 
+    /** Services ECS deploys itself (BLUE_GREEN, LINEAR, CANARY): create them and read their deployments there. */
+    public EcsNativeFake nativeDeployments() {
+        return nativeDeployments;
+    }
+
     /** A copy of a service as stored (deployments, deployment configuration). */
     public synchronized JsonNode service(String cluster, String service) {
         return services.get(key(cluster, service)).deepCopy();
@@ -160,7 +166,9 @@ public final class EcsFake {
                         continue;
                     }
                     tick(cluster, name.asString());
-                    rolling.tick(s);
+                    if (!nativeDeployments.tick(s)) {
+                        rolling.tick(s);
+                    }
                     ObjectNode copy = s.deepCopy();
                     copy.remove("lastCompletedTaskDefinition");
                     if (includes(in, "TAGS")) {
@@ -263,7 +271,9 @@ public final class EcsFake {
                 return AwsFake.json(200, reply);
             }
             case "UpdateService":
-                return rolling.updateService(cluster, in);
+                return nativeDeployments.owns(cluster, in) ? nativeDeployments.updateService(cluster, in) : rolling.updateService(cluster, in);
+            case "ListServiceDeployments", "DescribeServiceDeployments", "DescribeServiceRevisions", "StopServiceDeployment":
+                return nativeDeployments.handle(op, in);
             case "TagResource": {
                 String arn = in.path("resourceArn").asString();
                 if (!exists(arn)) {

@@ -211,6 +211,19 @@ public final class ElbFake {
         };
     }
 
+    /** What ECS writes itself into a rule it manages for its own deployments: one forward action with these weights. */
+    synchronized void forwardAsEcsDoes(String ruleArn, Map<String, Integer> weights) {
+        Map<String, String> actions = new LinkedHashMap<>();
+        actions.put("member.1.Type", "forward");
+        int g = 1;
+        for (Map.Entry<String, Integer> e : weights.entrySet()) {
+            actions.put("member.1.ForwardConfig.TargetGroups.member." + g + ".TargetGroupArn", e.getKey());
+            actions.put("member.1.ForwardConfig.TargetGroups.member." + g + ".Weight", Integer.toString(e.getValue()));
+            g++;
+        }
+        rules.get(ruleArn).actions = actions;
+    }
+
     private static String listenerXml(String arn, Map<String, String> actions) {
         return "<member><ListenerArn>" + Query.escape(arn) + "</ListenerArn><Port>443</Port><Protocol>HTTPS</Protocol>"
                 + "<DefaultActions>" + Query.xml(shown(actions)) + "</DefaultActions></member>";
