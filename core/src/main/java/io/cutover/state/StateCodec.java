@@ -62,7 +62,7 @@ public final class StateCodec {
             throw new CutoverException(CutoverException.Kind.STATE, "read state", "rollout state in " + source + " is empty");
         }
         RolloutState checked = StateValidator.check(state, source);
-        integrity.admit(checked.name(), opened.count(), source);
+        integrity.admit(checked.name(), checked.startedAt(), opened.count(), source);
         return checked;
     }
 }

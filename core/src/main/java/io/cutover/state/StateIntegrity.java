@@ -24,10 +24,11 @@ import javax.crypto.spec.SecretKeySpec;
  * rollout's name, so a state cannot be moved to another rollout.
  *
  * <p><b>Replays.</b> Each seal also covers a save counter ({@code "sealedSaves"}) that grows along the
- * rollout's chain of compare-and-set saves. This object remembers, per rollout, the highest counter it
- * has opened, and refuses a state with a lower one: an older, validly sealed state put back in the
- * store is refused by every engine that has seen a newer one. A process that has never read the
- * rollout cannot tell an old state from the newest; deleting a state is not detected either.
+ * rollout's chain of compare-and-set saves. This object remembers, per rollout, the newest state it has
+ * opened (the start of that run of the rollout and its counter), and refuses an older one: an older,
+ * validly sealed state put back in the store is refused by every engine that has seen a newer one. A
+ * process that has never read the rollout cannot tell an old state from the newest; deleting a state
+ * is not detected either.
  *
  * <p><b>Key rotation.</b> {@code hmacSha256(current, previous...)} seals with {@code current} and
  * opens a state sealed with any of the keys, so states saved before a rotation stay readable and are
@@ -56,7 +57,7 @@ public final class StateIntegrity {
 
     private final SecretKeySpec key;
     private final List<SecretKeySpec> previous;
-    private final Map<String, Long> newestOpened = new ConcurrentHashMap<>();
+    private final Map<String, Seen> newestOpened = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSealed = new ConcurrentHashMap<>();
 
     private StateIntegrity(SecretKeySpec key, List<SecretKeySpec> previous) {
@@ -108,7 +109,8 @@ public final class StateIntegrity {
         if (!body.endsWith("}")) {
             throw new IllegalArgumentException("only a JSON object can be sealed");
         }
-        long count = lastSealed.merge(rollout, newestOpened.getOrDefault(rollout, 0L) + 1,
+        Seen opened = newestOpened.get(rollout);
+        long count = lastSealed.merge(rollout, (opened == null ? 0 : opened.count()) + 1,
                 (sealedBefore, afterOpened) -> Math.max(sealedBefore + 1, afterOpened));
         String counted = body.substring(0, body.length() - 1) + ",\"sealedSaves\":" + count + "}";
         return counted.substring(0, counted.length() - 1) + ",\"seal\":\"hmac-sha256:"
@@ -144,18 +146,30 @@ public final class StateIntegrity {
         return new Opened(body, c.find() ? Long.parseLong(c.group(1)) : 0);
     }
 
+    /** The newest state of a rollout read so far: when that run of the rollout started, and its save counter. */
+    private record Seen(java.time.Instant startedAt, long count) {
+        boolean olderThan(Seen other) {
+            int started = startedAt.compareTo(other.startedAt);
+            return started < 0 || started == 0 && count < other.count;
+        }
+    }
+
     /**
-     * Records that the state of {@code rollout} sealed at save {@code count} was read, or refuses it when
-     * a newer one of that rollout was read before (a replayed state).
+     * Records that the state of {@code rollout} started at {@code startedAt} and sealed at save
+     * {@code count} was read, or refuses it when a newer one of that rollout was read before (a replayed
+     * state). A state of a later run of the rollout (started again after its state was deleted) is newer
+     * whatever its counter.
      */
-    void admit(String rollout, long count, String source) {
+    void admit(String rollout, java.time.Instant startedAt, long count, String source) {
         if (key == null) {
             return;
         }
-        long newest = newestOpened.merge(rollout, count, Math::max);
-        if (count < newest) {
-            throw altered(source, "it is an older state of rollout " + rollout + " put back (save " + count
-                    + ", while save " + newest + " was read before)");
+        Seen read = new Seen(startedAt == null ? java.time.Instant.MIN : startedAt, count);
+        Seen newest = newestOpened.merge(rollout, read, (before, now) -> now.olderThan(before) ? before : now);
+        if (read.olderThan(newest)) {
+            throw altered(source, "it is an older state of rollout " + rollout + " put back (save " + count + " of the run started "
+                    + read.startedAt() + ", while save " + newest.count() + " of the run started " + newest.startedAt()
+                    + " was read before)");
         }
     }
 

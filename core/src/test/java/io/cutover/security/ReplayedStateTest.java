@@ -1,6 +1,8 @@
 package io.cutover.security;
 
-import static io.cutover.gate.Gates.successRate;
+import static io.cutover.security.SealedStates.KEY;
+import static io.cutover.security.SealedStates.V2;
+import static io.cutover.security.SealedStates.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,20 +12,16 @@ import io.cutover.Phase;
 import io.cutover.Rollout;
 import io.cutover.RolloutEngine;
 import io.cutover.RolloutResult;
-import io.cutover.sim.Behaviour;
 import io.cutover.sim.SimulatedPlatform;
-import io.cutover.spi.Revision;
 import io.cutover.spi.StateStore;
 import io.cutover.state.FileStateStore;
 import io.cutover.state.RolloutState;
 import io.cutover.state.StateIntegrity;
 import io.cutover.time.VirtualScheduler;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,10 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplayedStateTest {
 
-    private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private static final Revision V1 = Revision.of("v1.0.0", "myapp:v1.0.0");
-    private static final Revision V2 = Revision.of("v2.0.0", "myapp:v2.0.0");
-
     @TempDir
     Path dir;
     private VirtualScheduler time;
@@ -46,13 +40,8 @@ class ReplayedStateTest {
 
     @BeforeEach
     void platform() {
-        time = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
-        platform = SimulatedPlatform.builder(time.clock()).seed(7)
-                .stable(V1, 4, Behaviour.healthy()).behaviour(V2.name(), Behaviour.healthy()).build();
-    }
-
-    private static RolloutState state(String name) {
-        return RolloutState.initial(name, "myapp", V2, "0123456789abcdef", 4, "v1.0.0", Instant.parse("2026-01-01T00:00:00Z"));
+        time = new VirtualScheduler(SealedStates.T0);
+        platform = SealedStates.platform(time);
     }
 
     /** The file's JSON as it is now, with whatever version line the store will expect next. */
@@ -99,11 +88,30 @@ class ReplayedStateTest {
     }
 
     @Test
+    void aRunStartedAgainByAnotherEngineAfterTheStateWasDeletedIsNotTakenForAReplay() throws IOException {
+        StateStore engineA = new FileStateStore(dir, StateIntegrity.hmacSha256(KEY));
+        RolloutState firstRun = state("myapp");
+        String version = engineA.save("myapp", firstRun, null);
+        engineA.save("myapp", firstRun.toBuilder().step(1, firstRun.startedAt()).build(), version);
+        engineA.load("myapp");
+        String firstRunJson = json();
+        Files.delete(dir.resolve("myapp.json"));
+
+        StateStore engineB = new FileStateStore(dir, StateIntegrity.hmacSha256(KEY));
+        RolloutState secondRun = RolloutState.initial("myapp", "myapp", V2, "0123456789abcdef", 4, "v1.0.0",
+                firstRun.startedAt().plus(Duration.ofHours(1)));
+        engineB.save("myapp", secondRun, null);
+
+        assertThat(engineA.load("myapp").orElseThrow().state().startedAt()).isEqualTo(secondRun.startedAt());
+        putBack(firstRunJson);
+        assertThatThrownBy(() -> engineA.load("myapp")).hasMessageContaining("older state of rollout myapp");
+    }
+
+    @Test
     void anAbortedRolloutPutBackAsItsPausedStateIsRefusedOnResumeWithoutPlatformCalls() throws IOException {
         RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withStateStore(new FileStateStore(dir))
                 .stateKey(KEY).build();
-        Deployment canary = Deployment.canary().steps(25, 50).pauseBetween(Duration.ofMinutes(10))
-                .gate(successRate(0.95)).build();
+        Deployment canary = SealedStates.canary();
         Rollout rollout = engine.start("myapp", canary, V2, platform.target("myapp"));
         time.runUntil(() -> rollout.status().split().canaryWeight() == 25, Duration.ofHours(1));
         assertThat(rollout.pause("looking at dashboards").await().phase()).isEqualTo(Phase.PAUSED);

@@ -1,6 +1,6 @@
 package io.cutover.security;
 
-import static io.cutover.gate.Gates.successRate;
+import static io.cutover.security.SealedStates.V2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,36 +9,30 @@ import io.cutover.Phase;
 import io.cutover.Rollout;
 import io.cutover.RolloutEngine;
 import io.cutover.RolloutResult;
-import io.cutover.sim.Behaviour;
 import io.cutover.sim.SimulatedPlatform;
-import io.cutover.spi.Revision;
 import io.cutover.state.FileStateStore;
 import io.cutover.state.StateIntegrity;
 import io.cutover.time.VirtualScheduler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Rotating the state key: seal with the current key, open with the current or a previous one. */
 class StateKeyRotationTest {
 
-    private static final byte[] OLD = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] NEW = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
-    private static final Revision V1 = Revision.of("v1.0.0", "myapp:v1.0.0");
-    private static final Revision V2 = Revision.of("v2.0.0", "myapp:v2.0.0");
+    private static final byte[] OLD = SealedStates.KEY;
+    private static final byte[] NEW = SealedStates.OTHER_KEY;
 
     @TempDir
     Path dir;
 
     @Test
     void aRolloutSealedWithTheOldKeyResumesUnderTheNewOneAndIsThenSealedWithTheNewKeyOnly() {
-        VirtualScheduler time = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
-        SimulatedPlatform platform = SimulatedPlatform.builder(time.clock()).seed(7)
-                .stable(V1, 4, Behaviour.healthy()).behaviour(V2.name(), Behaviour.healthy()).build();
-        Deployment canary = Deployment.canary().steps(25, 50).pauseBetween(Duration.ofMinutes(10)).gate(successRate(0.95)).build();
+        VirtualScheduler time = new VirtualScheduler(SealedStates.T0);
+        SimulatedPlatform platform = SealedStates.platform(time);
+        Deployment canary = SealedStates.canary();
         RolloutEngine before = RolloutEngine.builder().withScheduler(time).withStateStore(new FileStateStore(dir)).stateKey(OLD).build();
         Rollout rollout = before.start("myapp", canary, V2, platform.target("myapp"));
         time.runUntil(() -> rollout.status().split().canaryWeight() == 25, Duration.ofHours(1));
@@ -61,7 +55,7 @@ class StateKeyRotationTest {
     void aStateSealedWithAKeyNotInTheRotationIsRefused() {
         byte[] third = "a third key that nobody rotated!".getBytes(StandardCharsets.US_ASCII);
         new FileStateStore(dir, StateIntegrity.hmacSha256(third)).save("myapp",
-                io.cutover.state.RolloutState.initial("myapp", "myapp", V2, "0123456789abcdef", 4, "v1.0.0", Instant.EPOCH), null);
+                SealedStates.state("myapp"), null);
 
         assertThatThrownBy(() -> new FileStateStore(dir, StateIntegrity.hmacSha256(NEW, OLD)).load("myapp"))
                 .hasMessageContaining("altered").hasMessageContaining("seal does not match");
