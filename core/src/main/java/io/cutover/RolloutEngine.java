@@ -499,6 +499,22 @@ public final class RolloutEngine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@link #stateKey(byte[])} during a key rotation: seals with {@code current} and reads states
+         * sealed with it or with any of {@code previous}, so rollouts saved under an older key resume and
+         * are sealed with {@code current} at their next save. Drop a previous key once no state sealed
+         * with it is left.
+         */
+        public Builder stateKeys(byte[] current, byte[]... previous) {
+            Checks.notNull("current state key", current);
+            Checks.notNull("previous state keys", previous);
+            for (int i = 0; i < previous.length; i++) {
+                Checks.notNull("previous state key " + (i + 1), previous[i]);
+            }
+            this.stateKey = StateIntegrity.hmacSha256(current, previous);
+            return this;
+        }
+
         public RolloutEngine build() {
             if (stateKey != null) {
                 store = store.withIntegrity(stateKey);

@@ -49,9 +49,10 @@ final class Failures {
     /** A save that failed on the way to {@code phase}; the engine holds the state and goes on. */
     void storeDown(Throwable e, Phase phase) {
         storeFailures++;
-        LOG.warn("rollout {}: state store failed ({} so far); holding {} in memory and going on: {}", rollout, storeFailures, phase, e.toString());
+        String why = Redaction.none().failure(e);
+        LOG.warn("rollout {}: state store failed ({} so far); holding {} in memory and going on: {}", rollout, storeFailures, phase, why);
         ctx.publish(new RolloutEvent.CallFailed(rollout, ctx.clock().instant(), "save state", CutoverException.Kind.TRANSIENT.name(),
-                "state store failed; " + phase + " held in memory: " + e.getMessage(), (int) Math.min(Integer.MAX_VALUE, storeFailures), 0));
+                "state store failed; " + phase + " held in memory: " + why, (int) Math.min(Integer.MAX_VALUE, storeFailures), 0));
     }
 
     long storeFailures() {

@@ -99,18 +99,39 @@ public final class PlatformCalls {
         }
     }
 
-    /** What a throwable of an SPI call means to the engine. */
+    /**
+     * What a throwable of an SPI call means to the engine. Its message is remote text (an adapter may
+     * quote what the platform answered), so it goes through {@link Redaction} before the engine records
+     * it anywhere (state, event, reason, log): a failure whose message changes on the way is replaced by
+     * one with the cleaned message, the same kind and operation and the original's stack trace, and no
+     * cause (whose message would carry the text again).
+     */
     public static CutoverException translate(String operation, Throwable e) {
         if (e instanceof io.cutover.sim.SimulatedCrash crash) {
             throw crash;
         }
-        if (e instanceof CutoverException c) {
-            return c;
-        }
         if (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
             return translate(operation, e.getCause());
         }
-        return new Unexpected(operation, operation + " failed: " + e, e);
+        if (e instanceof CutoverException c) {
+            return cleaned(c);
+        }
+        Unexpected u = new Unexpected(operation, operation + " failed: " + Redaction.none().failure(e), null);
+        u.setStackTrace(e.getStackTrace());
+        return u;
+    }
+
+    /** {@code c}, or a copy of it with its message cleaned when the message carries what must not be recorded. */
+    private static CutoverException cleaned(CutoverException c) {
+        String message = c.getMessage();
+        String clean = Redaction.none().apply(message);
+        if (clean.equals(message == null ? "" : message) || c instanceof io.cutover.state.StateConflictException) {
+            return c;
+        }
+        CutoverException copy = c instanceof Unexpected
+                ? new Unexpected(c.operation(), clean, null) : new CutoverException(c.kind(), c.operation(), clean, null);
+        copy.setStackTrace(c.getStackTrace());
+        return copy;
     }
 
     /** A throwable no adapter classified (a bug, an {@link Error}): permanent while progressing. */

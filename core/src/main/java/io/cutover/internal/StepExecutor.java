@@ -348,8 +348,10 @@ final class StepExecutor {
             LOG.warn("rollout {}: gate {} gave no verdict, counted as ERROR: {}", name, gateName, c.getMessage());
             m = new Measurement(gateName, Verdict.ERROR, Double.NaN, "gate failed: " + c.getMessage(), now);
         }
-        if (m.verdict() == Verdict.INCONCLUSIVE && policy.noData() == Verdict.ERROR) {
-            m = new Measurement(m.gate(), Verdict.ERROR, m.value(), m.detail(), m.at());
+        Verdict verdict = m.verdict() == Verdict.INCONCLUSIVE && policy.noData() == Verdict.ERROR ? Verdict.ERROR : m.verdict();
+        String detail = m.detail() == null ? null : Redaction.none().apply(m.detail());
+        if (verdict != m.verdict() || !java.util.Objects.equals(detail, m.detail())) {
+            m = new Measurement(m.gate(), verdict, m.value(), detail, m.at());
         }
         return m;
     }
@@ -397,6 +399,8 @@ final class StepExecutor {
                 r = calls.timed(stage.name().toLowerCase() + " hook " + hook.name(), hook.timeout().plusSeconds(1), () -> hook.run(hc));
                 if (r == null) {
                     r = HookResult.fail("hook returned no result");
+                } else if (r.message() != null && !Redaction.none().apply(r.message()).equals(r.message())) {
+                    r = new HookResult(r.passed(), Redaction.none().apply(r.message()));
                 }
             } catch (RunnerCalls.Abandoned e) {
                 throw e;

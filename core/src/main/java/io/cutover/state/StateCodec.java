@@ -25,7 +25,7 @@ public final class StateCodec {
 
     /** The state as JSON sealed by {@code integrity}, texts cut to {@link StateValidator#MAX_TEXT_CHARS}. */
     public static String toJson(RolloutState state, StateIntegrity integrity) {
-        return integrity.seal(MAPPER.writeValueAsString(StateValidator.bounded(state)));
+        return integrity.seal(MAPPER.writeValueAsString(StateValidator.bounded(state)), state.name());
     }
 
     /** {@link #fromJson(String, String, StateIntegrity)} trusting the text's origin (no seal checked). */
@@ -48,7 +48,8 @@ public final class StateCodec {
             throw StateIntegrity.altered(source, "it is " + json.length() + " characters long, over the limit of "
                     + StateValidator.MAX_JSON_CHARS);
         }
-        String body = integrity.open(json, source);
+        StateIntegrity.Opened opened = integrity.open(json, source);
+        String body = opened.body();
         RolloutState state;
         try {
             state = MAPPER.readValue(body, RolloutState.class);
@@ -60,6 +61,8 @@ public final class StateCodec {
         if (state == null) {
             throw new CutoverException(CutoverException.Kind.STATE, "read state", "rollout state in " + source + " is empty");
         }
-        return StateValidator.check(state, source);
+        RolloutState checked = StateValidator.check(state, source);
+        integrity.admit(checked.name(), checked.startedAt(), opened.count(), source);
+        return checked;
     }
 }

@@ -1,6 +1,5 @@
 package io.cutover.security;
 
-import static io.cutover.gate.Gates.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +9,6 @@ import io.cutover.Phase;
 import io.cutover.Rollout;
 import io.cutover.RolloutEngine;
 import io.cutover.RolloutResult;
-import io.cutover.sim.Behaviour;
 import io.cutover.sim.SimulatedPlatform;
 import io.cutover.spi.Revision;
 import io.cutover.spi.Role;
@@ -23,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
 class ForgedStateTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private static final Revision V1 = Revision.of("v1.0.0", "myapp:v1.0.0");
-    private static final Revision V2 = Revision.of("v2.0.0", "myapp:v2.0.0");
+    private static final byte[] KEY = SealedStates.KEY;
+    private static final Revision V2 = SealedStates.V2;
 
     @TempDir
     Path dir;
@@ -49,13 +45,12 @@ class ForgedStateTest {
 
     @BeforeEach
     void platform() {
-        time = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
-        platform = SimulatedPlatform.builder(time.clock()).seed(7)
-                .stable(V1, 4, Behaviour.healthy()).behaviour(V2.name(), Behaviour.healthy()).build();
+        time = new VirtualScheduler(SealedStates.T0);
+        platform = SealedStates.platform(time);
     }
 
     private static Deployment canary() {
-        return Deployment.canary().steps(25, 50).pauseBetween(Duration.ofMinutes(10)).gate(successRate(0.95)).build();
+        return SealedStates.canary();
     }
 
     private RolloutEngine engine(byte[] key) {

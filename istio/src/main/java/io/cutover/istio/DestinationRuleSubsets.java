@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * subsets.point(Role.CANDIDATE, "v2.0.0");
  * }</pre>
  *
- * Only the label under {@link Builder#labelKey} of Cutover's two subsets is written; other labels,
+ * A DestinationRule of the configured name whose {@code host} is another than the one given with
+ * {@link Builder#host} is another team's: it is refused before any write.
+ *
+ * <p>Only the label under {@link Builder#labelKey} of Cutover's two subsets is written; other labels,
  * other subsets, traffic policies and unknown fields are kept. Moving a subset while it carries
  * traffic would send that traffic to other pods: {@link SubsetAwareWorkloads} moves them in a safe order.
  */
@@ -207,6 +210,7 @@ public final class DestinationRuleSubsets {
             return;
         }
         Map<String, Object> spec = JsonMaps.copyOfMap(spec(current));
+        requireHostOfApplication(spec);
         List<Object> subsets = new ArrayList<>(maps(spec, "subsets"));
         Map<String, Object> subset = subset(spec, subsetName);
         if (subset == null) {
@@ -225,6 +229,26 @@ public final class DestinationRuleSubsets {
         KubeCalls.call("update " + where, () -> client.genericKubernetesResources(context)
                 .inNamespace(namespace).resource(current).update());
         LOG.info("{}: subset {} now selects {}", where, subsetName, next);
+    }
+
+    /**
+     * Refuses to write a DestinationRule for another host than the one Cutover was given: a rule of that
+     * name for another Service is another team's, and its subsets select other pods.
+     */
+    private void requireHostOfApplication(Map<String, Object> spec) {
+        String theirs = string(spec, "host");
+        if (host != null && !shortHost(host).equals(theirs == null ? null : shortHost(theirs))) {
+            throw CutoverException.permanent("update " + where, where + " is for host '" + theirs + "', not '" + host
+                    + "': it is not this application's DestinationRule (another team's?) and it was not changed; "
+                    + "name the DestinationRule of " + host, null);
+        }
+    }
+
+    /** {@code myapp}, {@code myapp.shop}, {@code myapp.shop.svc} and {@code myapp.shop.svc.<cluster domain>} as one name. */
+    private String shortHost(String h) {
+        int svc = h.indexOf(".svc");
+        String name = svc > 0 && (h.length() == svc + 4 || h.charAt(svc + 4) == '.') ? h.substring(0, svc) : h;
+        return name.endsWith("." + namespace) ? name.substring(0, name.length() - namespace.length() - 1) : name;
     }
 
     private void create(String subsetName, Map<String, String> selected) {
@@ -304,7 +328,9 @@ public final class DestinationRuleSubsets {
         }
 
         /**
-         * The host a DestinationRule created by Cutover is for; without it a missing DestinationRule is an error.
+         * The host a DestinationRule created by Cutover is for, and the host an existing one must be for
+         * (a DestinationRule of the name for another host is refused); without it a missing DestinationRule
+         * is an error and the host of an existing one is not checked.
          *
          * @param host the Service host, for example {@code myapp}
          * @return this builder

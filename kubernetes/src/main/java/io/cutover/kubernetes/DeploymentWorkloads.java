@@ -175,7 +175,7 @@ public final class DeploymentWorkloads implements Workloads {
             Live p = identified(pinned(read()));
             if (roleServices != null && p.stable != null) {
                 roleServices.isolate(p.stableSlot.podLabels(), p.candidateSlot.podLabels(), identifiable(p.stable, p.stableSlot),
-                        stableProgress(p.stable));
+                        stableProgress(p.stable), Ownership.podTemplateLabels(p.stable));
             }
             if (p.stable == null) {
                 throw new CutoverException(CutoverException.Kind.PERMANENT, "get deployment " + ref(p.stableSlot.name()),

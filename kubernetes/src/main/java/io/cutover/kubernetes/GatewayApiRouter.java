@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * {@value #ROUTES_ANNOTATION} with the header matches the rule adds, and a rule that sends only to the
  * candidate Service and whose matches end with exactly those headers is Cutover's, named or not.
  *
+ * <p>A rule of that name that Cutover did not write (no annotation on the route, or backends other than
+ * the candidate Service) is a name collision: it is refused before any write, never removed.
+ *
  * <p>The rules list is written with a JSON Patch that replaces it as read, with only those changes,
  * and carries the route's {@code resourceVersion}: other rules, filters, timeouts and fields this
  * model does not know are kept, and a concurrent change makes the server answer 409, after which the
@@ -98,6 +101,7 @@ public final class GatewayApiRouter implements TrafficRouter {
             Map<String, Object> tree = raw.tree(live);
             String marked = annotation(live);
             List<Object> rules = new ArrayList<>(Raw.list(Raw.child(tree, "spec"), "rules"));
+            requireNoForeignRoutesRule(rules, marked);
             rules.removeIf(r -> isRoutesRule(r, marked));
             int weighted = weightedRule(rules);
             @SuppressWarnings("unchecked")
@@ -266,6 +270,29 @@ public final class GatewayApiRouter implements TrafficRouter {
         List<Object> refs = Raw.list(rule, "backendRefs");
         boolean onlyCandidate = !refs.isEmpty() && refs.stream().allMatch(b -> candidateBackend.equals(asMap(b).get("name")));
         return onlyCandidate && marked.equals(fingerprint(headerMatches(rule)));
+    }
+
+    /**
+     * Refuses a rule named {@value #ROUTES_RULE} that Cutover did not write: the route lacks Cutover's
+     * {@value #ROUTES_ANNOTATION} mark, or the rule sends to something other than the candidate Service.
+     * Removing or replacing it would take another team's routing away; nothing is written.
+     */
+    private void requireNoForeignRoutesRule(List<Object> rules, String marked) {
+        for (Object o : rules) {
+            Map<String, Object> rule = asMap(o);
+            if (!ROUTES_RULE.equals(rule.get("name"))) {
+                continue;
+            }
+            List<Object> refs = Raw.list(rule, "backendRefs");
+            boolean onlyCandidate = !refs.isEmpty() && refs.stream().allMatch(b -> candidateBackend.equals(asMap(b).get("name")));
+            if (marked == null || !onlyCandidate) {
+                throw new CutoverException(CutoverException.Kind.PERMANENT, "patch httproute " + ref(), "httproute " + ref()
+                        + " has a rule named " + ROUTES_RULE + " that Cutover did not write (" + (marked == null
+                        ? "the route lacks the " + ROUTES_ANNOTATION + " annotation" : "it sends to " + refs.stream()
+                        .map(b -> String.valueOf(asMap(b).get("name"))).toList() + ", not only to " + candidateBackend)
+                        + "): it was not changed; rename that rule");
+            }
+        }
     }
 
     /** The header matches of Cutover's rule, as the annotation holds them: one per line, sorted. */

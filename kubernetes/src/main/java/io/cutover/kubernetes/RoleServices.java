@@ -2,6 +2,7 @@ package io.cutover.kubernetes;
 
 import io.cutover.CutoverException;
 import io.cutover.kubernetes.internal.Kube;
+import io.cutover.kubernetes.internal.Ownership;
 import io.cutover.kubernetes.internal.Raw;
 import io.cutover.spi.Role;
 import io.fabric8.kubernetes.api.model.Service;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * Keeps a stable Service and a candidate Service each selecting one role's pods, by adding the
  * role's {@link PodIdentity} labels to their selectors (a JSON merge patch of those keys; the rest
  * of the selector and of the Service stays). A Service that selects {@code app: myapp} would
- * otherwise send its requests to the candidate's pods too, which inherit stable's labels.
+ * otherwise send its requests to the candidate's pods too, which inherit stable's labels. A Service
+ * whose selector does not select the application's pods (another team's of that name) is refused
+ * before any write.
  */
 final class RoleServices {
 
@@ -45,8 +48,11 @@ final class RoleServices {
      * stable pod carries the labels ({@code stableLabelled}); until then this throws a TRANSIENT
      * error, so the candidate is not created while the stable Service would send it requests.
      */
-    void isolate(Map<String, String> stableLabels, Map<String, String> candidateLabels, boolean stableLabelled, String waiting) {
-        select(candidateService, candidateLabels);
+    void isolate(Map<String, String> stableLabels, Map<String, String> candidateLabels, boolean stableLabelled, String waiting,
+                 Map<String, String> applicationPods) {
+        java.util.Set<String> owned = new java.util.HashSet<>(stableLabels.keySet());
+        owned.addAll(candidateLabels.keySet());
+        select(candidateService, candidateLabels, applicationPods, owned);
         Service stable = get(stableService);
         if (selects(stable, stableLabels)) {
             return;
@@ -56,15 +62,16 @@ final class RoleServices {
                     + " would send requests to the candidate's pods too: it can select only pods labelled " + stableLabels
                     + " once every stable pod carries them (" + waiting + ")", null);
         }
-        select(stableService, stableLabels);
+        select(stableService, stableLabels, applicationPods, owned);
     }
 
-    private void select(String name, Map<String, String> labels) {
+    private void select(String name, Map<String, String> labels, Map<String, String> applicationPods, java.util.Set<String> owned) {
         Kube.reapplyOnConflict(() -> {
             Service s = get(name);
             if (selects(s, labels)) {
                 return null;
             }
+            Ownership.requireServiceOfApplication(s, ref(name), applicationPods, owned, "patch");
             String json = raw.json(Raw.path("spec", "selector", labels));
             Kube.run("patch", "service " + ref(name), () -> client.services().inNamespace(namespace).resource(s)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), json));

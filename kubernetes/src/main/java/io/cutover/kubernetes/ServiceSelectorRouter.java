@@ -2,12 +2,14 @@ package io.cutover.kubernetes;
 
 import io.cutover.CutoverException;
 import io.cutover.kubernetes.internal.Kube;
+import io.cutover.kubernetes.internal.Ownership;
 import io.cutover.kubernetes.internal.Raw;
 import io.cutover.spi.Role;
 import io.cutover.spi.RouterCapability;
 import io.cutover.spi.TrafficRouter;
 import io.cutover.spi.TrafficSplit;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Map;
@@ -70,9 +72,9 @@ public final class ServiceSelectorRouter implements TrafficRouter {
             throw new IllegalArgumentException("a Service selector cannot route by header or mirror: " + split);
         }
         DeploymentWorkloads.Live live = workloads.liveMarked();
-        select(service, live.slot(split.canaryWeight() == 100 ? Role.CANDIDATE : Role.STABLE).podLabels());
+        select(service, live, split.canaryWeight() == 100 ? Role.CANDIDATE : Role.STABLE);
         if (previewService != null) {
-            select(previewService, live.slot(Role.CANDIDATE).podLabels());
+            select(previewService, live, Role.CANDIDATE);
         }
     }
 
@@ -92,12 +94,18 @@ public final class ServiceSelectorRouter implements TrafficRouter {
                 "service " + ref(service) + " selects " + selector + ", neither stable " + stable + " nor candidate " + candidate);
     }
 
-    private void select(String name, Map<String, String> labels) {
+    private void select(String name, DeploymentWorkloads.Live live, Role role) {
+        Map<String, String> labels = live.slot(role).podLabels();
         Kube.reapplyOnConflict(() -> {
             Service s = get(name);
             if (selects(selector(s), labels)) {
                 return null;
             }
+            // the Service must be the application's: apart from the colour keys, it selects the pods it is about to switch to
+            java.util.Set<String> owned = new java.util.HashSet<>(labels.keySet());
+            owned.addAll(live.slot(role == Role.STABLE ? Role.CANDIDATE : Role.STABLE).podLabels().keySet());
+            Deployment pods = live.deployment(role) != null ? live.deployment(role) : live.deployment(Role.STABLE);
+            Ownership.requireServiceOfApplication(s, ref(name), Ownership.podTemplateLabels(pods), owned, "patch");
             String json = raw.json(Raw.path("spec", "selector", labels));
             Kube.run("patch", "service " + ref(name), () -> workloads.client().services().inNamespace(workloads.namespace())
                     .resource(s).patch(PatchContext.of(PatchType.JSON_MERGE), json));

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Records every request the adapter sends during whole rollouts: each must be allowed by the RBAC
- * Role the README section documents, and the counts (by verb and resource) are written to
+ * Role the README section documents (verb, resource and object name, as the API server's authorizer
+ * decides with {@code resourceNames}), a request on a named object must not be one the Role allows on
+ * any object of the namespace, and the counts (by verb and resource) are written to
  * {@code target/request-counts.md} for BENCHMARKS.md.
  */
 @EnableKubernetesMockClient(crud = true)
@@ -114,7 +116,7 @@ class RequestBudgetTest {
         Cluster.drain(server);
 
         RolloutResult ok = h.engine(new ConfigMapStateStore(h.client, NS)).start("myapp", rolling, Revision.of("v2.0.0", "myapp:v2.0.0"), target).await();
-        RolloutResult undone = h.engine(new ConfigMapStateStore(h.client, NS)).start("myapp-2", rolling, Revision.of("v3-bad", "myapp:v3-bad"), target).await();
+        RolloutResult undone = h.engine(new ConfigMapStateStore(h.client, NS)).start("myapp", rolling, Revision.of("v3-bad", "myapp:v3-bad"), target).await();
 
         assertThat(ok.phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(undone.phase()).isEqualTo(Phase.ABORTED);
@@ -147,6 +149,7 @@ class RequestBudgetTest {
         Role role = documentedRole();
         Map<String, Integer> counts = new TreeMap<>();
         List<String> denied = new ArrayList<>();
+        List<String> unscoped = new ArrayList<>();
         for (Cluster.Call c : calls) {
             Matcher m = PATH.matcher(c.path());
             assertThat(m.matches()).as("namespaced request %s", c).isTrue();
@@ -160,13 +163,18 @@ class RequestBudgetTest {
                 case "DELETE" -> "delete";
                 default -> c.method();
             };
+            String name = m.group(3);
             counts.merge(verb + " " + resource, 1, Integer::sum);
-            boolean allowed = role.getRules().stream().anyMatch(r -> allows(r, group, resource, verb));
+            boolean allowed = role.getRules().stream().anyMatch(r -> allows(r, group, resource, verb, name));
             if (!allowed) {
-                denied.add(verb + " " + (group.isEmpty() ? "" : group + "/") + resource);
+                denied.add(verb + " " + (group.isEmpty() ? "" : group + "/") + resource + (name == null ? "" : " " + name));
+            }
+            if (name != null && role.getRules().stream().anyMatch(r -> allows(r, group, resource, verb, "another-teams-object"))) {
+                unscoped.add(verb + " " + (group.isEmpty() ? "" : group + "/") + resource);
             }
         }
         assertThat(denied).as("requests outside the documented Role").isEmpty();
+        assertThat(unscoped).as("requests on a named object that the Role would allow on any object of the namespace").isEmpty();
         StringBuilder s = new StringBuilder("### " + title + "\n\n| request | count |\n|---|---|\n");
         counts.forEach((k, v) -> s.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         long reads = calls.stream().filter(c -> c.method().equals("GET")).count();
@@ -175,8 +183,10 @@ class RequestBudgetTest {
         append(s.toString());
     }
 
-    private static boolean allows(PolicyRule r, String group, String resource, String verb) {
-        return r.getApiGroups().contains(group) && r.getResources().contains(resource) && r.getVerbs().contains(verb);
+    /** What the API server's RBAC authorizer decides: a rule with resourceNames allows only requests naming one of them. */
+    private static boolean allows(PolicyRule r, String group, String resource, String verb, String name) {
+        boolean named = r.getResourceNames() == null || r.getResourceNames().isEmpty() || name != null && r.getResourceNames().contains(name);
+        return r.getApiGroups().contains(group) && r.getResources().contains(resource) && r.getVerbs().contains(verb) && named;
     }
 
     private Role documentedRole() {

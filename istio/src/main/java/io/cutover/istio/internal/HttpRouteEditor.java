@@ -21,6 +21,7 @@ import java.util.Set;
  * one HTTP route (adding the candidate destination when it is missing), that route's {@code mirror}
  * and {@code mirrorPercentage} when they point at the candidate, and the HTTP routes named
  * {@value #ROUTE_PREFIX}... that it places before the weighted route. Every other field is kept as is.
+ * A route of Cutover's name that does not send only to the candidate is another's, and refused.
  */
 public final class HttpRouteEditor {
 
@@ -105,6 +106,7 @@ public final class HttpRouteEditor {
         setMirror(weighted, split.mirrorPercent(), where);
 
         String ours = headerRouteName(string(weighted, "name"));
+        requireNoForeignRoute(http, ours, where);
         List<Object> routes = new ArrayList<>();
         for (Map<String, Object> route : http) {
             if (route == weighted && !split.canaryMatches().isEmpty()) {
@@ -116,6 +118,26 @@ public final class HttpRouteEditor {
         }
         out.put("http", routes);
         return out;
+    }
+
+    /**
+     * Refuses an HTTP route named {@code ours} that Cutover did not write: Cutover's header route sends
+     * every request it matches to the candidate destination alone. Anything else of that name is
+     * someone else's route, which removing or replacing would take away.
+     */
+    private void requireNoForeignRoute(List<Map<String, Object>> http, String ours, String where) {
+        for (Map<String, Object> route : http) {
+            if (!ours.equals(string(route, "name"))) {
+                continue;
+            }
+            List<Map<String, Object>> destinations = maps(route, "route");
+            boolean onlyCandidate = destinations.size() == 1 && candidate.matches(map(destinations.get(0), "destination"))
+                    && route.get("redirect") == null && route.get("directResponse") == null && route.get("delegate") == null;
+            if (!onlyCandidate) {
+                throw problem(where + " has an HTTP route named '" + ours + "' that Cutover did not write (it does not send only to "
+                        + candidate + "): it was not changed; rename that route");
+            }
+        }
     }
 
     private int weightedIndex(List<Map<String, Object>> http, String routeName, String where) {

@@ -183,6 +183,7 @@ class ComposedCanaryOnIstioTest {
         var role = mock.getKubernetesSerialization().unmarshal(block.group(1), io.fabric8.kubernetes.api.model.rbac.Role.class);
         java.util.List<String> seen = new java.util.ArrayList<>();
         java.util.List<String> denied = new java.util.ArrayList<>();
+        java.util.List<String> unscoped = new java.util.ArrayList<>();
         for (String[] call : drain()) {
             java.util.regex.Matcher m = PATH.matcher(call[1]);
             assertThat(m.matches()).as("namespaced request %s", call[1]).isTrue();
@@ -196,14 +197,24 @@ class ComposedCanaryOnIstioTest {
                 case "DELETE" -> "delete";
                 default -> call[0];
             };
+            String name = m.group(3);
             seen.add(verb + " " + resource);
-            if (role.getRules().stream().noneMatch(r -> r.getApiGroups().contains(group) && r.getResources().contains(resource)
-                    && r.getVerbs().contains(verb))) {
-                denied.add(verb + " " + (group.isEmpty() ? "" : group + "/") + resource);
+            if (role.getRules().stream().noneMatch(r -> allows(r, group, resource, verb, name))) {
+                denied.add(verb + " " + (group.isEmpty() ? "" : group + "/") + resource + (name == null ? "" : " " + name));
+            }
+            if (name != null && role.getRules().stream().anyMatch(r -> allows(r, group, resource, verb, "another-teams-object"))) {
+                unscoped.add(verb + " " + (group.isEmpty() ? "" : group + "/") + resource);
             }
         }
         assertThat(seen).contains("update virtualservices", "update destinationrules", "patch deployments", "create deployments");
         assertThat(denied).as("requests outside the documented Role").isEmpty();
+        assertThat(unscoped).as("requests on a named object that the Role would allow on any object of the namespace").isEmpty();
+    }
+
+    /** What the API server's RBAC authorizer decides: a rule with resourceNames allows only requests naming one of them. */
+    private static boolean allows(io.fabric8.kubernetes.api.model.rbac.PolicyRule r, String group, String resource, String verb, String name) {
+        boolean named = r.getResourceNames() == null || r.getResourceNames().isEmpty() || name != null && r.getResourceNames().contains(name);
+        return r.getApiGroups().contains(group) && r.getResources().contains(resource) && r.getVerbs().contains(verb) && named;
     }
 
     /** The adapter's requests recorded since the last call, as {method, path without query}. */
