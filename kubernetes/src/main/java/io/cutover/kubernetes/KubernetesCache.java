@@ -175,11 +175,11 @@ public final class KubernetesCache implements AutoCloseable {
         return informed;
     }
 
-    /** Stops every informer; the client stays open. */
+    /** Stops every informer and waits (a few seconds at most) until their watches are closed; the client stays open. */
     @Override
     public void close() {
         closed = true;
-        informers.values().forEach(Informed::close);
+        informers.values().forEach(i -> i.close(5_000));
         informers.clear();
     }
 

@@ -43,6 +43,8 @@ final class Harness {
     final List<TrafficCheck> moreChecks = new ArrayList<>();
     /** The adapter's watch cache, when the test reads through one ({@link #useCache()}). */
     KubernetesCache cache;
+    /** Whether the adapter reads ReplicaSets from the cache too (native rolling updates), so the catch-up waits for them. */
+    boolean cacheReplicaSets;
 
     Harness(KubernetesClient mock) {
         this(mock, Duration.ofSeconds(10));
@@ -80,7 +82,7 @@ final class Harness {
 
     /** The target with its workloads driven by the test controller. */
     Target controlled(Target target) {
-        Runnable caughtUp = cache == null ? () -> { } : () -> CacheCatchUp.await(mock, cache, NS);
+        Runnable caughtUp = cache == null ? () -> { } : () -> CacheCatchUp.await(mock, cache, NS, cacheReplicaSets);
         return target.toBuilder().workloads(new ControlledWorkloads(target.workloads(), controller, caughtUp)).metrics(new RevisionMetrics()).build();
     }
 

@@ -159,6 +159,28 @@ class RequestBudgetTest {
     }
 
     @Test
+    void a_native_rolling_update_reading_from_watches_lists_replica_sets_only_once() {
+        Cluster.apply(mock, "seed/rolling-deployment.yaml");
+        h.settle();
+        KubernetesCache cache = h.useCache();
+        h.cacheReplicaSets = true;
+        CountingStore store = new CountingStore(new ConfigMapStateStore(h.client, NS).withCache(cache));
+        NativeDeploymentWorkloads w = NativeDeploymentWorkloads.builder(h.client, NS, "myapp").pauseAtBatches(true).cache(cache).build();
+        Target target = h.controlled(Target.builder("myapp").workloads(w).router(w.router()).changes(w.changes()).build());
+        Deployment rolling = Deployment.rolling().maxSurge(1).maxUnavailable(0).batchGate(successRate(0.95)).build();
+        Cluster.drain(server);
+
+        RolloutResult ok = h.engine(store).start("myapp", rolling, Revision.of("v2.0.0", "myapp:v2.0.0"), target).await();
+
+        assertThat(ok.phase()).isEqualTo(Phase.SUCCEEDED);
+        List<Cluster.Call> calls = Cluster.adapter(Cluster.drain(server));
+        check("native rolling update (5 replicas, maxSurge 1, paused at each batch), reads from watches", calls);
+        assertWatchBudget(calls, store, 4);
+        assertThat(calls).as("ReplicaSets: one list when the watch starts, then the watch")
+                .filteredOn(c -> c.method().equals("GET") && c.path().endsWith("/replicasets") && !c.watch()).hasSize(1);
+    }
+
+    @Test
     void the_seed_blue_green_switch_from_a_warm_cache_is_one_patch() {
         Cluster.seedBlueGreen(mock);
         KubernetesCache cache = h.useCache();

@@ -150,10 +150,22 @@ public final class Informed<T extends HasMetadata> implements AutoCloseable {
         return serialization.clone(object);
     }
 
+    /** Stops the informer and waits (at most {@code millis}) until its watch is closed. */
+    public void close(long millis) {
+        listeners.clear();
+        informer.close();
+        try {
+            informer.stopped().toCompletableFuture().get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("{} did not report stopped: {}", this, e.toString());
+        }
+    }
+
     @Override
     public void close() {
-        informer.close();
-        listeners.clear();
+        close(0);
     }
 
     @Override
