@@ -141,6 +141,25 @@ class RequestBudgetTest {
     }
 
     @Test
+    void a_four_step_canary_on_the_gateway_api_reading_from_watches_needs_at_most_five_gets() {
+        Cluster.apply(mock, "seed/rolling-deployment.yaml");
+        Cluster.apply(mock, "gateway/canary.yaml");
+        h.settle();
+        KubernetesCache cache = h.useCache();
+        CountingStore store = new CountingStore(new ConfigMapStateStore(h.client, NS).withCache(cache));
+        Cluster.drain(server);
+
+        RolloutResult result = h.engine(store).start("myapp", CanaryEndToEndTest.CANARY, Revision.of("v2.0.0", "myapp:v2.0.0"),
+                h.controlled(KubernetesTarget.canary(h.client, NS, "myapp").gatewayApi("myapp", "myapp", "myapp-canary")
+                        .cache(cache).build())).await();
+
+        assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
+        List<Cluster.Call> calls = Cluster.adapter(Cluster.drain(server));
+        check("canary 10/25/50/75 on an HTTPRoute, reads from watches (ConfigMap state from a watch)", calls);
+        assertWatchBudget(calls, store, 4);
+    }
+
+    @Test
     void a_blue_green_rollout_reading_from_watches_needs_at_most_five_gets() {
         Cluster.seedBlueGreen(mock);
         h.settle();
