@@ -126,77 +126,60 @@ class RequestBudgetTest {
     void a_four_step_canary_by_replicas_reading_from_watches_needs_at_most_five_gets() {
         Cluster.apply(mock, "seed/rolling-deployment.yaml");
         Cluster.apply(mock, "gateway/canary.yaml");
-        h.settle();
-        KubernetesCache cache = h.useCache();
-        CountingStore store = new CountingStore(new ConfigMapStateStore(h.client, NS).withCache(cache));
-        Cluster.drain(server);
-
-        RolloutResult result = h.engine(store).start("myapp", CanaryEndToEndTest.CANARY, Revision.of("v2.0.0", "myapp:v2.0.0"),
-                h.controlled(KubernetesTarget.canary(h.client, NS, "myapp").cache(cache).build())).await();
-
-        assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
-        List<Cluster.Call> calls = Cluster.adapter(Cluster.drain(server));
-        check("canary 10/25/50/75 by replicas, reads from watches (ConfigMap state from a watch)", calls);
-        assertWatchBudget(calls, store, 3);
+        fromWatches("canary 10/25/50/75 by replicas, reads from watches (ConfigMap state from a watch)", CanaryEndToEndTest.CANARY, 3,
+                cache -> KubernetesTarget.canary(h.client, NS, "myapp").cache(cache).build());
     }
 
     @Test
     void a_four_step_canary_on_the_gateway_api_reading_from_watches_needs_at_most_five_gets() {
         Cluster.apply(mock, "seed/rolling-deployment.yaml");
         Cluster.apply(mock, "gateway/canary.yaml");
-        h.settle();
-        KubernetesCache cache = h.useCache();
-        CountingStore store = new CountingStore(new ConfigMapStateStore(h.client, NS).withCache(cache));
-        Cluster.drain(server);
-
-        RolloutResult result = h.engine(store).start("myapp", CanaryEndToEndTest.CANARY, Revision.of("v2.0.0", "myapp:v2.0.0"),
-                h.controlled(KubernetesTarget.canary(h.client, NS, "myapp").gatewayApi("myapp", "myapp", "myapp-canary")
-                        .cache(cache).build())).await();
-
-        assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
-        List<Cluster.Call> calls = Cluster.adapter(Cluster.drain(server));
-        check("canary 10/25/50/75 on an HTTPRoute, reads from watches (ConfigMap state from a watch)", calls);
-        assertWatchBudget(calls, store, 4);
+        fromWatches("canary 10/25/50/75 on an HTTPRoute, reads from watches (ConfigMap state from a watch)", CanaryEndToEndTest.CANARY, 4,
+                cache -> KubernetesTarget.canary(h.client, NS, "myapp").gatewayApi("myapp", "myapp", "myapp-canary").cache(cache).build());
     }
 
     @Test
     void a_blue_green_rollout_reading_from_watches_needs_at_most_five_gets() {
         Cluster.seedBlueGreen(mock);
-        h.settle();
-        KubernetesCache cache = h.useCache();
-        CountingStore store = new CountingStore(new ConfigMapStateStore(h.client, NS).withCache(cache));
         Deployment bg = Deployment.blueGreen().prePromotionGate(successRate(0.95)).autoPromoteAfter(Duration.ofMinutes(1)).build();
-        Cluster.drain(server);
-
-        RolloutResult result = h.engine(store).start("myapp", bg, Revision.of("v2.0.0", "myapp:v2.0.0"),
-                h.controlled(KubernetesTarget.blueGreen(h.client, NS, "myapp").cache(cache).build())).await();
-
-        assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
-        List<Cluster.Call> calls = Cluster.adapter(Cluster.drain(server));
-        check("blue-green, reads from watches (seed manifests, ConfigMap state from a watch)", calls);
-        assertWatchBudget(calls, store, 3);
+        fromWatches("blue-green, reads from watches (seed manifests, ConfigMap state from a watch)", bg, 3,
+                cache -> KubernetesTarget.blueGreen(h.client, NS, "myapp").cache(cache).build());
     }
 
     @Test
     void a_native_rolling_update_reading_from_watches_lists_replica_sets_only_once() {
         Cluster.apply(mock, "seed/rolling-deployment.yaml");
-        h.settle();
-        KubernetesCache cache = h.useCache();
         h.cacheReplicaSets = true;
-        CountingStore store = new CountingStore(new ConfigMapStateStore(h.client, NS).withCache(cache));
-        NativeDeploymentWorkloads w = NativeDeploymentWorkloads.builder(h.client, NS, "myapp").pauseAtBatches(true).cache(cache).build();
-        Target target = h.controlled(Target.builder("myapp").workloads(w).router(w.router()).changes(w.changes()).build());
         Deployment rolling = Deployment.rolling().maxSurge(1).maxUnavailable(0).batchGate(successRate(0.95)).build();
-        Cluster.drain(server);
 
-        RolloutResult ok = h.engine(store).start("myapp", rolling, Revision.of("v2.0.0", "myapp:v2.0.0"), target).await();
+        List<Cluster.Call> calls = fromWatches("native rolling update (5 replicas, maxSurge 1, paused at each batch), reads from watches",
+                rolling, 4, cache -> {
+                    NativeDeploymentWorkloads w = NativeDeploymentWorkloads.builder(h.client, NS, "myapp").pauseAtBatches(true).cache(cache).build();
+                    return Target.builder("myapp").workloads(w).router(w.router()).changes(w.changes()).build();
+                });
 
-        assertThat(ok.phase()).isEqualTo(Phase.SUCCEEDED);
-        List<Cluster.Call> calls = Cluster.adapter(Cluster.drain(server));
-        check("native rolling update (5 replicas, maxSurge 1, paused at each batch), reads from watches", calls);
-        assertWatchBudget(calls, store, 4);
         assertThat(calls).as("ReplicaSets: one list when the watch starts, then the watch")
                 .filteredOn(c -> c.method().equals("GET") && c.path().endsWith("/replicasets") && !c.watch()).hasSize(1);
+    }
+
+    /**
+     * Runs {@code plan} to success on a target and a state store reading from one watch cache, checks
+     * the requests against the Role and the budget ({@code kinds} watched kinds) and records them.
+     */
+    private List<Cluster.Call> fromWatches(String title, Deployment plan, int kinds, java.util.function.Function<KubernetesCache, Target> target) {
+        h.settle();
+        KubernetesCache cache = h.useCache();
+        CountingStore store = new CountingStore(new ConfigMapStateStore(h.client, NS).withCache(cache));
+        Target controlled = h.controlled(target.apply(cache));
+        Cluster.drain(server);
+
+        RolloutResult result = h.engine(store).start("myapp", plan, Revision.of("v2.0.0", "myapp:v2.0.0"), controlled).await();
+
+        assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
+        List<Cluster.Call> calls = Cluster.adapter(Cluster.drain(server));
+        check(title, calls);
+        assertWatchBudget(calls, store, kinds);
+        return calls;
     }
 
     @Test
