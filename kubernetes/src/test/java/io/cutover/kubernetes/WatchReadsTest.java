@@ -138,6 +138,16 @@ class WatchReadsTest {
         assertThat(cache.informerCount()).as("deployments and services in one namespace").isEqualTo(2);
     }
 
+    @Test
+    void a_cache_watching_through_another_client_is_refused_when_the_adapter_is_built() {
+        try (KubernetesCache other = KubernetesCache.of(mock)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> KubernetesTarget.blueGreen(h.client, NS, "myapp").cache(other).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("cache must watch through the adapter's own client");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigMapStateStore(h.client, NS).withCache(other))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("cache must watch through the adapter's own client");
+        }
+    }
+
     /** Counts the engine's looks at the candidate's readiness. */
     private static final class CountingLooks implements io.cutover.spi.Workloads {
         private final io.cutover.spi.Workloads delegate;

@@ -29,8 +29,17 @@ public final class Reads {
         return new Reads(client, null);
     }
 
-    /** Reads from {@code cache} when it is not null, else from the API server. */
+    /**
+     * Reads from {@code cache} when it is not null, else from the API server.
+     *
+     * @throws IllegalArgumentException when the cache watches through another client than the one the
+     *         adapter writes with: its reads could come from another cluster or account
+     */
     public static Reads of(KubernetesClient client, KubernetesCache cache) {
+        if (cache != null && cache.client() != client) {
+            throw new IllegalArgumentException("cache must watch through the adapter's own client: the cache's client is "
+                    + cache.client().getMasterUrl() + ", the adapter's " + client.getMasterUrl() + " (another instance)");
+        }
         return new Reads(client, cache);
     }
 
