@@ -1,6 +1,7 @@
 package io.cutover;
 
 import io.cutover.internal.Checks;
+import io.cutover.spi.ChangeSignal;
 import io.cutover.spi.HealthProbe;
 import io.cutover.spi.MetricSource;
 import io.cutover.spi.TrafficRouter;
@@ -27,6 +28,7 @@ public final class Target {
     private final TrafficRouter router;
     private final HealthProbe health;
     private final MetricSource metrics;
+    private final ChangeSignal changes;
 
     private Target(Builder b) {
         this.application = b.application;
@@ -34,6 +36,7 @@ public final class Target {
         this.router = b.router;
         this.health = b.health;
         this.metrics = b.metrics;
+        this.changes = b.changes;
     }
 
     public static Builder builder(String application) {
@@ -41,7 +44,7 @@ public final class Target {
     }
 
     public Builder toBuilder() {
-        return new Builder(application).workloads(workloads).router(router).health(health).metrics(metrics);
+        return new Builder(application).workloads(workloads).router(router).health(health).metrics(metrics).changes(changes);
     }
 
     public String application() { return application; }
@@ -49,6 +52,8 @@ public final class Target {
     public TrafficRouter router() { return router; }
     public HealthProbe health() { return health; }
     public MetricSource metrics() { return metrics; }
+    /** What tells the engine the platform changed, so a wait looks again at once; {@link ChangeSignal#NONE} by default. */
+    public ChangeSignal changes() { return changes; }
 
     @Override
     public String toString() {
@@ -62,6 +67,7 @@ public final class Target {
         private TrafficRouter router;
         private HealthProbe health = HealthProbe.NONE;
         private MetricSource metrics = MetricSource.NONE;
+        private ChangeSignal changes = ChangeSignal.NONE;
 
         private Builder(String application) {
             if (application == null || application.isBlank()) {
@@ -87,6 +93,16 @@ public final class Target {
 
         public Builder metrics(MetricSource metrics) {
             this.metrics = Checks.notNull("metrics", metrics);
+            return this;
+        }
+
+        /**
+         * What signals a change of the target's objects (a watch), so that a rollout waiting for
+         * readiness looks again at once; the engine's poll interval stays as the fallback. Default
+         * {@link ChangeSignal#NONE}: polling only.
+         */
+        public Builder changes(ChangeSignal changes) {
+            this.changes = Checks.notNull("changes", changes);
             return this;
         }
 

@@ -44,6 +44,7 @@ public final class RolloutRunner {
     private final Serializer serializer;
     private final Consumer<RolloutRunner> onRestart;
     private final Failures failures;
+    private final ChangeWake wake;
 
     private volatile CompletableFuture<RolloutResult> done = new CompletableFuture<>();
     private volatile RolloutState state;
@@ -68,6 +69,7 @@ public final class RolloutRunner {
         this.executor = new StepExecutor(name, plan, target, this.calls, ctx);
         this.rollbackSteps = plan.rollbackSteps();
         this.failures = new Failures(name, ctx);
+        this.wake = new ChangeWake(target.changes(), ctx.scheduler());
         failures.resumeFrom(state.attempts());
         this.keeper = new StateKeeper(name, ctx, failures, version);
         if (state.phase().isTerminal()) {
@@ -247,6 +249,7 @@ public final class RolloutRunner {
     /** Stops driving this rollout without touching it (the engine shuts down or lost ownership). */
     public void stop() {
         stopped = true;
+        wake.disarm();
         calls.abandon("the engine stopped driving rollout " + name);
         serializer.tryLocked(this::cancelPending);
     }
@@ -453,6 +456,8 @@ public final class RolloutRunner {
         } else if (outcome instanceof Outcome.WaitFor w) {
             commitIfChanged(b);
             schedule(nextWake(w.duration(), b, now));
+            long waiting = generation;
+            wake.arm(() -> dispatch(waiting)); // a change the target signals looks at once; the poll stays as the fallback
         } else if (outcome instanceof Outcome.Hold) {
             commitIfChanged(b);
             if (state.phase() == Phase.PROGRESSING && currentStep() instanceof Step.Pause p && p.untilPromotedOnly()) {
@@ -606,6 +611,7 @@ public final class RolloutRunner {
     private void finish() {
         stopped = true;
         cancelPending();
+        wake.disarm();
         if (pauseTimer != null) {
             pauseTimer.cancel();
         }
@@ -616,6 +622,7 @@ public final class RolloutRunner {
         LOG.error("rollout {}: another engine claimed it ({}); this engine stops driving it and writes nothing more", name, e.getMessage());
         stopped = true;
         cancelPending();
+        wake.disarm();
         ctx.publish(new RolloutEvent.OwnershipLost(name, now(), e.getMessage()));
         done.completeExceptionally(e);
     }

@@ -53,6 +53,7 @@ public final class DestinationRuleSubsets {
     private final String stableSubset;
     private final String candidateSubset;
     private final String where;
+    private final io.cutover.kubernetes.internal.Reads reads;
 
     private DestinationRuleSubsets(Builder b) {
         this.client = b.client;
@@ -64,6 +65,7 @@ public final class DestinationRuleSubsets {
         this.stableSubset = b.stableSubset;
         this.candidateSubset = b.candidateSubset;
         this.where = "destinationrule " + namespace + "/" + name;
+        this.reads = io.cutover.kubernetes.internal.Reads.of(client, b.cache);
     }
 
     /**
@@ -226,8 +228,8 @@ public final class DestinationRuleSubsets {
         subset.put("labels", next);
         spec.put("subsets", subsets);
         current.setAdditionalProperty("spec", spec);
-        KubeCalls.call("update " + where, () -> client.genericKubernetesResources(context)
-                .inNamespace(namespace).resource(current).update());
+        reads.wrote(context, KubeCalls.call("update " + where, () -> client.genericKubernetesResources(context)
+                .inNamespace(namespace).resource(current).update()));
         LOG.info("{}: subset {} now selects {}", where, subsetName, next);
     }
 
@@ -266,14 +268,13 @@ public final class DestinationRuleSubsets {
         spec.put("host", host);
         spec.put("subsets", new ArrayList<>(List.of(subset)));
         dr.setAdditionalProperty("spec", spec);
-        KubeCalls.call("create " + where, () -> client.genericKubernetesResources(context)
-                .inNamespace(namespace).resource(dr).create());
+        reads.wrote(context, KubeCalls.call("create " + where, () -> client.genericKubernetesResources(context)
+                .inNamespace(namespace).resource(dr).create()));
         LOG.info("{}: created with subset {} selecting {}", where, subsetName, selected);
     }
 
     private GenericKubernetesResource get() {
-        return KubeCalls.call("get " + where,
-                () -> client.genericKubernetesResources(context).inNamespace(namespace).withName(name).get());
+        return reads.get(context, namespace, name, "destinationrule");
     }
 
     @SuppressWarnings("unchecked")
@@ -303,9 +304,23 @@ public final class DestinationRuleSubsets {
         private String stableSubset = "stable";
         private String candidateSubset = "canary";
         private String apiVersion = IstioResources.DEFAULT_VERSION;
+        private io.cutover.kubernetes.KubernetesCache cache;
 
         private Builder(KubernetesClient client) {
             this.client = Objects.requireNonNull(client, "client");
+        }
+
+        /**
+         * Reads the DestinationRule from {@code cache}'s watch instead of the API server (no request
+         * once synced; a write's answer is read until the watch delivers it; a write refused with 409
+         * is re-read from the API server). Default: no cache, every read is a GET.
+         *
+         * @param cache the watch cache shared by the engine's targets; its owner closes it
+         * @return this builder
+         */
+        public Builder cache(io.cutover.kubernetes.KubernetesCache cache) {
+            this.cache = Objects.requireNonNull(cache, "cache");
+            return this;
         }
 
         /**

@@ -60,6 +60,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
     private final IstioDestination candidate;
     private final DestinationRuleSubsets subsets;
     private final HttpRouteEditor editor;
+    private final io.cutover.kubernetes.internal.Reads reads;
 
     private VirtualServiceRouter(Builder b) {
         this.client = b.client;
@@ -69,6 +70,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
         this.candidate = b.candidate;
         this.subsets = b.subsets;
         this.editor = new HttpRouteEditor(stable, candidate);
+        this.reads = io.cutover.kubernetes.internal.Reads.of(client, b.cache);
     }
 
     /**
@@ -129,8 +131,8 @@ public final class VirtualServiceRouter implements TrafficRouter {
         }
         GenericKubernetesResource updated = copy(current);
         updated.setAdditionalProperty("spec", desired);
-        KubeCalls.call("update " + where, () -> client.genericKubernetesResources(context)
-                .inNamespace(ref.namespace()).resource(updated).update());
+        reads.wrote(context, KubeCalls.call("update " + where, () -> client.genericKubernetesResources(context)
+                .inNamespace(ref.namespace()).resource(updated).update()));
         LOG.info("{}: {}", where, split);
     }
 
@@ -170,8 +172,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
     }
 
     private GenericKubernetesResource get(VirtualServiceRef ref, String where) {
-        GenericKubernetesResource vs = KubeCalls.call("get " + where,
-                () -> client.genericKubernetesResources(context).inNamespace(ref.namespace()).withName(ref.name()).get());
+        GenericKubernetesResource vs = reads.get(context, ref.namespace(), ref.name(), "virtualservice");
         if (vs == null) {
             throw CutoverException.permanent("get " + where, "get " + where + ": not found", null);
         }
@@ -212,6 +213,7 @@ public final class VirtualServiceRouter implements TrafficRouter {
         private IstioDestination candidate = IstioDestination.subset("canary");
         private String apiVersion = IstioResources.DEFAULT_VERSION;
         private DestinationRuleSubsets subsets;
+        private io.cutover.kubernetes.KubernetesCache cache;
 
         private Builder(KubernetesClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -240,6 +242,19 @@ public final class VirtualServiceRouter implements TrafficRouter {
                 throw new IllegalArgumentException("virtualService is listed twice: " + ref);
             }
             virtualServices.add(ref);
+            return this;
+        }
+
+        /**
+         * Reads from {@code cache}'s watch instead of the API server (no request once synced; a write's
+         * answer is read until the watch delivers it; a write refused with 409 is re-read from the API
+         * server). Default: no cache, every read is a GET.
+         *
+         * @param cache the watch cache shared by the engine's targets; its owner closes it
+         * @return this builder
+         */
+        public Builder cache(io.cutover.kubernetes.KubernetesCache cache) {
+            this.cache = Objects.requireNonNull(cache, "cache");
             return this;
         }
 

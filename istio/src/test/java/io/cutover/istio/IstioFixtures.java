@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 
 /** Istio CRDs and the seed resources on a fabric8 mock API server, and plain-JSON reads of them. */
@@ -62,6 +63,15 @@ public final class IstioFixtures {
 
     public static GenericKubernetesResource destinationRule(KubernetesClient client, String namespace, String name) {
         return client.genericKubernetesResources(IstioResources.destinationRules("v1beta1")).inNamespace(namespace).withName(name).get();
+    }
+
+    /** The weights of the destinations of the seed VirtualService's weighted route (its second), in order. */
+    @SuppressWarnings("unchecked")
+    public static List<Integer> seedWeights(KubernetesClient client, String namespace) {
+        Map<String, Object> spec = spec(virtualService(client, namespace, "myapp"));
+        Map<String, Object> weighted = (Map<String, Object>) ((List<?>) spec.get("http")).get(1);
+        return ((List<Map<String, Object>>) weighted.get("route")).stream()
+                .map(d -> ((Number) d.get("weight")).intValue()).toList();
     }
 
     /** The resource as plain JSON, for comparing whole resources. */

@@ -114,11 +114,7 @@ class VirtualServiceRouterWeightsTest {
                 .hasMessageContaining("no HTTP route named 'primary'");
     }
 
-    @SuppressWarnings("unchecked")
     private List<Integer> weights() {
-        Map<String, Object> spec = IstioFixtures.spec(IstioFixtures.virtualService(client, "shop", "myapp"));
-        Map<String, Object> weighted = (Map<String, Object>) ((List<?>) spec.get("http")).get(1);
-        return ((List<Map<String, Object>>) weighted.get("route")).stream()
-                .map(d -> ((Number) d.get("weight")).intValue()).toList();
+        return IstioFixtures.seedWeights(client, "shop");
     }
 }

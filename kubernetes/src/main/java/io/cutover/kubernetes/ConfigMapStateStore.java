@@ -4,6 +4,7 @@ import io.cutover.CutoverException;
 import io.cutover.kubernetes.internal.Kube;
 import io.cutover.kubernetes.internal.Names;
 import io.cutover.kubernetes.internal.Raw;
+import io.cutover.kubernetes.internal.Reads;
 import io.cutover.spi.StateStore;
 import io.cutover.state.RolloutState;
 import io.cutover.state.StateCodec;
@@ -46,6 +47,8 @@ public final class ConfigMapStateStore implements StateStore {
     private final String namespace;
     private final Raw raw;
     private final StateIntegrity integrity;
+    private final Reads reads;
+    private static final Map<String, String> MANAGED = Map.of(CutoverLabels.MANAGED_BY, CutoverLabels.MANAGED_BY_VALUE);
 
     /** A store trusting what it reads: see {@link #ConfigMapStateStore(KubernetesClient, String, StateIntegrity)}. */
     public ConfigMapStateStore(KubernetesClient client, String namespace) {
@@ -54,7 +57,12 @@ public final class ConfigMapStateStore implements StateStore {
 
     /** A store sealing every state with {@code integrity} and refusing one whose seal does not match. */
     public ConfigMapStateStore(KubernetesClient client, String namespace, StateIntegrity integrity) {
+        this(client, namespace, integrity, null);
+    }
+
+    private ConfigMapStateStore(KubernetesClient client, String namespace, StateIntegrity integrity, KubernetesCache cache) {
         this.client = Objects.requireNonNull(client, "client");
+        this.reads = Reads.of(client, cache);
         this.namespace = DeploymentWorkloads.requireName("namespace", namespace);
         this.raw = new Raw(client);
         this.integrity = Objects.requireNonNull(integrity, "integrity");
@@ -67,7 +75,18 @@ public final class ConfigMapStateStore implements StateStore {
 
     @Override
     public ConfigMapStateStore withIntegrity(StateIntegrity integrity) {
-        return new ConfigMapStateStore(client, namespace, integrity);
+        return new ConfigMapStateStore(client, namespace, integrity, reads.cache());
+    }
+
+    /**
+     * This store, loading states from {@code cache}'s watch of the namespace's ConfigMaps labelled
+     * {@value CutoverLabels#MANAGED_BY}{@code =}{@value CutoverLabels#MANAGED_BY_VALUE} (a load costs no
+     * request; a save's answer is read until the watch delivers it). A save is still a compare-and-set
+     * on the API server, so a load that lags behind another engine's save only makes the next save
+     * conflict.
+     */
+    public ConfigMapStateStore withCache(KubernetesCache cache) {
+        return new ConfigMapStateStore(client, namespace, integrity, Objects.requireNonNull(cache, "cache"));
     }
 
     /** The ConfigMap that holds {@code rollout}'s state. */
@@ -78,7 +97,7 @@ public final class ConfigMapStateStore implements StateStore {
     @Override
     public Optional<Stored> load(String rollout) {
         String name = configMapName(rollout);
-        ConfigMap cm = Kube.call("get", "configmap " + ref(name), () -> client.configMaps().inNamespace(namespace).withName(name).get());
+        ConfigMap cm = reads.get(ConfigMap.class, namespace, name, "configmap", MANAGED);
         if (cm == null) {
             return Optional.empty();
         }
@@ -106,7 +125,7 @@ public final class ConfigMapStateStore implements StateStore {
                         .build();
                 ConfigMap created = Kube.call("create", "configmap " + ref(name),
                         () -> client.configMaps().inNamespace(namespace).resource(cm).create());
-                return created.getMetadata().getResourceVersion();
+                return reads.wrote(created, MANAGED).getMetadata().getResourceVersion();
             }
             Map<String, Object> patch = new LinkedHashMap<>();
             Raw.child(patch, "metadata").put("resourceVersion", expectedVersion);
@@ -116,7 +135,7 @@ public final class ConfigMapStateStore implements StateStore {
             ConfigMap stub = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
             ConfigMap saved = Kube.call("patch", "configmap " + ref(name), () -> client.configMaps().inNamespace(namespace)
                     .resource(stub).patch(PatchContext.of(PatchType.JSON_MERGE), body));
-            return saved.getMetadata().getResourceVersion();
+            return reads.wrote(saved, MANAGED).getMetadata().getResourceVersion();
         } catch (CutoverException e) {
             if (e.kind() == CutoverException.Kind.CONFLICT) {
                 throw new StateConflictException(rollout, expectedVersion, "a newer version");
@@ -132,6 +151,7 @@ public final class ConfigMapStateStore implements StateStore {
     public void delete(String rollout) {
         String name = configMapName(rollout);
         Kube.run("delete", "configmap " + ref(name), () -> client.configMaps().inNamespace(namespace).withName(name).delete());
+        reads.deleted(ConfigMap.class, namespace, name, MANAGED);
     }
 
     private String ref(String name) {

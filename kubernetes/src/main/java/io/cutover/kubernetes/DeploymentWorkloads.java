@@ -8,6 +8,7 @@ import io.cutover.kubernetes.internal.Kube;
 import io.cutover.kubernetes.internal.KubeNames;
 import io.cutover.kubernetes.internal.Ownership;
 import io.cutover.kubernetes.internal.Raw;
+import io.cutover.kubernetes.internal.Reads;
 import io.cutover.spi.Revision;
 import io.cutover.spi.Role;
 import io.cutover.spi.WorkloadIdentity;
@@ -90,6 +91,7 @@ public final class DeploymentWorkloads implements Workloads {
     private final String activeService;
     private final String activeLabel;
     private final Raw raw;
+    private final Reads reads;
     private final CandidateSpecs specs;
     private final RoleServices roleServices;
     private final boolean candidateHandedOver;
@@ -105,8 +107,9 @@ public final class DeploymentWorkloads implements Workloads {
         this.activeService = b.activeService;
         this.activeLabel = b.activeLabel;
         this.raw = new Raw(client);
+        this.reads = Reads.of(client, b.cache);
         this.specs = new CandidateSpecs(raw, namespace, application, container);
-        this.roleServices = b.stableService == null ? null : new RoleServices(client, namespace, b.stableService, b.candidateService);
+        this.roleServices = b.stableService == null ? null : new RoleServices(reads, namespace, b.stableService, b.candidateService);
         this.candidateHandedOver = b.candidateHandedOver;
     }
 
@@ -132,6 +135,18 @@ public final class DeploymentWorkloads implements Workloads {
     }
 
     public KubernetesClient client() { return client; }
+    /** The watch cache these workloads read from, or {@code null} when they read from the API server. */
+    public KubernetesCache cache() { return reads.cache(); }
+    Reads reads() { return reads; }
+
+    /**
+     * A signal for the engine's readiness waits: fires when the watch reports a change of either
+     * Deployment; {@link io.cutover.spi.ChangeSignal#NONE} without a cache.
+     */
+    public io.cutover.spi.ChangeSignal changes() {
+        return reads.cache() == null ? io.cutover.spi.ChangeSignal.NONE
+                : reads.cache().changes(Deployment.class, namespace, first.name(), second.name());
+    }
     public String namespace() { return namespace; }
     public String application() { return application; }
     public Mode mode() { return mode; }
@@ -270,6 +285,7 @@ public final class DeploymentWorkloads implements Workloads {
         if (d != null && mode == Mode.CANARY && role == Role.CANDIDATE && Ownership.createdByCutover(d, first.name(), application)) {
             Kube.run("delete", "deployment " + ref(d.getMetadata().getName()),
                     () -> client.apps().deployments().inNamespace(namespace).resource(d).delete());
+            reads.deleted(d);
             return;
         }
         scale(role, 0);
@@ -397,8 +413,7 @@ public final class DeploymentWorkloads implements Workloads {
         if (activeService == null) {
             return null;
         }
-        Service s = Kube.call("get", "service " + ref(activeService),
-                () -> client.services().inNamespace(namespace).withName(activeService).get());
+        Service s = reads.get(Service.class, namespace, activeService, "service");
         return s == null || s.getSpec().getSelector() == null ? null : s.getSpec().getSelector().get(activeLabel);
     }
 
@@ -422,7 +437,7 @@ public final class DeploymentWorkloads implements Workloads {
     }
 
     private Deployment get(String name) {
-        return Kube.call("get", "deployment " + ref(name), () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
+        return reads.get(Deployment.class, namespace, name, "deployment");
     }
 
     // --- writing ------------------------------------------------------------------------------
@@ -430,8 +445,8 @@ public final class DeploymentWorkloads implements Workloads {
     private void create(Live p, Revision revision, int replicas) {
         Deployment candidate = specs.newCandidate(p.stable, p.candidateSlot.name(), p.candidateSlot.podLabels(),
                 p.stableSlot.podLabels(), revision, replicas);
-        Kube.run("create", "deployment " + ref(p.candidateSlot.name()),
-                () -> client.apps().deployments().inNamespace(namespace).resource(candidate).create());
+        reads.wrote(Kube.call("create", "deployment " + ref(p.candidateSlot.name()),
+                () -> client.apps().deployments().inNamespace(namespace).resource(candidate).create()));
         LOG.info("created deployment {} from {} running {} with {} replicas", ref(p.candidateSlot.name()),
                 ref(p.stableSlot.name()), revision.artifact(), replicas);
     }
@@ -446,16 +461,16 @@ public final class DeploymentWorkloads implements Workloads {
 
     private Deployment patch(Deployment live, Map<String, Object> patch) {
         String name = live.getMetadata().getName();
-        String json = raw.json(patch);
-        return Kube.call("patch", "deployment " + ref(name), () -> client.apps().deployments().inNamespace(namespace)
-                .resource(live).patch(PatchContext.of(PatchType.JSON_MERGE), json));
+        String json = raw.json(reads.guarded(new java.util.LinkedHashMap<>(patch), live));
+        return reads.wrote(Kube.call("patch", "deployment " + ref(name), () -> client.apps().deployments().inNamespace(namespace)
+                .resource(live).patch(PatchContext.of(PatchType.JSON_MERGE), json)));
     }
 
     private Deployment jsonPatch(Deployment live, JsonPatch patch) {
         String name = live.getMetadata().getName();
         String json = raw.json(patch.ops());
-        return Kube.call("patch", "deployment " + ref(name), () -> client.apps().deployments().inNamespace(namespace)
-                .resource(live).patch(PatchContext.of(PatchType.JSON), json));
+        return reads.wrote(Kube.call("patch", "deployment " + ref(name), () -> client.apps().deployments().inNamespace(namespace)
+                .resource(live).patch(PatchContext.of(PatchType.JSON), json)));
     }
 
     private String ref(String name) {
@@ -481,6 +496,7 @@ public final class DeploymentWorkloads implements Workloads {
         private String stableService;
         private String candidateService;
         private boolean candidateHandedOver;
+        private KubernetesCache cache;
 
         private Builder(KubernetesClient client, String namespace, String application, Mode mode) {
             this.client = Objects.requireNonNull(client, "client");
@@ -562,6 +578,15 @@ public final class DeploymentWorkloads implements Workloads {
         public Builder manageExistingCandidate() {
             requireCanary("manageExistingCandidate");
             this.candidateHandedOver = true;
+            return this;
+        }
+
+        /**
+         * Reads the Deployments (and the active Service) from {@code cache}'s watches instead of the API
+         * server: a status read costs no request. Default: no cache, every read is a GET.
+         */
+        public Builder cache(KubernetesCache cache) {
+            this.cache = Objects.requireNonNull(cache, "cache");
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.cutover.CutoverException;
 import io.cutover.kubernetes.internal.JsonPatch;
 import io.cutover.kubernetes.internal.Kube;
 import io.cutover.kubernetes.internal.Raw;
+import io.cutover.kubernetes.internal.Reads;
 import io.cutover.spi.HeaderMatch;
 import io.cutover.spi.RouterCapability;
 import io.cutover.spi.TrafficRouter;
@@ -70,6 +71,7 @@ public final class GatewayApiRouter implements TrafficRouter {
     private final String stableBackend;
     private final String candidateBackend;
     private final Raw raw;
+    private final Reads reads;
 
     private GatewayApiRouter(Builder b) {
         this.client = b.client;
@@ -78,6 +80,7 @@ public final class GatewayApiRouter implements TrafficRouter {
         this.stableBackend = b.stableBackend;
         this.candidateBackend = b.candidateBackend;
         this.raw = new Raw(client);
+        this.reads = Reads.of(client, b.cache);
     }
 
     /** A router for HTTPRoute {@code route}; backends default to {@code <route>} and {@code <route>-canary}. */
@@ -123,8 +126,8 @@ public final class GatewayApiRouter implements TrafficRouter {
                 patch.remove("metadata", "annotations", ROUTES_ANNOTATION);
             }
             String json = raw.json(patch.ops());
-            Kube.run("patch", "httproute " + ref(), () -> client.resources(HTTPRoute.class).inNamespace(namespace).resource(live)
-                    .patch(PatchContext.of(PatchType.JSON), json));
+            reads.wrote(Kube.call("patch", "httproute " + ref(), () -> client.resources(HTTPRoute.class).inNamespace(namespace).resource(live)
+                    .patch(PatchContext.of(PatchType.JSON), json)));
             LOG.info("httproute {} sends {}", ref(), split);
             return null;
         });
@@ -326,7 +329,7 @@ public final class GatewayApiRouter implements TrafficRouter {
     }
 
     private HTTPRoute get() {
-        HTTPRoute r = Kube.call("get", "httproute " + ref(), () -> client.resources(HTTPRoute.class).inNamespace(namespace).withName(route).get());
+        HTTPRoute r = reads.get(HTTPRoute.class, namespace, route, "httproute");
         if (r == null) {
             throw new CutoverException(CutoverException.Kind.PERMANENT, "get httproute " + ref(),
                     "get httproute " + ref() + " found nothing (404): the router sets weights on an existing HTTPRoute");
@@ -350,6 +353,7 @@ public final class GatewayApiRouter implements TrafficRouter {
         private final String route;
         private String stableBackend;
         private String candidateBackend;
+        private KubernetesCache cache;
 
         private Builder(KubernetesClient client, String namespace, String route) {
             this.client = Objects.requireNonNull(client, "client");
@@ -366,6 +370,12 @@ public final class GatewayApiRouter implements TrafficRouter {
             if (stable.equals(candidate)) {
                 throw new IllegalArgumentException("stable and candidate backends must differ: " + stable);
             }
+            return this;
+        }
+
+        /** Reads the HTTPRoute from {@code cache}'s watch instead of the API server; default: no cache, every read is a GET. */
+        public Builder cache(KubernetesCache cache) {
+            this.cache = Objects.requireNonNull(cache, "cache");
             return this;
         }
 

@@ -71,8 +71,23 @@ public final class KubernetesTarget {
     abstract static class Base<B extends Base<B>> {
         MetricSource metrics = MetricSource.NONE;
         HealthProbe health = HealthProbe.NONE;
+        KubernetesCache cache;
 
         abstract B self();
+
+        /**
+         * Reads Deployments, Services and HTTPRoutes from {@code cache}'s watches (shared by every target
+         * built with it; the caller closes it), and wakes the engine's readiness waits on the watch's
+         * events. Default: no cache, every read is a GET and waits poll.
+         */
+        public B cache(KubernetesCache cache) {
+            this.cache = Objects.requireNonNull(cache, "cache");
+            return self();
+        }
+
+        Target target(String application, DeploymentWorkloads w, TrafficRouter router) {
+            return Target.builder(application).workloads(w).router(router).metrics(metrics).health(health).changes(w.changes()).build();
+        }
 
         /** Where gates read metrics; default {@link MetricSource#NONE}. */
         public B metrics(MetricSource metrics) {
@@ -127,12 +142,15 @@ public final class KubernetesTarget {
         }
 
         public Target build() {
+            if (cache != null) {
+                workloads.cache(cache);
+            }
             DeploymentWorkloads w = workloads.activeService(service).build();
             ServiceSelectorRouter.Builder router = ServiceSelectorRouter.builder(w, service);
             if (previewService != null) {
                 router.previewService(previewService);
             }
-            return Target.builder(application).workloads(w).router(router.build()).metrics(metrics).health(health).build();
+            return target(application, w, router.build());
         }
     }
 
@@ -197,10 +215,16 @@ public final class KubernetesTarget {
             if (route != null) {
                 workloads.roleServices(stableBackend, candidateBackend);
             }
+            if (cache != null) {
+                workloads.cache(cache);
+            }
             DeploymentWorkloads w = workloads.build();
-            TrafficRouter router = route == null ? ReplicaRatioRouter.of(w, service)
-                    : GatewayApiRouter.builder(client, namespace, route).backends(stableBackend, candidateBackend).build();
-            return Target.builder(application).workloads(w).router(router).metrics(metrics).health(health).build();
+            GatewayApiRouter.Builder gateway = route == null ? null
+                    : GatewayApiRouter.builder(client, namespace, route).backends(stableBackend, candidateBackend);
+            if (gateway != null && cache != null) {
+                gateway.cache(cache);
+            }
+            return target(application, w, gateway == null ? ReplicaRatioRouter.of(w, service) : gateway.build());
         }
     }
 }

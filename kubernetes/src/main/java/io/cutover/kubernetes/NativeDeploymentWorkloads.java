@@ -70,6 +70,7 @@ public final class NativeDeploymentWorkloads implements Workloads {
     private final String container;
     private final boolean pauseAtBatches;
     private final Raw raw;
+    private final io.cutover.kubernetes.internal.Reads reads;
 
     private NativeDeploymentWorkloads(Builder b) {
         this.client = b.client;
@@ -78,6 +79,16 @@ public final class NativeDeploymentWorkloads implements Workloads {
         this.container = b.container;
         this.pauseAtBatches = b.pauseAtBatches;
         this.raw = new Raw(client);
+        this.reads = io.cutover.kubernetes.internal.Reads.of(client, b.cache);
+    }
+
+    /**
+     * A signal for the engine's readiness waits: fires when the watch reports a change of the
+     * Deployment; {@link io.cutover.spi.ChangeSignal#NONE} without a cache. Give it to
+     * {@link io.cutover.Target.Builder#changes}.
+     */
+    public io.cutover.spi.ChangeSignal changes() {
+        return reads.cache() == null ? io.cutover.spi.ChangeSignal.NONE : reads.cache().changes(Deployment.class, namespace, name);
     }
 
     public static Builder builder(KubernetesClient client, String namespace, String deployment) {
@@ -267,8 +278,7 @@ public final class NativeDeploymentWorkloads implements Workloads {
     }
 
     private List<ReplicaSet> replicaSets(Deployment d) {
-        return Kube.call("list", "replicasets of " + ref(), () -> client.apps().replicaSets().inNamespace(namespace)
-                        .withLabels(d.getSpec().getSelector().getMatchLabels()).list().getItems()).stream()
+        return reads.list(ReplicaSet.class, namespace, d.getSpec().getSelector().getMatchLabels(), "replicasets of " + ref()).stream()
                 .filter(rs -> rs.getMetadata().getOwnerReferences().stream().anyMatch(o -> "Deployment".equals(o.getKind()) && name.equals(o.getName())))
                 .toList();
     }
@@ -365,7 +375,7 @@ public final class NativeDeploymentWorkloads implements Workloads {
     }
 
     private Deployment require() {
-        Deployment d = Kube.call("get", "deployment " + ref(), () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
+        Deployment d = reads.get(Deployment.class, namespace, name, "deployment");
         if (d == null) {
             throw new CutoverException(CutoverException.Kind.PERMANENT, "get deployment " + ref(), "get deployment " + ref() + " found nothing (404)");
         }
@@ -374,14 +384,14 @@ public final class NativeDeploymentWorkloads implements Workloads {
 
     private void send(Deployment d, JsonPatch patch) {
         String json = raw.json(patch.ops());
-        Kube.run("patch", "deployment " + ref(), () -> client.apps().deployments().inNamespace(namespace).resource(d)
-                .patch(PatchContext.of(PatchType.JSON), json));
+        reads.wrote(Kube.call("patch", "deployment " + ref(), () -> client.apps().deployments().inNamespace(namespace).resource(d)
+                .patch(PatchContext.of(PatchType.JSON), json)));
     }
 
     private void merge(Deployment d, Map<String, Object> patch) {
-        String json = raw.json(patch);
-        Kube.run("patch", "deployment " + ref(), () -> client.apps().deployments().inNamespace(namespace).resource(d)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), json));
+        String json = raw.json(reads.guarded(new java.util.LinkedHashMap<>(patch), d));
+        reads.wrote(Kube.call("patch", "deployment " + ref(), () -> client.apps().deployments().inNamespace(namespace).resource(d)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), json)));
     }
 
     private String ref() {
@@ -400,6 +410,7 @@ public final class NativeDeploymentWorkloads implements Workloads {
         private final String name;
         private String container;
         private boolean pauseAtBatches;
+        private KubernetesCache cache;
 
         private Builder(KubernetesClient client, String namespace, String deployment) {
             this.client = Objects.requireNonNull(client, "client");
@@ -415,6 +426,15 @@ public final class NativeDeploymentWorkloads implements Workloads {
         /** Pause the Deployment when the batch the plan asks for runs the new template (use with batch gates). */
         public Builder pauseAtBatches(boolean pause) {
             this.pauseAtBatches = pause;
+            return this;
+        }
+
+        /**
+         * Reads the Deployment and its ReplicaSets from {@code cache}'s watches instead of the API server;
+         * default: no cache, every status read is a GET and a list.
+         */
+        public Builder cache(KubernetesCache cache) {
+            this.cache = Objects.requireNonNull(cache, "cache");
             return this;
         }
 

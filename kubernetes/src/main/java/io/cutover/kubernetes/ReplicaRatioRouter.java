@@ -99,8 +99,7 @@ public final class ReplicaRatioRouter implements TrafficRouter {
     }
 
     private Map<String, String> selector() {
-        Service s = Kube.call("get", "service " + ref(), () -> workloads.client().services().inNamespace(workloads.namespace())
-                .withName(service).get());
+        Service s = workloads.reads().get(Service.class, workloads.namespace(), service, "service");
         if (s == null) {
             throw new CutoverException(CutoverException.Kind.PERMANENT, "get service " + ref(),
                     "get service " + ref() + " found nothing (404): the router reads the Service in front of both Deployments");

@@ -4,6 +4,7 @@ import io.cutover.CutoverException;
 import io.cutover.kubernetes.internal.Kube;
 import io.cutover.kubernetes.internal.Ownership;
 import io.cutover.kubernetes.internal.Raw;
+import io.cutover.kubernetes.internal.Reads;
 import io.cutover.spi.Role;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,9 +31,11 @@ final class RoleServices {
     private final String stableService;
     private final String candidateService;
     private final Raw raw;
+    private final Reads reads;
 
-    RoleServices(KubernetesClient client, String namespace, String stableService, String candidateService) {
-        this.client = client;
+    RoleServices(Reads reads, String namespace, String stableService, String candidateService) {
+        this.client = reads.client();
+        this.reads = reads;
         this.namespace = namespace;
         this.stableService = stableService;
         this.candidateService = candidateService;
@@ -72,16 +75,16 @@ final class RoleServices {
                 return null;
             }
             Ownership.requireServiceOfApplication(s, ref(name), applicationPods, owned, "patch");
-            String json = raw.json(Raw.path("spec", "selector", labels));
-            Kube.run("patch", "service " + ref(name), () -> client.services().inNamespace(namespace).resource(s)
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), json));
+            String json = raw.json(reads.guarded(Raw.path("spec", "selector", labels), s));
+            reads.wrote(Kube.call("patch", "service " + ref(name), () -> client.services().inNamespace(namespace).resource(s)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), json)));
             LOG.info("service {} selects only pods labelled {} now", ref(name), labels);
             return null;
         });
     }
 
     private Service get(String name) {
-        Service s = Kube.call("get", "service " + ref(name), () -> client.services().inNamespace(namespace).withName(name).get());
+        Service s = reads.get(Service.class, namespace, name, "service");
         if (s == null) {
             throw CutoverException.permanent("get service " + ref(name), "get service " + ref(name)
                     + " found nothing (404): the route's backends must exist", null);

@@ -106,17 +106,16 @@ public final class ServiceSelectorRouter implements TrafficRouter {
             owned.addAll(live.slot(role == Role.STABLE ? Role.CANDIDATE : Role.STABLE).podLabels().keySet());
             Deployment pods = live.deployment(role) != null ? live.deployment(role) : live.deployment(Role.STABLE);
             Ownership.requireServiceOfApplication(s, ref(name), Ownership.podTemplateLabels(pods), owned, "patch");
-            String json = raw.json(Raw.path("spec", "selector", labels));
-            Kube.run("patch", "service " + ref(name), () -> workloads.client().services().inNamespace(workloads.namespace())
-                    .resource(s).patch(PatchContext.of(PatchType.JSON_MERGE), json));
+            String json = raw.json(workloads.reads().guarded(Raw.path("spec", "selector", labels), s));
+            workloads.reads().wrote(Kube.call("patch", "service " + ref(name), () -> workloads.client().services()
+                    .inNamespace(workloads.namespace()).resource(s).patch(PatchContext.of(PatchType.JSON_MERGE), json)));
             LOG.info("service {} selects {} now", ref(name), labels);
             return null;
         });
     }
 
     private Service get(String name) {
-        Service s = Kube.call("get", "service " + ref(name), () -> workloads.client().services().inNamespace(workloads.namespace())
-                .withName(name).get());
+        Service s = workloads.reads().get(Service.class, workloads.namespace(), name, "service");
         if (s == null) {
             throw new CutoverException(CutoverException.Kind.PERMANENT, "get service " + ref(name),
                     "get service " + ref(name) + " found nothing (404): the router switches an existing Service");

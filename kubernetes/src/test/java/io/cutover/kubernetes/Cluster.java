@@ -46,7 +46,7 @@ final class Cluster {
     }
 
     /** A request as "METHOD path" (query dropped). */
-    record Call(String method, String path, String agent) {
+    record Call(String method, String path, String agent, boolean watch, String body) {
         @Override public String toString() { return method + " " + path; }
     }
 
@@ -58,7 +58,8 @@ final class Cluster {
             while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
                 String path = r.getPath();
                 int q = path.indexOf('?');
-                calls.add(new Call(r.getMethod(), q < 0 ? path : path.substring(0, q), r.getHeader("User-Agent")));
+                calls.add(new Call(r.getMethod(), q < 0 ? path : path.substring(0, q), r.getHeader("User-Agent"),
+                        q >= 0 && path.substring(q).contains("watch=true"), r.getBody() == null ? "" : r.getBody().readUtf8()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -14,10 +14,22 @@ public final class ControlledWorkloads implements Workloads {
 
     private final Workloads delegate;
     private final FakeDeploymentController controller;
+    private final Runnable afterReconcile;
 
     public ControlledWorkloads(Workloads delegate, FakeDeploymentController controller) {
+        this(delegate, controller, () -> { });
+    }
+
+    /** Runs {@code afterReconcile} after each reconcile (a watch cache catching up with what the controller wrote). */
+    public ControlledWorkloads(Workloads delegate, FakeDeploymentController controller, Runnable afterReconcile) {
         this.delegate = delegate;
         this.controller = controller;
+        this.afterReconcile = afterReconcile;
+    }
+
+    private void reconcile() {
+        controller.reconcile();
+        afterReconcile.run();
     }
 
     @Override
@@ -25,7 +37,7 @@ public final class ControlledWorkloads implements Workloads {
         try {
             delegate.deploy(revision, replicas);
         } finally {
-            controller.reconcile();
+            reconcile();
         }
     }
 
@@ -34,13 +46,13 @@ public final class ControlledWorkloads implements Workloads {
         return delegate.identity(role);
     }
 
-    @Override public void scale(Role role, int replicas) { delegate.scale(role, replicas); controller.reconcile(); }
-    @Override public void promote(Revision revision) { delegate.promote(revision); controller.reconcile(); }
-    @Override public void retire(Role role) { delegate.retire(role); controller.reconcile(); }
+    @Override public void scale(Role role, int replicas) { delegate.scale(role, replicas); reconcile(); }
+    @Override public void promote(Revision revision) { delegate.promote(revision); reconcile(); }
+    @Override public void retire(Role role) { delegate.retire(role); reconcile(); }
 
     @Override
     public WorkloadStatus status(Role role) {
-        controller.reconcile();
+        reconcile();
         return delegate.status(role);
     }
 }

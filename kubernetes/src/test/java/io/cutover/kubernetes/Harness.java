@@ -41,6 +41,10 @@ final class Harness {
     TrafficCheck check;
     /** More checks made at every event (a preview Service...). */
     final List<TrafficCheck> moreChecks = new ArrayList<>();
+    /** The adapter's watch cache, when the test reads through one ({@link #useCache()}). */
+    KubernetesCache cache;
+    /** Whether the adapter reads ReplicaSets from the cache too (native rolling updates), so the catch-up waits for them. */
+    boolean cacheReplicaSets;
 
     Harness(KubernetesClient mock) {
         this(mock, Duration.ofSeconds(10));
@@ -70,9 +74,16 @@ final class Harness {
                 .listener(this::record).build();
     }
 
+    /** Makes a watch cache on the adapter's client; {@link #controlled} then lets it catch up after every reconcile. */
+    KubernetesCache useCache() {
+        cache = KubernetesCache.of(client);
+        return cache;
+    }
+
     /** The target with its workloads driven by the test controller. */
     Target controlled(Target target) {
-        return target.toBuilder().workloads(new ControlledWorkloads(target.workloads(), controller)).metrics(new RevisionMetrics()).build();
+        Runnable caughtUp = cache == null ? () -> { } : () -> CacheCatchUp.await(mock, cache, NS, cacheReplicaSets);
+        return target.toBuilder().workloads(new ControlledWorkloads(target.workloads(), controller, caughtUp)).metrics(new RevisionMetrics()).build();
     }
 
     private void record(RolloutEvent e) {
@@ -114,6 +125,9 @@ final class Harness {
     }
 
     void close() {
+        if (cache != null) {
+            cache.close();
+        }
         controller.close();
         client.close();
     }

@@ -125,24 +125,120 @@ class RequestBudgetTest {
     }
 
     @Test
-    void switching_the_seed_service_wall_time() {
+    void a_four_step_canary_by_replicas_reading_from_watches_needs_at_most_five_gets() {
+        Cluster.apply(mock, "seed/rolling-deployment.yaml");
+        Cluster.apply(mock, "gateway/canary.yaml");
+        fromWatches("canary 10/25/50/75 by replicas, reads from watches (ConfigMap state from a watch)", CanaryEndToEndTest.CANARY, 3,
+                cache -> KubernetesTarget.canary(h.client, NS, "myapp").cache(cache).build());
+    }
+
+    @Test
+    void a_four_step_canary_on_the_gateway_api_reading_from_watches_needs_at_most_five_gets() {
+        Cluster.apply(mock, "seed/rolling-deployment.yaml");
+        Cluster.apply(mock, "gateway/canary.yaml");
+        fromWatches("canary 10/25/50/75 on an HTTPRoute, reads from watches (ConfigMap state from a watch)", CanaryEndToEndTest.CANARY, 4,
+                cache -> KubernetesTarget.canary(h.client, NS, "myapp").gatewayApi("myapp", "myapp", "myapp-canary").cache(cache).build());
+    }
+
+    @Test
+    void a_blue_green_rollout_reading_from_watches_needs_at_most_five_gets() {
         Cluster.seedBlueGreen(mock);
-        var router = ServiceSelectorRouter.builder(DeploymentWorkloads.blueGreen(h.client, NS, "myapp").activeService("myapp").build(), "myapp").build();
-        router.apply(TrafficSplit.weighted(100)); // warm the client and mark the roles
+        Deployment bg = Deployment.blueGreen().prePromotionGate(successRate(0.95)).autoPromoteAfter(Duration.ofMinutes(1)).build();
+        fromWatches("blue-green, reads from watches (seed manifests, ConfigMap state from a watch)", bg, 3,
+                cache -> KubernetesTarget.blueGreen(h.client, NS, "myapp").cache(cache).build());
+    }
+
+    @Test
+    void a_native_rolling_update_reading_from_watches_lists_replica_sets_only_once() {
+        Cluster.apply(mock, "seed/rolling-deployment.yaml");
+        h.cacheReplicaSets = true;
+        Deployment rolling = Deployment.rolling().maxSurge(1).maxUnavailable(0).batchGate(successRate(0.95)).build();
+
+        List<Cluster.Call> calls = fromWatches("native rolling update (5 replicas, maxSurge 1, paused at each batch), reads from watches",
+                rolling, 4, cache -> {
+                    NativeDeploymentWorkloads w = NativeDeploymentWorkloads.builder(h.client, NS, "myapp").pauseAtBatches(true).cache(cache).build();
+                    return Target.builder("myapp").workloads(w).router(w.router()).changes(w.changes()).build();
+                });
+
+        assertThat(calls).as("ReplicaSets: one list when the watch starts, then the watch")
+                .filteredOn(c -> c.method().equals("GET") && c.path().endsWith("/replicasets") && !c.watch()).hasSize(1);
+    }
+
+    /**
+     * Runs {@code plan} to success on a target and a state store reading from one watch cache, checks
+     * the requests against the Role and the budget ({@code kinds} watched kinds) and records them.
+     */
+    private List<Cluster.Call> fromWatches(String title, Deployment plan, int kinds, java.util.function.Function<KubernetesCache, Target> target) {
+        h.settle();
+        KubernetesCache cache = h.useCache();
+        CountingStore store = new CountingStore(new ConfigMapStateStore(h.client, NS).withCache(cache));
+        Target controlled = h.controlled(target.apply(cache));
+        Cluster.drain(server);
+
+        RolloutResult result = h.engine(store).start("myapp", plan, Revision.of("v2.0.0", "myapp:v2.0.0"), controlled).await();
+
+        assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
+        List<Cluster.Call> calls = Cluster.adapter(Cluster.drain(server));
+        check(title, calls);
+        assertWatchBudget(calls, store, kinds);
+        return calls;
+    }
+
+    @Test
+    void the_seed_blue_green_switch_from_a_warm_cache_is_one_patch() {
+        Cluster.seedBlueGreen(mock);
+        KubernetesCache cache = h.useCache();
+        var router = ServiceSelectorRouter.builder(DeploymentWorkloads.blueGreen(h.client, NS, "myapp").activeService("myapp")
+                .cache(cache).build(), "myapp").build();
+        router.apply(TrafficSplit.weighted(100)); // starts the watches and marks the roles
         router.apply(TrafficSplit.stableOnly());
-        int rounds = 50;
-        long[] nanos = new long[rounds];
-        for (int i = 0; i < rounds; i++) {
-            TrafficSplit split = i % 2 == 0 ? TrafficSplit.weighted(100) : TrafficSplit.stableOnly();
-            long start = System.nanoTime();
-            router.apply(split);
-            nanos[i] = System.nanoTime() - start;
-            assertThat(router.read()).isEqualTo(split);
+        Cluster.drain(server);
+
+        router.apply(TrafficSplit.weighted(100));
+
+        List<Cluster.Call> calls = Cluster.adapter(Cluster.drain(server));
+        assertThat(calls).extracting(Cluster.Call::toString).containsExactly("PATCH /api/v1/namespaces/shop/services/myapp");
+        assertThat(mock.services().inNamespace(NS).withName("myapp").get().getSpec().getSelector()).containsEntry("version", "green");
+        check("blue-green switch of the seed's Service from a warm cache", calls);
+    }
+
+    /**
+     * Reads: at most 5 GETs of single objects; one list and one watch per watched kind (the cache's,
+     * shared by every rollout of the engine). Writes: the state saves the store counted, and the
+     * platform writes of the plan; nothing else.
+     */
+    private static void assertWatchBudget(List<Cluster.Call> calls, CountingStore store, int kinds) {
+        long gets = calls.stream().filter(c -> c.method().equals("GET") && !c.watch() && isSingle(c)).count();
+        long watches = calls.stream().filter(Cluster.Call::watch).count();
+        long lists = calls.stream().filter(c -> c.method().equals("GET") && !c.watch() && !isSingle(c)).count();
+        long stateWrites = calls.stream().filter(c -> !c.method().equals("GET") && c.path().contains("/configmaps")).count();
+        assertThat(gets).as("GETs of single objects in one rollout").isLessThanOrEqualTo(5);
+        assertThat(lists).as("lists: one per watched kind").isLessThanOrEqualTo(kinds);
+        assertThat(watches).as("watches: one per watched kind (more only when a watch is re-opened)").isBetween(1L, (long) kinds * 2);
+        assertThat(stateWrites).as("state writes are the saves").isEqualTo(store.saves.get());
+    }
+
+    private static boolean isSingle(Cluster.Call c) {
+        Matcher m = PATH.matcher(c.path());
+        return m.matches() && m.group(3) != null;
+    }
+
+    /** Counts the engine's saves. */
+    static final class CountingStore implements io.cutover.spi.StateStore {
+        final io.cutover.spi.StateStore delegate;
+        final java.util.concurrent.atomic.AtomicInteger saves = new java.util.concurrent.atomic.AtomicInteger();
+
+        CountingStore(io.cutover.spi.StateStore delegate) {
+            this.delegate = delegate;
         }
-        java.util.Arrays.sort(nanos);
-        append(String.format("### blue-green switch wall time%n%nServiceSelectorRouter.apply (read both Deployments, read the Service, "
-                        + "patch its selector) against the mock server, %d switches after 2 warm-up ones: median %.1f ms, p90 %.1f ms, max %.1f ms%n%n",
-                rounds, nanos[rounds / 2] / 1e6, nanos[rounds * 9 / 10] / 1e6, nanos[rounds - 1] / 1e6));
+
+        @Override public java.util.Optional<Stored> load(String rollout) { return delegate.load(rollout); }
+
+        @Override
+        public String save(String rollout, io.cutover.state.RolloutState state, String expectedVersion) {
+            saves.incrementAndGet();
+            return delegate.save(rollout, state, expectedVersion);
+        }
     }
 
     private void check(String title, List<Cluster.Call> calls) {
@@ -156,7 +252,7 @@ class RequestBudgetTest {
             String group = m.group(1) == null ? "" : m.group(1);
             String resource = m.group(2) + (m.group(4) != null ? "/" + m.group(4) : "");
             String verb = switch (c.method()) {
-                case "GET" -> m.group(3) == null ? "list" : "get";
+                case "GET" -> c.watch() ? "watch" : m.group(3) == null ? "list" : "get";
                 case "POST" -> "create";
                 case "PUT" -> "update";
                 case "PATCH" -> "patch";

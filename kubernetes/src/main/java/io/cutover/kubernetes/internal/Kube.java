@@ -18,6 +18,8 @@ public final class Kube {
     public static final int CONFLICT_ATTEMPTS = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(Kube.class);
+    /** Set while a write refused with 409 runs again: its reads go to the API server, not to a watch cache. */
+    private static final ThreadLocal<Boolean> FRESH = ThreadLocal.withInitial(() -> false);
 
     private Kube() { }
 
@@ -39,12 +41,15 @@ public final class Kube {
 
     /**
      * Runs a read-modify-write; when the server answers 409 (someone changed the object since it was
-     * read) the whole body runs again, reading the object afresh, at most {@link #CONFLICT_ATTEMPTS} times.
+     * read) the whole body runs again, reading the object afresh from the API server (never from a
+     * watch cache, which may not have seen the change yet), at most {@link #CONFLICT_ATTEMPTS} times.
      */
     public static <T> T reapplyOnConflict(Supplier<T> readModifyWrite) {
         CutoverException last = null;
         for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
+            boolean outer = FRESH.get();
             try {
+                FRESH.set(outer || attempt > 1);
                 return readModifyWrite.get();
             } catch (CutoverException e) {
                 if (e.kind() != CutoverException.Kind.CONFLICT) {
@@ -52,9 +57,16 @@ public final class Kube {
                 }
                 last = e;
                 LOG.debug("{} conflicted (attempt {} of {}), re-reading", e.operation(), attempt, CONFLICT_ATTEMPTS);
+            } finally {
+                FRESH.set(outer);
             }
         }
         throw last;
+    }
+
+    /** Whether reads on this thread must go to the API server: a write refused with 409 is being re-read. */
+    public static boolean freshReads() {
+        return FRESH.get();
     }
 
     /**
