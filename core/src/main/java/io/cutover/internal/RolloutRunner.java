@@ -614,7 +614,10 @@ public final class RolloutRunner {
     private void lostOwnership(StateConflictException e) {
         LOG.error("rollout {}: another engine claimed it ({}); this engine stops driving it and writes nothing more", name, e.getMessage());
         stopped = true;
-        cancelPending();
+        cancelPending(); // a retry waiting in its backoff never runs
+        if (pauseTimer != null) {
+            pauseTimer.cancel();
+        }
         ctx.publish(new RolloutEvent.OwnershipLost(name, now(), e.getMessage()));
         done.completeExceptionally(e);
     }

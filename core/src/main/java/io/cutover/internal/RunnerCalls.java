@@ -56,14 +56,21 @@ final class RunnerCalls {
         return PlatformCalls.present(operation, run(operation, platformDeadline, call, true, true));
     }
 
-    /** A platform write, after the ownership check, under the platform deadline. Never abandoned. */
+    /**
+     * A platform write under the platform deadline, never abandoned. The ownership check runs on the
+     * call's own thread immediately before the adapter is called (after the bulkhead and the hand-off
+     * to a call thread; only the breaker's admission lies between), so an engine that another one
+     * claimed the rollout from while its write waited makes no write.
+     */
     void write(String operation, Runnable call) {
-        ownershipCheck.run();
-        shared.countWrite();
         run(operation, platformDeadline, () -> {
-            call.run();
-            return null;
-        }, true, false);
+            ownershipCheck.run();
+            shared.countWrite();
+            return shared.guarded(operation, () -> {
+                call.run();
+                return null;
+            });
+        }, false, false);
     }
 
     /**
