@@ -131,6 +131,34 @@ class HungCallsTest {
     }
 
     @Test
+    void aListenerThatHangsHoldsUpNeitherItsRolloutNorAnotherAndGetsItsEventsInOrderOnceItReturns() throws Exception {
+        List<RolloutEvent> seen = new CopyOnWriteArrayList<>();
+        FaultInjector listener = hanging("listener");
+        RolloutEngine engine = RolloutEngine.builder().pollInterval(Duration.ofMillis(20))
+                .listener(Faults.listener(seen::add, listener)).build();
+        engines.add(engine);
+        Deployment quick = Deployment.canary().steps(25, 50).pauseBetween(Duration.ofMillis(50)).scaleDownDelay(Duration.ZERO).build();
+        Rollout one = engine.start("one", quick, Fixture.V2, realTimePlatform().target("one"));
+        assertThat(listener.awaitHang(Duration.ofSeconds(10))).isTrue();
+        Rollout two = engine.start("two", quick, Fixture.V2, realTimePlatform().target("two"));
+        assertThat(one.result().get(20, TimeUnit.SECONDS).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(two.result().get(20, TimeUnit.SECONDS).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(seen).as("nothing reached the listener past the hung call").isEmpty();
+
+        listener.release(); // the hung call returns; the events queued meanwhile follow, in order
+        for (int i = 0; i < 200 && seen.stream().filter(e -> e instanceof RolloutEvent.Succeeded).count() < 2; i++) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+        for (String name : List.of("one", "two")) {
+            List<RolloutEvent> of = seen.stream().filter(e -> e.rollout().equals(name)).toList();
+            assertThat(of.get(of.size() - 1)).isInstanceOfSatisfying(RolloutEvent.PhaseChanged.class,
+                    e -> assertThat(e.phase()).isEqualTo(Phase.SUCCEEDED));
+            assertThat(of.stream().filter(RolloutEvent.StepStarted.class::isInstance)
+                    .map(e -> ((RolloutEvent.StepStarted) e).index()).toList()).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void aHookPastItsDeadlineFailsAndAbortsWithTheDeadlineMeasuredOnTheInjectedScheduler() throws Exception {
         VirtualScheduler time = new VirtualScheduler();
         SimulatedPlatform platform = SimulatedPlatform.builder(time.clock()).stable(Fixture.V1, 4, INSTANT).behaviour("v2", INSTANT)
