@@ -2,6 +2,7 @@ package io.cutover.internal;
 
 import io.cutover.CutoverException;
 import io.cutover.time.Scheduler;
+import io.cutover.time.VirtualScheduler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
  * measured on the engine's scheduler, so a call that hangs holds neither the rollout's lock nor an
  * engine thread: past its deadline it is a transient failure, and its thread is interrupted and
  * counted against the target's bulkhead until it returns. Without an executor (the default on a
- * virtual scheduler, where runs must be deterministic) calls run on the tick's thread.
+ * virtual scheduler, where runs must be deterministic) calls run on the tick's thread, and one that
+ * took longer than its deadline in virtual time (it advanced the scheduler) is past its deadline.
  *
  * <p>Every platform write is preceded by the rollout's ownership check, so an engine another one
  * has taken the rollout from writes nothing.
@@ -89,14 +91,30 @@ final class RunnerCalls {
         }
     }
 
+    private void pastDeadline(String operation, Duration deadline, java.time.Instant started) {
+        if (started != null && Duration.between(started, ((VirtualScheduler) scheduler).now()).compareTo(deadline) > 0) {
+            throw CutoverException.transientFailure(operation, operation + " gave no answer within its deadline of " + deadline, null);
+        }
+    }
+
     private <T> T run(String operation, Duration deadline, Supplier<T> call, boolean breaker, boolean abandonable) {
         Supplier<T> body = breaker ? () -> shared.guarded(operation, call) : call;
         if (executor == null) {
+            // on virtual time a call that took longer than its deadline (it advanced the clock) is past it,
+            // whatever it answered: measured on the scheduler, as the timer of an isolated call is
+            java.time.Instant started = scheduler instanceof VirtualScheduler v ? v.now() : null;
+            T answer;
             try {
-                return body.get();
+                answer = body.get();
             } catch (Throwable e) {
-                throw PlatformCalls.translate(operation, e);
+                CutoverException failure = PlatformCalls.translate(operation, e);
+                if (!(failure instanceof io.cutover.state.StateConflictException)) {
+                    pastDeadline(operation, deadline, started);
+                }
+                throw failure;
             }
+            pastDeadline(operation, deadline, started);
+            return answer;
         }
         shared.enter(operation);
         CompletableFuture<T> answer = new CompletableFuture<>();

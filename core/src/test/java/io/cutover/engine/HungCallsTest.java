@@ -190,6 +190,24 @@ class HungCallsTest {
         assertThat(platform.read()).isEqualTo(TrafficSplit.stableOnly());
     }
 
+    @Test
+    void onVirtualTimeASlowWriteThatAnsweredPastItsDeadlineIsAFailureAndTheReadBackDecides() {
+        Fixture f = Fixture.healthy();
+        FaultInjector slow = FaultInjector.builder(3).rate(0).slow(Duration.ofSeconds(45), f.time)
+                .only("router.apply"::equals).build().next(FaultKind.SLOW);
+        Rollout r = f.engine.start("app", canaryMeasuredEvery(Duration.ofMinutes(1)), Fixture.V2, Faults.target(f.target, slow));
+        f.time.runUntil(() -> !f.events(RolloutEvent.CallFailed.class).isEmpty(), Duration.ofHours(1));
+
+        assertThat(f.events(RolloutEvent.CallFailed.class)).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo("TRANSIENT");
+            assertThat(e.message()).contains("deadline of PT30S");
+        });
+        assertThat(f.platform.read().canaryWeight()).as("the slow write took effect").isEqualTo(10);
+        f.time.advance(Duration.ofMinutes(2));
+        assertThat(r.status().split().canaryWeight()).as("the retry read back and confirmed it").isEqualTo(10);
+        assertThat(r.status().phase()).isEqualTo(Phase.PROGRESSING);
+    }
+
     /** Lets the engine's workers catch up with virtual time for a moment of real time. */
     private static void waitBriefly(Rollout r) throws InterruptedException {
         try {
