@@ -622,12 +622,24 @@ public final class RolloutRunner {
         done.completeExceptionally(e);
     }
 
-    /** Before every platform write: fenced once stopped, or once another engine claimed the rollout. */
+    /**
+     * Before every platform write: fenced once stopped, or once another engine claimed the rollout. While
+     * rolling back, a store that cannot be read does not stop the way back to stable (traffic safety first).
+     */
     private void checkOwnership() {
         if (stopped) {
             throw new StateConflictException(name, "epoch " + state.epoch(), "an engine that stopped driving the rollout");
         }
-        keeper.checkOwnership(state);
+        try {
+            keeper.checkOwnership(state);
+        } catch (StateConflictException e) {
+            throw e;
+        } catch (CutoverException unreadable) {
+            if (state.phase() != Phase.ABORTING) {
+                throw unreadable;
+            }
+            LOG.warn("rollout {}: {}; rolling back regardless (traffic safety first)", name, unreadable.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- persistence
