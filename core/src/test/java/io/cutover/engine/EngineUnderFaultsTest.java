@@ -143,6 +143,28 @@ class EngineUnderFaultsTest {
     }
 
     @Test
+    void anEngineStalledPastAnAbTestsWholeDurationMeasuresBeforePromotingAndRollsABadCandidateBack() {
+        Fixture f = new Fixture(io.cutover.sim.Behaviour.healthy().withErrorRate(0.3));
+        Deployment ab = Deployment.abTest().match(io.cutover.spi.HeaderMatch.exact("x-canary", "true"))
+                .duration(Duration.ofMinutes(3)).gate(successRate(0.95)).build();
+        boolean[] stalled = {false};
+        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).listener(f.events::add).listener(e -> {
+            if (e instanceof RolloutEvent.TrafficChanged && !stalled[0]) {
+                stalled[0] = true;
+                f.time.advance(Duration.ofHours(1)); // a call or listener that blocks the tick for an hour
+            }
+        }).build();
+        RolloutResult result = f.start(ab).await();
+
+        assertThat(stalled[0]).isTrue();
+        assertThat(result.phase()).as(result.reason()).isEqualTo(Phase.ABORTED);
+        assertThat(f.events(RolloutEvent.MeasurementTaken.class)).isNotEmpty()
+                .allSatisfy(m -> assertThat(m.measurement().verdict()).isNotEqualTo(Verdict.PASSED));
+        assertThat(f.platform.stableRevision()).isEqualTo("v1");
+        assertThat(f.platform.read()).isEqualTo(TrafficSplit.stableOnly());
+    }
+
+    @Test
     void aStateStoreThatStaysDownWhileProgressingPausesWithTheReasonAndStopsTrying() {
         Fixture f = Fixture.healthy();
         AtomicInteger saves = new AtomicInteger();
