@@ -69,7 +69,7 @@ public final class RolloutRunner {
         this.rollbackSteps = plan.rollbackSteps();
         this.failures = new Failures(name, ctx);
         failures.resumeFrom(state.attempts());
-        this.keeper = new StateKeeper(name, ctx, failures, version);
+        this.keeper = new StateKeeper(name, ctx, failures, version, this.calls);
         if (state.phase().isTerminal()) {
             done.complete(RolloutResult.of(state));
         }

@@ -76,6 +76,23 @@ final class RunnerCalls {
     }
 
     /**
+     * A state-store call under the platform deadline, outside the breaker, never abandoned: a store that
+     * hangs holds neither the rollout's lock nor its tick past the deadline. What it throws unclassified is
+     * a transient failure of the store.
+     */
+    <T> T store(String operation, Supplier<T> call) {
+        return run(operation, platformDeadline, () -> {
+            try {
+                return call.get();
+            } catch (CutoverException | io.cutover.sim.SimulatedCrash e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                throw CutoverException.transientFailure(operation, "state store failed: " + e, e);
+            }
+        }, false, false);
+    }
+
+    /**
      * A call that is not a platform read or write (a gate, a hook, a probe) under its own deadline, outside
      * the breaker; a person's abort or pause does not wait for it.
      */

@@ -159,6 +159,30 @@ class HungCallsTest {
     }
 
     @Test
+    void whileTheStateStoreHangsAnAbortAnswersAtOnceAndTrafficReturnsToStable() throws Exception {
+        SimulatedPlatform platform = realTimePlatform();
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        FaultInjector store = FaultInjector.builder(12).rate(1).kinds(FaultKind.HANG)
+                .only(op -> op.startsWith("store.") && down.get()).build();
+        toRelease.add(store);
+        RolloutEngine engine = RolloutEngine.builder().pollInterval(Duration.ofMillis(20)).backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .callDeadline(Duration.ofMillis(300)).withStateStore(Faults.store(new io.cutover.state.InMemoryStateStore(), store)).build();
+        engines.add(engine);
+        Rollout r = engine.start("app", canaryMeasuredEvery(Duration.ofMinutes(1)), Fixture.V2, platform.target("app"));
+        for (int i = 0; i < 500 && r.status().stepIndex() < 3; i++) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+        assertThat(platform.read().canaryWeight()).isEqualTo(10);
+        down.set(true); // every load and save of the store hangs from now on
+
+        assertTimeoutPreemptively(ONE_SECOND, () -> r.abort("the store hangs"));
+        RolloutResult result = r.result().get(20, TimeUnit.SECONDS);
+        assertThat(result.phase()).isEqualTo(Phase.ABORTED);
+        assertThat(platform.read()).isEqualTo(TrafficSplit.stableOnly());
+        assertThat(store.injected()).anyMatch(i -> i.startsWith("store.save"));
+    }
+
+    @Test
     void aHookPastItsDeadlineFailsAndAbortsWithTheDeadlineMeasuredOnTheInjectedScheduler() throws Exception {
         VirtualScheduler time = new VirtualScheduler();
         SimulatedPlatform platform = SimulatedPlatform.builder(time.clock()).stable(Fixture.V1, 4, INSTANT).behaviour("v2", INSTANT)
