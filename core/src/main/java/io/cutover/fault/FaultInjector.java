@@ -257,12 +257,8 @@ public final class FaultInjector {
             if (delay == null || delay.isNegative()) {
                 throw new IllegalArgumentException("slow delay must not be negative: " + delay);
             }
-            if (this.scheduler != null && scheduler != this.scheduler) {
-                throw new IllegalArgumentException("hangs and slow calls must be measured on one scheduler");
-            }
             this.slowBy = delay;
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-            return this;
+            return measuredOn(scheduler);
         }
 
         /**
@@ -274,11 +270,16 @@ public final class FaultInjector {
             if (lasting == null || lasting.isNegative() || lasting.isZero()) {
                 throw new IllegalArgumentException("hang length must be positive: " + lasting);
             }
+            this.hangFor = lasting;
+            return measuredOn(scheduler);
+        }
+
+        private Builder measuredOn(Scheduler scheduler) {
+            Objects.requireNonNull(scheduler, "scheduler");
             if (this.scheduler != null && scheduler != this.scheduler) {
                 throw new IllegalArgumentException("hangs and slow calls must be measured on one scheduler");
             }
-            this.hangFor = lasting;
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            this.scheduler = scheduler;
             return this;
         }
 
