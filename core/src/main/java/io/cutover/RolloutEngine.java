@@ -76,11 +76,14 @@ public final class RolloutEngine implements AutoCloseable {
         Scheduler scheduler = b.scheduler;
         if (scheduler == null) {
             AtomicInteger n = new AtomicInteger();
-            own = Executors.newScheduledThreadPool(b.threads, r -> {
+            java.util.concurrent.ScheduledThreadPoolExecutor pool = new java.util.concurrent.ScheduledThreadPoolExecutor(b.threads, r -> {
                 Thread t = new Thread(r, "cutover-engine-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
+            // a cancelled timer (an ended rollout's pause, a call's deadline) leaves the queue at once, not when it was due
+            pool.setRemoveOnCancelPolicy(true);
+            own = pool;
             scheduler = Scheduler.of(own);
         }
         Clock clock = b.clock != null ? b.clock

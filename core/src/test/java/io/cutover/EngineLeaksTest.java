@@ -53,4 +53,28 @@ class EngineLeaksTest {
         assertThat(p.writes()).as("writes after shutdown").isEqualTo(writes);
         assertThat(engine.active()).isZero();
     }
+
+    @Test
+    void anAbortOfAFailedRolloutIsTrackedAgainAndStopsOnShutdown() {
+        java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean();
+        io.cutover.fault.FaultInjector routes = io.cutover.fault.FaultInjector.builder(1).rate(1)
+                .kinds(io.cutover.fault.FaultKind.PERMANENT).only(op -> op.equals("router.apply") && refuse.get()).build();
+        SimulatedPlatform p = platform(0.3);
+        Deployment d = Deployment.canary().steps(10, 50).pauseBetween(Duration.ofMinutes(2)).gate(successRate(0.95)).build();
+        Rollout r = engine.start("app", d, V2, io.cutover.fault.Faults.target(p.target("app"), routes));
+        time.runUntil(() -> p.read().canaryWeight() == 10, Duration.ofHours(1));
+        refuse.set(true); // the rollback's traffic write is refused until the budget is spent
+        assertThat(r.await().phase()).isEqualTo(Phase.FAILED);
+        assertThat(engine.active()).isZero();
+
+        refuse.set(false);
+        r.abort("the platform recovered");
+        assertThat(engine.active()).as("the rollback run again is driven by the engine").isOne();
+        engine.shutdown();
+        int writes = p.writes();
+        time.advance(Duration.ofHours(2));
+        assertThat(p.writes()).as("writes after shutdown").isEqualTo(writes);
+        assertThat(p.read().canaryWeight()).isEqualTo(10);
+        assertThat(engine.active()).isZero();
+    }
 }

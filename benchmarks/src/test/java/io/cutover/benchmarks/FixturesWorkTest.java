@@ -62,4 +62,12 @@ class FixturesWorkTest {
         assertThat(run.succeeded()).isEqualTo(5);
         assertThat(run.maxEngineThreads()).isBetween(1, 2);
     }
+
+    @Test
+    void theRetainedHeapMeasurementEndsEveryRolloutAndLeavesTheEngineDrivingNone() throws Exception {
+        RetainedPerEndedRollout.Retained r = RetainedPerEndedRollout.measure(10);
+
+        assertThat(r.ends()).containsEntry(Phase.SUCCEEDED, 5).containsEntry(Phase.ABORTED, 5);
+        assertThat(r.activeAfter()).isZero();
+    }
 }

@@ -2,6 +2,7 @@ package io.cutover.fault;
 
 import io.cutover.CutoverException;
 import io.cutover.time.Scheduler;
+import io.cutover.time.VirtualScheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ public final class FaultInjector {
     private final List<FaultKind> kinds;
     private final Scheduler scheduler;
     private final Duration slowBy;
+    private final Duration hangFor;
     private final Predicate<String> applies;
     private final ArrayDeque<FaultKind> script = new ArrayDeque<>();
     private final Map<String, Object> lastAnswers = new HashMap<>();
@@ -50,6 +52,7 @@ public final class FaultInjector {
         this.kinds = List.copyOf(b.kinds);
         this.scheduler = b.scheduler;
         this.slowBy = b.slowBy;
+        this.hangFor = b.hangFor;
         this.applies = b.applies;
     }
 
@@ -171,8 +174,22 @@ public final class FaultInjector {
         };
     }
 
-    /** Blocks until released, interrupted, or (for a delay) the delay has passed on the scheduler. */
+    /**
+     * Blocks until released, interrupted, or (for a delay) the delay has passed on the scheduler. On a
+     * {@link VirtualScheduler} that no other thread drives, nothing could end the wait: the call takes its
+     * time as virtual time instead (the scheduler is advanced by the delay, or by the hang's length, after
+     * which a hang fails), so a caller that measures its deadline on the scheduler sees it pass.
+     */
     private void hang(String operation, Duration delay) {
+        if (scheduler instanceof VirtualScheduler virtual && !virtual.drivenByAnotherThread()) {
+            virtual.advance(delay != null ? delay : hangFor);
+            if (delay == null) {
+                hanging.countDown();
+                throw CutoverException.transientFailure(operation, "injected hang in " + operation + ": no answer after "
+                        + hangFor + " of virtual time", null);
+            }
+            return;
+        }
         CountDownLatch over = released;
         if (delay != null) {
             CountDownLatch slow = new CountDownLatch(1);
@@ -209,6 +226,7 @@ public final class FaultInjector {
         private Set<FaultKind> kinds = FaultKind.quick();
         private Scheduler scheduler;
         private Duration slowBy = Duration.ofSeconds(10);
+        private Duration hangFor = Duration.ofHours(1);
         private Predicate<String> applies = op -> true;
 
         private Builder(long seed) {
@@ -240,7 +258,28 @@ public final class FaultInjector {
                 throw new IllegalArgumentException("slow delay must not be negative: " + delay);
             }
             this.slowBy = delay;
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return measuredOn(scheduler);
+        }
+
+        /**
+         * The scheduler hangs are measured on, and how long a HANG lasts on a {@link VirtualScheduler} that no
+         * other thread drives (where a blocked call would block virtual time itself): there it fails after
+         * {@code lasting} of virtual time. Elsewhere a HANG blocks until interrupted or {@link FaultInjector#release()}d.
+         */
+        public Builder hangs(Duration lasting, Scheduler scheduler) {
+            if (lasting == null || lasting.isNegative() || lasting.isZero()) {
+                throw new IllegalArgumentException("hang length must be positive: " + lasting);
+            }
+            this.hangFor = lasting;
+            return measuredOn(scheduler);
+        }
+
+        private Builder measuredOn(Scheduler scheduler) {
+            Objects.requireNonNull(scheduler, "scheduler");
+            if (this.scheduler != null && scheduler != this.scheduler) {
+                throw new IllegalArgumentException("hangs and slow calls must be measured on one scheduler");
+            }
+            this.scheduler = scheduler;
             return this;
         }
 

@@ -26,12 +26,25 @@ public record EngineContext(Clock clock, Scheduler scheduler, StateStore store, 
 
     private static final Logger LOG = LoggerFactory.getLogger(EngineContext.class);
 
+    /** How long a rollout waits for its listeners to take an event, when calls run on threads of their own. */
+    public static final Duration LISTENER_DEADLINE = Duration.ofSeconds(2);
+
     public EngineContext {
-        listeners = List.copyOf(listeners);
+        listeners = callExecutor == null ? List.copyOf(listeners)
+                : listeners.stream().<RolloutListener>map(l -> new ListenerLane(l, callExecutor)).toList();
     }
 
-    /** Delivers an event to every listener; one that throws anything is logged and skipped. */
+    /**
+     * Delivers an event to every listener; one that throws anything is logged and skipped. With a call
+     * executor each listener takes its events in order on a thread of its own, and the rollout waits at most
+     * {@link #LISTENER_DEADLINE} for them (a listener that hangs is waited for once, then no more until it
+     * returns); without one, on the calling thread.
+     */
     public void publish(RolloutEvent event) {
+        if (callExecutor != null) {
+            ListenerLane.deliver(listeners, event, scheduler, LISTENER_DEADLINE);
+            return;
+        }
         for (RolloutListener listener : listeners) {
             try {
                 listener.onEvent(event);

@@ -71,7 +71,7 @@ public final class RolloutRunner {
         this.failures = new Failures(name, ctx);
         this.wake = new ChangeWake(target.changes(), ctx.scheduler());
         failures.resumeFrom(state.attempts());
-        this.keeper = new StateKeeper(name, ctx, failures, version);
+        this.keeper = new StateKeeper(name, ctx, failures, version, this.calls);
         if (state.phase().isTerminal()) {
             done.complete(RolloutResult.of(state));
         }
@@ -621,18 +621,33 @@ public final class RolloutRunner {
     private void lostOwnership(StateConflictException e) {
         LOG.error("rollout {}: another engine claimed it ({}); this engine stops driving it and writes nothing more", name, e.getMessage());
         stopped = true;
-        cancelPending();
+        cancelPending(); // a retry waiting in its backoff never runs
         wake.disarm();
+        if (pauseTimer != null) {
+            pauseTimer.cancel();
+        }
         ctx.publish(new RolloutEvent.OwnershipLost(name, now(), e.getMessage()));
         done.completeExceptionally(e);
     }
 
-    /** Before every platform write: fenced once stopped, or once another engine claimed the rollout. */
+    /**
+     * Before every platform write: fenced once stopped, or once another engine claimed the rollout. While
+     * rolling back, a store that cannot be read does not stop the way back to stable (traffic safety first).
+     */
     private void checkOwnership() {
         if (stopped) {
             throw new StateConflictException(name, "epoch " + state.epoch(), "an engine that stopped driving the rollout");
         }
-        keeper.checkOwnership(state);
+        try {
+            keeper.checkOwnership(state);
+        } catch (StateConflictException e) {
+            throw e;
+        } catch (CutoverException unreadable) {
+            if (state.phase() != Phase.ABORTING) {
+                throw unreadable;
+            }
+            LOG.warn("rollout {}: {}; rolling back regardless (traffic safety first)", name, unreadable.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- persistence

@@ -2,6 +2,7 @@ package io.cutover.internal;
 
 import io.cutover.CutoverException;
 import io.cutover.time.Scheduler;
+import io.cutover.time.VirtualScheduler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
  * measured on the engine's scheduler, so a call that hangs holds neither the rollout's lock nor an
  * engine thread: past its deadline it is a transient failure, and its thread is interrupted and
  * counted against the target's bulkhead until it returns. Without an executor (the default on a
- * virtual scheduler, where runs must be deterministic) calls run on the tick's thread.
+ * virtual scheduler, where runs must be deterministic) calls run on the tick's thread, and one that
+ * took longer than its deadline in virtual time (it advanced the scheduler) is past its deadline.
  *
  * <p>Every platform write is preceded by the rollout's ownership check, so an engine another one
  * has taken the rollout from writes nothing.
@@ -56,14 +58,38 @@ final class RunnerCalls {
         return PlatformCalls.present(operation, run(operation, platformDeadline, call, true, true));
     }
 
-    /** A platform write, after the ownership check, under the platform deadline. Never abandoned. */
+    /**
+     * A platform write under the platform deadline, never abandoned. The ownership check runs on the
+     * call's own thread immediately before the adapter is called (after the bulkhead and the hand-off
+     * to a call thread; only the breaker's admission lies between), so an engine that another one
+     * claimed the rollout from while its write waited makes no write.
+     */
     void write(String operation, Runnable call) {
-        ownershipCheck.run();
-        shared.countWrite();
         run(operation, platformDeadline, () -> {
-            call.run();
-            return null;
-        }, true, false);
+            ownershipCheck.run();
+            shared.countWrite();
+            return shared.guarded(operation, () -> {
+                call.run();
+                return null;
+            });
+        }, false, false);
+    }
+
+    /**
+     * A state-store call under the platform deadline, outside the breaker, never abandoned: a store that
+     * hangs holds neither the rollout's lock nor its tick past the deadline. What it throws unclassified is
+     * a transient failure of the store.
+     */
+    <T> T store(String operation, Supplier<T> call) {
+        return run(operation, platformDeadline, () -> {
+            try {
+                return call.get();
+            } catch (CutoverException | io.cutover.sim.SimulatedCrash e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                throw CutoverException.transientFailure(operation, "state store failed: " + e, e);
+            }
+        }, false, false);
     }
 
     /**
@@ -82,14 +108,30 @@ final class RunnerCalls {
         }
     }
 
+    private void pastDeadline(String operation, Duration deadline, java.time.Instant started) {
+        if (started != null && Duration.between(started, ((VirtualScheduler) scheduler).now()).compareTo(deadline) > 0) {
+            throw CutoverException.transientFailure(operation, operation + " gave no answer within its deadline of " + deadline, null);
+        }
+    }
+
     private <T> T run(String operation, Duration deadline, Supplier<T> call, boolean breaker, boolean abandonable) {
         Supplier<T> body = breaker ? () -> shared.guarded(operation, call) : call;
         if (executor == null) {
+            // on virtual time a call that took longer than its deadline (it advanced the clock) is past it,
+            // whatever it answered: measured on the scheduler, as the timer of an isolated call is
+            java.time.Instant started = scheduler instanceof VirtualScheduler v ? v.now() : null;
+            T answer;
             try {
-                return body.get();
+                answer = body.get();
             } catch (Throwable e) {
-                throw PlatformCalls.translate(operation, e);
+                CutoverException failure = PlatformCalls.translate(operation, e);
+                if (!(failure instanceof io.cutover.state.StateConflictException)) {
+                    pastDeadline(operation, deadline, started);
+                }
+                throw failure;
             }
+            pastDeadline(operation, deadline, started);
+            return answer;
         }
         shared.enter(operation);
         CompletableFuture<T> answer = new CompletableFuture<>();

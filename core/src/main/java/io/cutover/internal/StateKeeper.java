@@ -20,13 +20,15 @@ final class StateKeeper {
     private final String name;
     private final EngineContext ctx;
     private final Failures failures;
+    private final RunnerCalls calls;
     private String version;
 
-    StateKeeper(String name, EngineContext ctx, Failures failures, String version) {
+    StateKeeper(String name, EngineContext ctx, Failures failures, String version, RunnerCalls calls) {
         this.name = name;
         this.ctx = ctx;
         this.failures = failures;
         this.version = version;
+        this.calls = calls;
     }
 
     /**
@@ -38,10 +40,10 @@ final class StateKeeper {
     void save(RolloutState next) {
         try {
             try {
-                version = ctx.store().save(name, next, version);
+                version = saveAs(next, version);
             } catch (StateConflictException e) {
                 version = ownVersion(e, next);
-                version = ctx.store().save(name, next, version);
+                version = saveAs(next, version);
             }
         } catch (CutoverException | io.cutover.sim.SimulatedCrash e) {
             throw e;
@@ -88,9 +90,17 @@ final class StateKeeper {
         return stored.version();
     }
 
+    private String saveAs(RolloutState next, String expected) {
+        return calls.store("save state", () -> ctx.store().save(name, next, expected));
+    }
+
     private StateStore.Stored load(String what) {
         try {
-            return ctx.store().load(name).orElse(null);
+            java.util.Optional<StateStore.Stored> loaded = calls.store("load state", () -> ctx.store().load(name));
+            if (loaded == null) {
+                throw CutoverException.transientFailure("load state", "the store returned nothing (null)", null);
+            }
+            return loaded.orElse(null);
         } catch (io.cutover.sim.SimulatedCrash crash) {
             throw crash;
         } catch (Throwable e) {

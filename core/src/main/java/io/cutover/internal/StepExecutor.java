@@ -104,7 +104,7 @@ final class StepExecutor {
         } else if (step instanceof Step.Promote) {
             String unproven = unprovenGate(at);
             if (unproven != null) {
-                // the last round errored: promote only on a fresh round that passes
+                // the last round errored, or there was none: promote only on a fresh round that passes
                 Judgement j = measure(plan.backgroundGates(), plan.backgroundPolicy(), s.background(), s, at, now);
                 s.background(j.progress);
                 if (j.outcome != null) {
@@ -366,14 +366,19 @@ final class StepExecutor {
         }
         for (Gate gate : plan.backgroundGates()) {
             String gateName = gateName(gate);
-            for (int i = at.measurements().size() - 1; i >= 0; i--) {
+            boolean measured = false;
+            for (int i = at.measurements().size() - 1; i >= 0 && !measured; i--) {
                 Measurement m = at.measurements().get(i);
                 if (m.gate().equals(gateName)) {
                     if (m.verdict() == Verdict.ERROR) {
                         return "last measurement of " + gateName + " is " + m.verdict() + ": " + m.detail();
                     }
-                    break;
+                    measured = true;
                 }
+            }
+            if (!measured) {
+                // the pauses passed without a round (the engine was stalled, or they are shorter than the interval)
+                return gateName + " was never measured";
             }
         }
         return null;

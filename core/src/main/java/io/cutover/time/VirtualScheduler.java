@@ -48,6 +48,7 @@ public final class VirtualScheduler implements Scheduler {
     }
 
     private final PriorityQueue<Task> queue = new PriorityQueue<>();
+    private volatile Thread driver;
     private Instant now;
     private long seq;
     private final Clock clock = new Clock() {
@@ -105,6 +106,25 @@ public final class VirtualScheduler implements Scheduler {
     }
 
     private boolean runUntil(BooleanSupplier done, Instant end) {
+        Thread outer = driver;
+        driver = Thread.currentThread();
+        try {
+            return runTasks(done, end);
+        } finally {
+            driver = outer;
+        }
+    }
+
+    /**
+     * Whether a thread other than the caller is running this scheduler's tasks now: then something the
+     * caller waits for on virtual time can come; otherwise nothing will unless the caller advances it.
+     */
+    public boolean drivenByAnotherThread() {
+        Thread d = driver;
+        return d != null && d != Thread.currentThread();
+    }
+
+    private boolean runTasks(BooleanSupplier done, Instant end) {
         while (!done.getAsBoolean()) {
             Task next;
             synchronized (this) {

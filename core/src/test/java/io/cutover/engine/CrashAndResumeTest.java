@@ -36,6 +36,8 @@ class CrashAndResumeTest {
     static {
         PLANS.put("canary", () -> Deployment.canary().steps(10, 25, 50, 75).pauseBetween(Duration.ofMinutes(5))
                 .gate(successRate(0.95)).build());
+        PLANS.put("canary-replica-ratio", () -> Deployment.canary().steps(25, 50).pauseBetween(Duration.ofMinutes(5))
+                .gate(successRate(0.95)).build());
         PLANS.put("blue-green", () -> Deployment.blueGreen().autoPromoteAfter(Duration.ofMinutes(1))
                 .postPromotionGate(successRate(0.95)).scaleDownDelay(Duration.ofMinutes(2)).build());
         PLANS.put("rolling", () -> Deployment.rolling().maxSurge(1).maxUnavailable(1).batchGate(successRate(0.95)).build());
@@ -51,15 +53,22 @@ class CrashAndResumeTest {
 
     static int crashPointsTried;
 
+    /** The plan's platform: a router that follows replica counts for the replica-ratio canary, a weighted one otherwise. */
+    static Fixture fixture(String planName, double errorRate) {
+        Behaviour candidate = Behaviour.healthy().withErrorRate(errorRate);
+        return planName.endsWith("replica-ratio") ? new Fixture(candidate, io.cutover.spi.RouterCapability.REPLICA_RATIO)
+                : new Fixture(candidate);
+    }
+
     @ParameterizedTest(name = "{0} with candidate error rate {1}")
     @MethodSource("plans")
     void crashAfterEveryWriteThenResume(String planName, double errorRate) {
         Deployment plan = PLANS.get(planName).get();
-        int writes = cleanRun(plan, errorRate);
+        int writes = cleanRun(planName, plan, errorRate);
         assertThat(writes).isGreaterThan(3);
         Phase expected = errorRate == 0 ? Phase.SUCCEEDED : Phase.ABORTED;
         for (int k = 1; k <= writes; k++) {
-            Fixture f = new Fixture(Behaviour.healthy().withErrorRate(errorRate));
+            Fixture f = fixture(planName, errorRate);
             f.platform.allowUnavailable(4);
             f.platform.crashAfterWrite(k);
             Rollout first = f.start(plan);
@@ -122,7 +131,7 @@ class CrashAndResumeTest {
     @MethodSource("plansAndCrashPoints")
     void crashAroundEveryWriteAndEverySaveThenCrashAgainInTheResumedRun(String planName, double errorRate, CrashPoint point) {
         Deployment plan = PLANS.get(planName).get();
-        Fixture clean = new Fixture(Behaviour.healthy().withErrorRate(errorRate));
+        Fixture clean = fixture(planName, errorRate);
         int allowed = plan.plan(new io.cutover.PlanContext(4, clean.platform.capabilities())).unavailableAllowed().resolve(4);
         clean.platform.allowUnavailable(allowed);
         CrashingStore counting = new CrashingStore(clean.store);
@@ -131,7 +140,7 @@ class CrashAndResumeTest {
         int points = point == CrashPoint.AFTER_WRITE ? clean.platform.writes() : counting.saves;
         Phase expected = errorRate == 0 ? Phase.SUCCEEDED : Phase.ABORTED;
         for (int k = 1; k <= points; k++) {
-            Fixture f = new Fixture(Behaviour.healthy().withErrorRate(errorRate));
+            Fixture f = fixture(planName, errorRate);
             f.platform.allowUnavailable(allowed);
             CrashingStore store = new CrashingStore(f.store);
             if (point == CrashPoint.AFTER_WRITE) {
@@ -181,8 +190,8 @@ class CrashAndResumeTest {
         }
     }
 
-    private static int cleanRun(Deployment plan, double errorRate) {
-        Fixture f = new Fixture(Behaviour.healthy().withErrorRate(errorRate));
+    private static int cleanRun(String planName, Deployment plan, double errorRate) {
+        Fixture f = fixture(planName, errorRate);
         f.platform.allowUnavailable(4);
         RolloutResult result = f.start(plan).await();
         assertThat(result.phase()).isEqualTo(errorRate == 0 ? Phase.SUCCEEDED : Phase.ABORTED);

@@ -121,6 +121,50 @@ class EngineUnderFaultsTest {
     }
 
     @Test
+    void aStateStoreThatIsDownDuringAnAbortNeitherLoadsNorSavesAndTrafficStillReturnsToStable() {
+        Fixture f = Fixture.failing(0.3);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        FaultInjector outage = FaultInjector.builder(5).rate(1).kinds(FaultKind.TRANSIENT)
+                .only(op -> op.startsWith("store.") && down.get()).build();
+        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(Faults.store(f.store, outage))
+                .listener(f.events::add).build();
+        Rollout r = f.start(CANARY);
+        f.time.runUntil(() -> r.phase() == Phase.ABORTING, Duration.ofHours(1));
+        assertThat(f.platform.read().canaryWeight()).isEqualTo(10);
+        down.set(true); // the store goes down: the ownership check before each write cannot read it either
+
+        RolloutResult result = r.await();
+        assertThat(result.phase()).isEqualTo(Phase.ABORTED);
+        assertThat(f.platform.read()).isEqualTo(TrafficSplit.stableOnly());
+        assertThat(f.platform.desiredReplicas(Role.CANDIDATE)).isZero();
+        assertThat(f.platform.violations()).isEmpty();
+        assertThat(outage.injected()).anyMatch(i -> i.startsWith("store.load")).anyMatch(i -> i.startsWith("store.save"));
+        assertThat(f.store.load("app").orElseThrow().state().phase()).as("the store never got the end").isEqualTo(Phase.ABORTING);
+    }
+
+    @Test
+    void anEngineStalledPastAnAbTestsWholeDurationMeasuresBeforePromotingAndRollsABadCandidateBack() {
+        Fixture f = new Fixture(io.cutover.sim.Behaviour.healthy().withErrorRate(0.3));
+        Deployment ab = Deployment.abTest().match(io.cutover.spi.HeaderMatch.exact("x-canary", "true"))
+                .duration(Duration.ofMinutes(3)).gate(successRate(0.95)).build();
+        boolean[] stalled = {false};
+        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).listener(f.events::add).listener(e -> {
+            if (e instanceof RolloutEvent.TrafficChanged && !stalled[0]) {
+                stalled[0] = true;
+                f.time.advance(Duration.ofHours(1)); // a call or listener that blocks the tick for an hour
+            }
+        }).build();
+        RolloutResult result = f.start(ab).await();
+
+        assertThat(stalled[0]).isTrue();
+        assertThat(result.phase()).as(result.reason()).isEqualTo(Phase.ABORTED);
+        assertThat(f.events(RolloutEvent.MeasurementTaken.class)).isNotEmpty()
+                .allSatisfy(m -> assertThat(m.measurement().verdict()).isNotEqualTo(Verdict.PASSED));
+        assertThat(f.platform.stableRevision()).isEqualTo("v1");
+        assertThat(f.platform.read()).isEqualTo(TrafficSplit.stableOnly());
+    }
+
+    @Test
     void aStateStoreThatStaysDownWhileProgressingPausesWithTheReasonAndStopsTrying() {
         Fixture f = Fixture.healthy();
         AtomicInteger saves = new AtomicInteger();

@@ -33,15 +33,19 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded schedules over the seven strategy shapes, each with faults drawn from the whole quick catalogue
- * (every Throwable kind, nulls, lost responses, stale reads; hangs are covered on real time by
- * {@link HungCallsTest}) on every SPI, the state store and a listener, one crash at a random platform
- * write, and a resume on a fresh engine. The platform's end state must show the phase reported, and
+ * Seeded schedules over the seven strategy shapes, each with faults drawn from the whole catalogue
+ * (every Throwable kind, nulls, hangs, slow calls, lost responses, stale reads) on every SPI, the state
+ * store and a listener, one crash at a random platform write, and a resume on a fresh engine. Calls
+ * run on virtual time on the tick's thread: a hung or slow call passes virtual time, and the engine
+ * counts it past its deadline measured on the scheduler (on threads of their own, a hang that never
+ * returns is cut off by its deadline timer: {@link HungCallsTest}). The platform's end state must show the phase reported, and
  * the simulator's invariants must hold. The count is {@code -Dfault.schedules} (default 150).
  */
 class FaultSchedulesTest {
 
     static final int SCHEDULES = Integer.getInteger("fault.schedules", 150);
+    /** The first schedule run (the earlier ones are drawn and skipped): to run again one that failed. */
+    static final int FROM = Integer.getInteger("fault.from", 0);
 
     enum Shape { BLUE_GREEN, CANARY_WEIGHTED, CANARY_REPLICA_RATIO, ROLLING, RECREATE, AB_TEST, SHADOW }
 
@@ -75,15 +79,22 @@ class FaultSchedulesTest {
         List<String> problems = new ArrayList<>();
         Map<Phase, Integer> ends = new EnumMap<>(Phase.class);
         int crashed = 0;
+        int hung = 0;
+        int slow = 0;
         for (int i = 0; i < SCHEDULES; i++) {
             Shape shape = Shape.values()[i % Shape.values().length];
             long seed = random.nextLong();
             boolean bad = random.nextBoolean();
             int replicas = 2 + random.nextInt(7);
             int crashAt = 1 + random.nextInt(8);
+            if (i < FROM) {
+                continue;
+            }
             Schedule s = new Schedule(shape, seed, bad, replicas, crashAt);
             try {
                 RolloutResult result = s.run();
+                hung += s.faults.injected().stream().anyMatch(f -> f.endsWith(": HANG")) ? 1 : 0;
+                slow += s.faults.injected().stream().anyMatch(f -> f.endsWith(": SLOW")) ? 1 : 0;
                 crashed += s.crashed ? 1 : 0;
                 ends.merge(result.phase(), 1, Integer::sum);
                 String problem = s.check(result);
@@ -95,13 +106,16 @@ class FaultSchedulesTest {
                 problems.add("#" + i + " " + shape + " seed " + seed + " threw " + e);
             }
         }
-        org.slf4j.LoggerFactory.getLogger(FaultSchedulesTest.class).warn("{} fault schedules: ends {}, {} crashed and resumed, {} problems",
-                SCHEDULES, ends, crashed, problems.size());
+        int run = SCHEDULES - FROM;
+        org.slf4j.LoggerFactory.getLogger(FaultSchedulesTest.class).warn("{} fault schedules: ends {}, {} crashed and resumed, {} with a hung call, {} with a slow one, {} problems",
+                run, ends, crashed, hung, slow, problems.size());
         assertThat(problems).isEmpty();
-        assertThat(ends.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(SCHEDULES);
-        assertThat(crashed).as("schedules that crashed and resumed").isGreaterThan(SCHEDULES / 3);
-        assertThat(ends.getOrDefault(Phase.SUCCEEDED, 0)).isGreaterThan(SCHEDULES / 10);
-        assertThat(ends.getOrDefault(Phase.ABORTED, 0)).isGreaterThan(SCHEDULES / 10);
+        assertThat(ends.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(run);
+        assertThat(crashed).as("schedules that crashed and resumed").isGreaterThan(run / 3);
+        assertThat(hung).as("schedules with a hung call").isGreaterThan(run / 20);
+        assertThat(slow).as("schedules with a slow call").isGreaterThan(run / 20);
+        assertThat(ends.getOrDefault(Phase.SUCCEEDED, 0)).isGreaterThan(run / 10);
+        assertThat(ends.getOrDefault(Phase.ABORTED, 0)).isGreaterThan(run / 10);
     }
 
     /** One schedule: its platform, faults, crash and engines. */
@@ -127,7 +141,10 @@ class FaultSchedulesTest {
             this.deployment = deployment(shape);
             platform.allowUnavailable(deployment.plan(new PlanContext(replicas, platform.capabilities())).unavailableAllowed().resolve(replicas));
             platform.crashAfterWrite(crashAt);
-            this.faults = FaultInjector.builder(seed).rate(0.03).kinds(FaultKind.quick()).build();
+            // the whole catalogue: a hang lasts an hour of virtual time (past every deadline), a slow call 45 s
+            // (past the platform's 30 s deadline, within a gate's one-minute interval)
+            this.faults = FaultInjector.builder(seed).rate(0.03).kinds(java.util.EnumSet.allOf(FaultKind.class))
+                    .hangs(Duration.ofHours(1), time).slow(Duration.ofSeconds(45), time).build();
             this.store = Faults.store(InMemoryStateStore.encodingJson(), faults);
             this.target = Faults.target(platform.target("app"), faults);
         }

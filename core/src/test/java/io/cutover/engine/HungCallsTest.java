@@ -131,6 +131,58 @@ class HungCallsTest {
     }
 
     @Test
+    void aListenerThatHangsHoldsUpNeitherItsRolloutNorAnotherAndGetsItsEventsInOrderOnceItReturns() throws Exception {
+        List<RolloutEvent> seen = new CopyOnWriteArrayList<>();
+        FaultInjector listener = hanging("listener");
+        RolloutEngine engine = RolloutEngine.builder().pollInterval(Duration.ofMillis(20))
+                .listener(Faults.listener(seen::add, listener)).build();
+        engines.add(engine);
+        Deployment quick = Deployment.canary().steps(25, 50).pauseBetween(Duration.ofMillis(50)).scaleDownDelay(Duration.ZERO).build();
+        Rollout one = engine.start("one", quick, Fixture.V2, realTimePlatform().target("one"));
+        assertThat(listener.awaitHang(Duration.ofSeconds(10))).isTrue();
+        Rollout two = engine.start("two", quick, Fixture.V2, realTimePlatform().target("two"));
+        assertThat(one.result().get(20, TimeUnit.SECONDS).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(two.result().get(20, TimeUnit.SECONDS).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(seen).as("nothing reached the listener past the hung call").isEmpty();
+
+        listener.release(); // the hung call returns; the events queued meanwhile follow, in order
+        for (int i = 0; i < 200 && seen.stream().filter(e -> e instanceof RolloutEvent.Succeeded).count() < 2; i++) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+        for (String name : List.of("one", "two")) {
+            List<RolloutEvent> of = seen.stream().filter(e -> e.rollout().equals(name)).toList();
+            assertThat(of.get(of.size() - 1)).isInstanceOfSatisfying(RolloutEvent.PhaseChanged.class,
+                    e -> assertThat(e.phase()).isEqualTo(Phase.SUCCEEDED));
+            assertThat(of.stream().filter(RolloutEvent.StepStarted.class::isInstance)
+                    .map(e -> ((RolloutEvent.StepStarted) e).index()).toList()).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void whileTheStateStoreHangsAnAbortAnswersAtOnceAndTrafficReturnsToStable() throws Exception {
+        SimulatedPlatform platform = realTimePlatform();
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        FaultInjector store = FaultInjector.builder(12).rate(1).kinds(FaultKind.HANG)
+                .only(op -> op.startsWith("store.") && down.get()).build();
+        toRelease.add(store);
+        RolloutEngine engine = RolloutEngine.builder().pollInterval(Duration.ofMillis(20)).backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .callDeadline(Duration.ofMillis(300)).withStateStore(Faults.store(new io.cutover.state.InMemoryStateStore(), store)).build();
+        engines.add(engine);
+        Rollout r = engine.start("app", canaryMeasuredEvery(Duration.ofMinutes(1)), Fixture.V2, platform.target("app"));
+        for (int i = 0; i < 500 && r.status().stepIndex() < 3; i++) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+        assertThat(platform.read().canaryWeight()).isEqualTo(10);
+        down.set(true); // every load and save of the store hangs from now on
+
+        assertTimeoutPreemptively(ONE_SECOND, () -> r.abort("the store hangs"));
+        RolloutResult result = r.result().get(20, TimeUnit.SECONDS);
+        assertThat(result.phase()).isEqualTo(Phase.ABORTED);
+        assertThat(platform.read()).isEqualTo(TrafficSplit.stableOnly());
+        assertThat(store.injected()).anyMatch(i -> i.startsWith("store.save"));
+    }
+
+    @Test
     void aHookPastItsDeadlineFailsAndAbortsWithTheDeadlineMeasuredOnTheInjectedScheduler() throws Exception {
         VirtualScheduler time = new VirtualScheduler();
         SimulatedPlatform platform = SimulatedPlatform.builder(time.clock()).stable(Fixture.V1, 4, INSTANT).behaviour("v2", INSTANT)
@@ -160,6 +212,24 @@ class HungCallsTest {
         assertThat(result.phase()).isEqualTo(Phase.ABORTED);
         assertThat(result.reason()).contains("before-traffic hook failed").contains("deadline of PT10M1S");
         assertThat(platform.read()).isEqualTo(TrafficSplit.stableOnly());
+    }
+
+    @Test
+    void onVirtualTimeASlowWriteThatAnsweredPastItsDeadlineIsAFailureAndTheReadBackDecides() {
+        Fixture f = Fixture.healthy();
+        FaultInjector slow = FaultInjector.builder(3).rate(0).slow(Duration.ofSeconds(45), f.time)
+                .only("router.apply"::equals).build().next(FaultKind.SLOW);
+        Rollout r = f.engine.start("app", canaryMeasuredEvery(Duration.ofMinutes(1)), Fixture.V2, Faults.target(f.target, slow));
+        f.time.runUntil(() -> !f.events(RolloutEvent.CallFailed.class).isEmpty(), Duration.ofHours(1));
+
+        assertThat(f.events(RolloutEvent.CallFailed.class)).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo("TRANSIENT");
+            assertThat(e.message()).contains("deadline of PT30S");
+        });
+        assertThat(f.platform.read().canaryWeight()).as("the slow write took effect").isEqualTo(10);
+        f.time.advance(Duration.ofMinutes(2));
+        assertThat(r.status().split().canaryWeight()).as("the retry read back and confirmed it").isEqualTo(10);
+        assertThat(r.status().phase()).isEqualTo(Phase.PROGRESSING);
     }
 
     /** Lets the engine's workers catch up with virtual time for a moment of real time. */
