@@ -227,7 +227,8 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
                 plan.add(Step.Pause.rollbackWindow(keep));
             }
             finish(plan);
-            boolean anyPause = perStep[0] != null || Arrays.stream(perStep).anyMatch(Objects::nonNull);
+            // a wait for a person is a pause too: background gates measure through it
+            boolean anyPause = !holds.isEmpty() || Arrays.stream(perStep).anyMatch(Objects::nonNull);
             return plan("canary", plan, anyPause ? background : List.of(), Math.max(0, backgroundFrom), Replicas.exactly(0));
         });
     }
