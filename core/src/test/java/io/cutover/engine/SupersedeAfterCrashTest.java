@@ -88,6 +88,32 @@ class SupersedeAfterCrashTest {
     }
 
     @Test
+    void aFastRollbackRequestedThenACrashIsResumedAsAFastRollbackThatSaysSoAndStartsNothing() {
+        World w = SupersedeTest.at20Percent();
+        w.engine.update("app", SupersedeTest.CANARY, World.V1, w.platform.target("app"));
+        RolloutState saved = w.engine.status("app").orElseThrow();
+        assertThat(saved.phase()).isEqualTo(Phase.ABORTING);
+        assertThat(saved.supersededBy()).as("stable is not started again").isNull();
+        w.engine.shutdown();
+
+        List<RolloutEvent> events = new ArrayList<>();
+        RolloutEngine fresh = RolloutEngine.builder().withScheduler(w.time).withStateStore(w.store).listener(events::add).build();
+        var result = fresh.resume("app", SupersedeTest.CANARY, w.platform.target("app")).await();
+        w.time.advance(Duration.ofMinutes(30));
+
+        String reason = "fast rollback: stable revision v1 re-applied; candidate v2 retired without analysis";
+        assertThat(result.phase()).isEqualTo(Phase.ABORTED);
+        assertThat(result.reason()).isEqualTo(reason);
+        assertThat(events).filteredOn(RolloutEvent.RolledBack.class::isInstance).map(e -> ((RolloutEvent.RolledBack) e).reason())
+                .containsExactly(reason);
+        assertThat(events).noneMatch(RolloutEvent.MeasurementTaken.class::isInstance);
+        assertThat(fresh.status("app").orElseThrow().candidate()).isEqualTo(World.V2);
+        assertThat(w.platform.read().isStableOnly()).isTrue();
+        assertThat(w.platform.desiredReplicas(Role.CANDIDATE)).isZero();
+        assertThat(w.platform.stableRevision()).isEqualTo("v1");
+    }
+
+    @Test
     void aSealedStateCarriesTheIntentAndAnAlteredOneIsRefused() {
         World w = SupersedeTest.at20Percent();
         w.engine.update("app", SupersedeTest.CANARY, SupersedeTest.V3, w.platform.target("app"));
