@@ -240,7 +240,8 @@ public final class RolloutEngine implements AutoCloseable {
      *
      * @return completes with the rollout of {@code revision} once it started (or with the rolled-back
      *         rollout when {@code revision} is stable's); fails when the old candidate could not be retired
-     * @throws IllegalStateException when a rollout of that name is in progress on another engine
+     * @throws IllegalStateException when a rollout of that name is in progress on another engine, or
+     *                               FAILED (its traffic may be split: abort it first)
      */
     public CompletableFuture<Rollout> update(String name, Deployment deployment, Revision revision, Target target) {
         Checks.notNull("deployment", deployment);

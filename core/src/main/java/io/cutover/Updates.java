@@ -21,6 +21,11 @@ final class Updates {
 
     static CompletableFuture<Rollout> update(RolloutEngine engine, String name, Deployment deployment, Revision revision, Target target) {
         Optional<RolloutState> stored = engine.status(name);
+        if (stored.isPresent() && stored.get().phase() == Phase.FAILED) {
+            // its traffic may still be split: a new candidate must not be deployed over it
+            throw new IllegalStateException("rollout '" + name + "' is FAILED with traffic " + stored.get().split()
+                    + "; abort it (the rollback runs again) before updating it");
+        }
         if (stored.isEmpty() || stored.get().phase().isTerminal()) {
             return CompletableFuture.completedFuture(engine.start(name, deployment, revision, target));
         }
