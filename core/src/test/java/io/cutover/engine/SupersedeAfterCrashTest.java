@@ -26,11 +26,7 @@ class SupersedeAfterCrashTest {
 
     @Test
     void theIntentIsSavedWithTheAbortInOneTransitionAndTheReasonSaysWhoSupersededIt() {
-        World w = SupersedeTest.at20Percent();
-        w.engine.update("app", SupersedeTest.CANARY, SupersedeTest.V3, w.platform.target("app"));
-
-        RolloutState saved = w.engine.status("app").orElseThrow();
-        assertThat(saved.phase()).isEqualTo(Phase.ABORTING);
+        RolloutState saved = requested(SupersedeTest.at20Percent(), SupersedeTest.V3);
         assertThat(saved.supersededBy()).isEqualTo(SupersedeTest.V3);
         assertThat(saved.reason()).isEqualTo("superseded by revision v3: candidate v2 retired").doesNotContain("by a person");
     }
@@ -90,10 +86,7 @@ class SupersedeAfterCrashTest {
     @Test
     void aFastRollbackRequestedThenACrashIsResumedAsAFastRollbackThatSaysSoAndStartsNothing() {
         World w = SupersedeTest.at20Percent();
-        w.engine.update("app", SupersedeTest.CANARY, World.V1, w.platform.target("app"));
-        RolloutState saved = w.engine.status("app").orElseThrow();
-        assertThat(saved.phase()).isEqualTo(Phase.ABORTING);
-        assertThat(saved.supersededBy()).as("stable is not started again").isNull();
+        assertThat(requested(w, World.V1).supersededBy()).as("stable is not started again").isNull();
         w.engine.shutdown();
 
         List<RolloutEvent> events = new ArrayList<>();
@@ -115,9 +108,7 @@ class SupersedeAfterCrashTest {
 
     @Test
     void aSealedStateCarriesTheIntentAndAnAlteredOneIsRefused() {
-        World w = SupersedeTest.at20Percent();
-        w.engine.update("app", SupersedeTest.CANARY, SupersedeTest.V3, w.platform.target("app"));
-        RolloutState saved = w.engine.status("app").orElseThrow();
+        RolloutState saved = requested(SupersedeTest.at20Percent(), SupersedeTest.V3);
         StateIntegrity key = StateIntegrity.hmacSha256("k".repeat(32).getBytes(StandardCharsets.UTF_8));
 
         String sealed = StateCodec.toJson(saved, key);
@@ -127,6 +118,16 @@ class SupersedeAfterCrashTest {
         assertThatThrownBy(() -> StateCodec.fromJson(forged, "test", key)).hasMessageContaining("was altered");
         String badArtifact = StateCodec.toJson(saved).replace("\"artifact\":\"app:v3\"", "\"artifact\":\"app:v3\\r\\nX: y\"");
         assertThatThrownBy(() -> StateCodec.fromJson(badArtifact, "test")).hasMessageContaining("supersededBy");
+    }
+
+    /** Updates the rollout to {@code revision} and returns what the request saved, before any platform write. */
+    private static RolloutState requested(World w, io.cutover.spi.Revision revision) {
+        int writes = w.platform.writes();
+        w.engine.update("app", SupersedeTest.CANARY, revision, w.platform.target("app"));
+        RolloutState saved = w.engine.status("app").orElseThrow();
+        assertThat(saved.phase()).isEqualTo(Phase.ABORTING);
+        assertThat(w.platform.writes()).isEqualTo(writes);
+        return saved;
     }
 
     private static int writesUntilV3Traffic() {
