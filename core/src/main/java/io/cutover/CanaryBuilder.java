@@ -26,7 +26,9 @@ import java.util.Objects;
  * keeps its full scale throughout, and for the scale-down delay after the candidate takes all traffic
  * (the rollback window: an abort then switches traffic straight back). On a router that follows
  * replica counts, stable keeps at least one replica for any weight below 100 (surging above its count
- * when there are too few), and there is no rollback window, since replicas left up would take traffic. Gates given with {@link #gate} are measured in the
+ * when there are too few), and there is no rollback window, since replicas left up would take traffic.
+ * With {@link #dynamicStableScale}, a weighted router's stable shrinks to its share as the candidate
+ * grows (off by default). Gates given with {@link #gate} are measured in the
  * background during every pause from the first step on, at the analysis policy's interval; at a step
  * without a pause they are measured {@code count} times before the next step. Without a weighted
  * router, weights are approximated by replica counts and the effective weight is reported.
@@ -41,6 +43,8 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
     private int maxWeight = 100;
     private Integer candidateReplicas;
     private Duration scaleDownDelay = Duration.ofSeconds(30);
+    private boolean scaleDownDelaySet;
+    private boolean dynamicStableScale;
     private final List<HeaderMatch> testerRoutes = new ArrayList<>();
 
     CanaryBuilder() { }
@@ -113,6 +117,20 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
      */
     public CanaryBuilder scaleDownDelay(Duration delay) {
         this.scaleDownDelay = Checks.notNegative("scaleDownDelay", delay);
+        this.scaleDownDelaySet = true;
+        return this;
+    }
+
+    /**
+     * On a weighted router, scale stable down to its share of traffic (its replicas times 100 minus the
+     * weight, rounded up, at least one) after each weight is set, saving the capacity the candidate takes,
+     * as Argo Rollouts' {@code dynamicStableScale}. Stable never has less than its share needs; an abort
+     * scales it back to full and waits for it to be ready before any traffic moves back. There is no
+     * rollback window then (it needs stable at full scale), so a non-zero {@link #scaleDownDelay} cannot be
+     * set with it. Default off. On a router that follows replica counts, stable already follows the weight.
+     */
+    public CanaryBuilder dynamicStableScale(boolean dynamic) {
+        this.dynamicStableScale = dynamic;
         return this;
     }
 
@@ -138,6 +156,10 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
                 throw new IllegalArgumentException("steps must not exceed maxWeight " + maxWeight + ": " + w);
             }
         }
+        if (dynamicStableScale && scaleDownDelaySet && !scaleDownDelay.isZero()) {
+            throw new IllegalArgumentException("scaleDownDelay " + scaleDownDelay + " cannot be set with dynamicStableScale:"
+                    + " a rollback window needs stable at full scale");
+        }
         for (int w : holdAt) {
             if (Arrays.stream(steps).noneMatch(s -> s == w)) {
                 throw new IllegalArgumentException("pauseUntilPromotedAt names no step: " + w);
@@ -152,7 +174,8 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
         List<Integer> holds = List.copyOf(holdAt);
         List<HeaderMatch> routes = List.copyOf(testerRoutes);
         Integer fixed = candidateReplicas;
-        Duration keep = scaleDownDelay;
+        boolean dynamic = dynamicStableScale;
+        Duration keep = dynamic ? Duration.ZERO : scaleDownDelay;
         return new Deployment("canary", ctx -> {
             List<Step> plan = new ArrayList<>();
             hooksAt(plan, HookStage.BEFORE_INSTALL);
@@ -171,6 +194,10 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
                     plan.add(new Step.AwaitReady(Role.CANDIDATE));
                 }
                 plan.add(new Step.SetWeight(weights[i]));
+                if (dynamic && weights[i] < 100 && ctx.router().contains(RouterCapability.WEIGHTED)) {
+                    // stable's share just shrank: it keeps the replicas that share needs, rounded up
+                    plan.add(new Step.Scale(Role.STABLE, Replicas.shareOfStable(100 - weights[i])));
+                }
                 if (backgroundFrom < 0) {
                     backgroundFrom = plan.size();
                 }
@@ -200,7 +227,8 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
                 plan.add(Step.Pause.rollbackWindow(keep));
             }
             finish(plan);
-            boolean anyPause = perStep[0] != null || Arrays.stream(perStep).anyMatch(Objects::nonNull);
+            // a wait for a person is a pause too: background gates measure through it
+            boolean anyPause = !holds.isEmpty() || Arrays.stream(perStep).anyMatch(Objects::nonNull);
             return plan("canary", plan, anyPause ? background : List.of(), Math.max(0, backgroundFrom), Replicas.exactly(0));
         });
     }

@@ -169,7 +169,8 @@ public final class RolloutEngine implements AutoCloseable {
 
     /**
      * Continues a rollout from the store, where the last engine left it. A timed pause keeps only
-     * its remaining time. The stored candidate is trusted as it is: prefer
+     * its remaining time. A rollout that an {@link #update} was superseding ends its rollback, then the
+     * revision that superseded it starts under the same name with {@code deployment}. The stored candidate is trusted as it is: prefer
      * {@link #resume(String, Deployment, Revision, Target)}, which checks it against the caller's.
      *
      * @throws IllegalStateException when nothing is stored under {@code name} or it was started with another plan
@@ -220,6 +221,7 @@ public final class RolloutEngine implements AutoCloseable {
         RolloutRunner runner = new RolloutRunner(name, plan, target, ctx, calls(target), s, stored.version(), this::track);
         track(runner);
         runner.start();
+        Updates.resumed(this, runner, deployment, target);
         return new Rollout(runner, this);
     }
 
@@ -231,13 +233,18 @@ public final class RolloutEngine implements AutoCloseable {
      * analysis), and its result says it was superseded. Otherwise the in-flight candidate is retired in
      * the rollback's safe order (stable at full scale and ready before traffic moves, traffic back before
      * anything is scaled down), and once it is ABORTED, {@code revision} starts from the first step.
-     * A rollout past promotion finishes first. The abort and the new start are saved and published as
-     * usual; the intent between them is not, so an engine that crashes in between leaves the old
-     * rollout ABORTED (superseded) and the new one to be started again.
+     * A rollout past promotion finishes first. The new revision is saved with the abort, in one
+     * transition ({@link RolloutState#supersededBy()}): an engine that crashes before it started leaves
+     * the intent in the store, and {@code resume(name, deployment, target)} on a fresh engine ends the
+     * rollback and starts it with that deployment. Each rollout's reason says what happened
+     * ("superseded by revision v3: candidate v2 retired", "fast rollback: stable revision v1
+     * re-applied; ..."), in its result and in its {@code AbortStarted}, {@code RolledBack} and
+     * {@code PhaseChanged} events.
      *
      * @return completes with the rollout of {@code revision} once it started (or with the rolled-back
      *         rollout when {@code revision} is stable's); fails when the old candidate could not be retired
-     * @throws IllegalStateException when a rollout of that name is in progress on another engine
+     * @throws IllegalStateException when a rollout of that name is in progress on another engine, or
+     *                               FAILED (its traffic may be split: abort it first)
      */
     public CompletableFuture<Rollout> update(String name, Deployment deployment, Revision revision, Target target) {
         Checks.notNull("deployment", deployment);

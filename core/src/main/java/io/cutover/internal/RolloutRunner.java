@@ -190,6 +190,34 @@ public final class RolloutRunner {
         });
     }
 
+    /**
+     * Rolls back because a new revision takes over ({@code RolloutEngine.update}): as {@link #abort}, with
+     * {@code reason} as it is, and {@code next} (when not {@code null}) saved with the abort in one
+     * transition, so that whichever engine ends the rollback starts it. Already rolling back, only
+     * {@code next} is recorded.
+     */
+    public void supersede(String reason, io.cutover.spi.Revision next) {
+        RolloutState s = state;
+        if (s.promoted() || s.phase() == Phase.SUCCEEDED) {
+            throw new IllegalStateException("rollout '" + name + "' is past promotion: nothing to roll back to");
+        }
+        submit(() -> {
+            Phase phase = state.phase();
+            if (state.promoted() || phase == Phase.SUCCEEDED || (phase.isTerminal() && phase != Phase.FAILED)) {
+                LOG.warn("rollout {}: superseded after it was {}; nothing rolled back", name, phase);
+                return;
+            }
+            Instant now = now();
+            if (phase == Phase.ABORTING) {
+                tolerant(b -> b.supersededBy(next).note(now, reason));
+                return;
+            }
+            restartIfEnded();
+            startAbort(reason, next);
+            kick();
+        });
+    }
+
     /** Starts an aborted rollout again from its first step. */
     public void retry() {
         if (state.phase() != Phase.ABORTED) {
@@ -201,7 +229,7 @@ public final class RolloutRunner {
             }
             restartIfEnded();
             Instant now = now();
-            transition(b -> b.phase(Phase.PROGRESSING, null).step(0, now).fullPromotion(false)
+            transition(b -> b.phase(Phase.PROGRESSING, null).step(0, now).fullPromotion(false).supersededBy(null)
                     .background(io.cutover.state.AnalysisProgress.NONE).note(now, "retried"));
             failures.reset();
             kick();
@@ -572,8 +600,12 @@ public final class RolloutRunner {
     }
 
     private void startAbort(String reason) {
+        startAbort(reason, state.supersededBy());
+    }
+
+    private void startAbort(String reason, io.cutover.spi.Revision next) {
         Instant now = now();
-        tolerant(b -> b.phase(Phase.ABORTING, reason).step(0, now).note(now, "abort: " + reason));
+        tolerant(b -> b.phase(Phase.ABORTING, reason).step(0, now).supersededBy(next).note(now, "abort: " + reason));
         failures.reset();
         ctx.publish(new RolloutEvent.AbortStarted(name, now, reason));
         ctx.publish(new RolloutEvent.PhaseChanged(name, now, Phase.ABORTING, reason));

@@ -80,15 +80,17 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
     }
 
     /**
-     * What an abort runs, in order: traffic back to stable (read back to confirm) before anything is
-     * scaled down, stable at full capacity first, the candidate last.
+     * What an abort runs, in order: stable at full capacity and ready (nothing to write or wait for when
+     * it already is), then all traffic to stable (read back to confirm), and only then the
+     * {@code BEFORE_ROLLBACK} hooks, so a slow hook never keeps users on a failing candidate; the drain
+     * delay, the candidate scaled down last, then the {@code AFTER_ROLLBACK} hooks.
      */
     public List<Step> rollbackSteps() {
         List<Step> rollback = new ArrayList<>(List.of(
-                new Step.RunHooks(HookStage.BEFORE_ROLLBACK),
                 new Step.Scale(io.cutover.spi.Role.STABLE, Replicas.full()),
                 new Step.AwaitReady(io.cutover.spi.Role.STABLE),
-                new Step.ResetTraffic()));
+                new Step.ResetTraffic(),
+                new Step.RunHooks(HookStage.BEFORE_ROLLBACK)));
         if (!drainDelay.isZero()) {
             rollback.add(new Step.Pause(drainDelay));
         }

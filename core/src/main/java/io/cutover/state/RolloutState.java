@@ -35,13 +35,15 @@ import java.util.Objects;
  * @param owner            the engine that last claimed the rollout, or {@code null} before the first claim
  * @param epoch            how many times the rollout has been claimed; an engine may write (state or
  *                         platform) only while the stored epoch is still the one it claimed
+ * @param supersededBy     the revision that takes over once this rollout is rolled back ({@code update}),
+ *                         or {@code null}: whichever engine ends the rollback starts it
  */
 public record RolloutState(String name, String application, Revision candidate, String planFingerprint,
                            Phase phase, String reason, int stepIndex, Instant stepStartedAt, TrafficSplit split,
                            int stableReplicas, String stableRevision, AnalysisProgress analysis,
                            AnalysisProgress background, int attempts, boolean fullPromotion, boolean promoted,
                            Instant startedAt, Instant updatedAt, List<Measurement> measurements,
-                           List<HistoryEntry> history, String owner, long epoch) {
+                           List<HistoryEntry> history, String owner, long epoch, Revision supersededBy) {
 
     public static final int KEPT_MEASUREMENTS = 20;
     public static final int KEPT_HISTORY = 60;
@@ -54,6 +56,18 @@ public record RolloutState(String name, String application, Revision candidate, 
         background = background == null ? AnalysisProgress.NONE : background;
         measurements = List.copyOf(measurements == null ? List.of() : measurements);
         history = List.copyOf(history == null ? List.of() : history);
+    }
+
+    /** A state that no update supersedes (the form before {@code supersededBy} existed). */
+    public RolloutState(String name, String application, Revision candidate, String planFingerprint,
+                        Phase phase, String reason, int stepIndex, Instant stepStartedAt, TrafficSplit split,
+                        int stableReplicas, String stableRevision, AnalysisProgress analysis,
+                        AnalysisProgress background, int attempts, boolean fullPromotion, boolean promoted,
+                        Instant startedAt, Instant updatedAt, List<Measurement> measurements,
+                        List<HistoryEntry> history, String owner, long epoch) {
+        this(name, application, candidate, planFingerprint, phase, reason, stepIndex, stepStartedAt, split, stableReplicas,
+                stableRevision, analysis, background, attempts, fullPromotion, promoted, startedAt, updatedAt, measurements,
+                history, owner, epoch, null);
     }
 
     public Builder toBuilder() {
@@ -84,6 +98,7 @@ public record RolloutState(String name, String application, Revision candidate, 
         private List<HistoryEntry> history;
         private String owner;
         private long epoch;
+        private Revision supersededBy;
 
         private Builder(RolloutState s) {
             source = s;
@@ -92,6 +107,7 @@ public record RolloutState(String name, String application, Revision candidate, 
             analysis = s.analysis; background = s.background; attempts = s.attempts;
             fullPromotion = s.fullPromotion; promoted = s.promoted; updatedAt = s.updatedAt;
             measurements = s.measurements; history = s.history; owner = s.owner; epoch = s.epoch;
+            supersededBy = s.supersededBy;
         }
 
         private <T> T mark(T before, T after) {
@@ -130,6 +146,8 @@ public record RolloutState(String name, String application, Revision candidate, 
             this.epoch = mark(this.epoch, epoch);
             return this;
         }
+        /** The revision that takes over once the rollback ends, or {@code null} for none. */
+        public Builder supersededBy(Revision next) { this.supersededBy = mark(this.supersededBy, next); return this; }
         public Builder updatedAt(Instant at) { this.updatedAt = mark(this.updatedAt, at); return this; }
 
         public Builder measured(Measurement m) {
@@ -162,6 +180,7 @@ public record RolloutState(String name, String application, Revision candidate, 
         public AnalysisProgress background() { return background; }
         public int attempts() { return attempts; }
         public boolean promoted() { return promoted; }
+        public Revision supersededBy() { return supersededBy; }
 
         public RolloutState build() {
             if (!changed) {
@@ -169,7 +188,7 @@ public record RolloutState(String name, String application, Revision candidate, 
             }
             return new RolloutState(source.name, source.application, source.candidate, source.planFingerprint, phase, reason,
                     stepIndex, stepStartedAt, split, stableReplicas, stableRevision, analysis, background, attempts,
-                    fullPromotion, promoted, source.startedAt, updatedAt, measurements, history, owner, epoch);
+                    fullPromotion, promoted, source.startedAt, updatedAt, measurements, history, owner, epoch, supersededBy);
         }
     }
 

@@ -56,10 +56,14 @@ public final class StateValidator {
                 || CONTROL.matcher(s.application()).find()) {
             return "application '" + shown(s.application()) + "' is not an application name";
         }
-        if (s.candidate() == null || s.candidate().artifact().length() > MAX_TEXT_CHARS
-                || !s.candidate().artifact().strip().equals(s.candidate().artifact())
-                || CONTROL.matcher(s.candidate().artifact()).find()) {
+        if (s.candidate() == null || !isArtifact(s.candidate())) {
             return "candidate is missing or its artifact is not one";
+        }
+        if (s.supersededBy() != null && !isArtifact(s.supersededBy())) {
+            return "supersededBy's artifact is not one";
+        }
+        if (s.supersededBy() != null && s.promoted()) {
+            return "supersededBy is set on a promoted rollout, which has nothing to roll back";
         }
         if (s.planFingerprint() == null || !FINGERPRINT.matcher(s.planFingerprint()).matches()) {
             return "planFingerprint '" + shown(s.planFingerprint()) + "' is not a plan fingerprint";
@@ -109,6 +113,11 @@ public final class StateValidator {
         return null;
     }
 
+    private static boolean isArtifact(io.cutover.spi.Revision r) {
+        return r.artifact().length() <= MAX_TEXT_CHARS && r.artifact().strip().equals(r.artifact())
+                && !CONTROL.matcher(r.artifact()).find();
+    }
+
     private static String counters(String what, AnalysisProgress p) {
         int[] values = {p.taken(), p.failed(), p.consecutiveErrors(), p.inconclusive()};
         for (int v : values) {
@@ -128,7 +137,7 @@ public final class StateValidator {
                 s.stepIndex(), s.stepStartedAt(), s.split(), s.stableReplicas(), s.stableRevision(), s.analysis(),
                 s.background(), s.attempts(), s.fullPromotion(), s.promoted(), s.startedAt(), s.updatedAt(),
                 newest(s.measurements(), RolloutState.KEPT_MEASUREMENTS), newest(s.history(), RolloutState.KEPT_HISTORY),
-                s.owner(), s.epoch());
+                s.owner(), s.epoch(), s.supersededBy());
     }
 
     /** {@code s} trimmed, with every text cut at {@value #MAX_TEXT_CHARS} characters: what a store saves. */
@@ -146,7 +155,7 @@ public final class StateValidator {
         return new RolloutState(t.name(), t.application(), t.candidate(), t.planFingerprint(), t.phase(), cut(t.reason()),
                 t.stepIndex(), t.stepStartedAt(), t.split(), t.stableReplicas(), t.stableRevision(), t.analysis(),
                 t.background(), t.attempts(), t.fullPromotion(), t.promoted(), t.startedAt(), t.updatedAt(),
-                measurements, history, t.owner(), t.epoch());
+                measurements, history, t.owner(), t.epoch(), t.supersededBy());
     }
 
     private static <T> List<T> newest(List<T> list, int keep) {

@@ -66,7 +66,7 @@ class PlanFingerprintTest {
     @Test
     void describeEndsWithTheRollbackPlanTrafficFirst() {
         String text = withHooks(false).plan(FOUR_WEIGHTED).describe();
-        assertThat(text).contains("on abort:\n  r1. run before-rollback hooks\n  r2. scale stable to full\n  r3. await stable ready\n"
-                + "  r4. send all traffic to stable\n  r5. pause PT10S\n  r6. scale candidate to 0\n  r7. run after-rollback hooks");
+        assertThat(text).contains("on abort:\n  r1. scale stable to full\n  r2. await stable ready\n  r3. send all traffic to stable\n"
+                + "  r4. run before-rollback hooks\n  r5. pause PT10S\n  r6. scale candidate to 0\n  r7. run after-rollback hooks");
     }
 }

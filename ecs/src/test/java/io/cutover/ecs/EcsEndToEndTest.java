@@ -156,9 +156,10 @@ class EcsEndToEndTest {
                 "await candidate ready | blue 1 green out | v1 100%* v2 100%",
                 "set candidate weight 100% | blue 1 green out | v1 100%* v2 100%",
                 "analyze post-promotion: success-rate >= 0.95 over PT5M | blue 0 green 100 | v1 100%* v2 100%",
-                "scale stable to full | blue 0 green 100 | v1 100%* v2 100%",
+                // the rollback's first step (stable to full) starts with the abort; traffic is back before the hooks
                 "await stable ready | blue 0 green 100 | v1 100%* v2 100%",
                 "send all traffic to stable | blue 0 green 100 | v1 100%* v2 100%",
+                "run before-rollback hooks | blue 100 green out | v1 100%* v2 100%",
                 "pause PT10S | blue 100 green out | v1 100%* v2 100%",
                 "scale candidate to 0 | blue 100 green out | v1 100%* v2 100%",
                 "run after-rollback hooks | blue 100 green out | v1 100%* v2 0%");
@@ -206,9 +207,10 @@ class EcsEndToEndTest {
                 "set candidate weight 25% | blue 1 green out | v1 100%* v2 25%",
                 "analyze step 25%: success-rate >= 0.95 over PT5M | blue 75 green 25 | v1 100%* v2 25%");
         assertThat(timeline.subList(4, timeline.size())).containsExactly(
-                "scale stable to full | blue 75 green 25 | v1 100%* v2 25%",
+                // the rollback's first step (stable to full) starts with the abort; traffic is back before the hooks
                 "await stable ready | blue 75 green 25 | v1 100%* v2 25%",
                 "send all traffic to stable | blue 75 green 25 | v1 100%* v2 25%",
+                "run before-rollback hooks | blue 100 green out | v1 100%* v2 25%",
                 "pause PT10S | blue 100 green out | v1 100%* v2 25%",
                 "scale candidate to 0 | blue 100 green out | v1 100%* v2 25%",
                 "run after-rollback hooks | blue 100 green out | v1 100%* v2 0%");

@@ -21,7 +21,6 @@ record CanaryImport(Deployment deployment, String stableService, String canarySe
     private static final Map<String, String> UNSUPPORTED = Map.of(
             "maxSurge", "a Cutover canary surges only as far as stable's traffic share needs",
             "maxUnavailable", "a Cutover canary never takes stable below what its traffic share needs",
-            "dynamicStableScale", "stable keeps its full scale until promotion",
             "antiAffinity", "schedule pods with the workload's own affinity rules",
             "canaryMetadata", "Cutover labels the pods of each role itself",
             "stableMetadata", "Cutover labels the pods of each role itself",
@@ -45,7 +44,7 @@ record CanaryImport(Deployment deployment, String stableService, String canarySe
 
     static CanaryImport read(Node canary, AnalysisTemplates templates, ArgoRollouts.Settings settings) {
         canary.only(Set.of("steps", "analysis", "canaryService", "stableService", "trafficRouting", "scaleDownDelaySeconds",
-                "abortScaleDownDelaySeconds"), UNSUPPORTED);
+                "abortScaleDownDelaySeconds", "dynamicStableScale"), UNSUPPORTED);
         List<Node> steps = canary.get("steps").list();
         List<Op> ops = new ArrayList<>();
         boolean pods = false;
@@ -71,8 +70,16 @@ record CanaryImport(Deployment deployment, String stableService, String canarySe
                 startingStep = a.get("startingStep").integer(0, steps.size() - 1);
             }
         }
+        boolean dynamic = canary.has("dynamicStableScale") && canary.get("dynamicStableScale").bool();
         Duration keep = canary.has("scaleDownDelaySeconds")
                 ? Duration.ofSeconds(canary.get("scaleDownDelaySeconds").integer(0, Integer.MAX_VALUE)) : Duration.ofSeconds(30);
+        if (dynamic && canary.has("scaleDownDelaySeconds") && !keep.isZero()) {
+            throw canary.get("scaleDownDelaySeconds").error("no Cutover equivalent with dynamicStableScale: a rollback window"
+                    + " needs stable at full scale");
+        }
+        if (dynamic) {
+            keep = Duration.ZERO;
+        }
         Duration drain = ArgoRollouts.drainDelay(canary);
         Set<String> routing = canary.get("trafficRouting").map().keySet();
         String stable = canary.has("stableService") ? canary.get("stableService").text() : null;
@@ -80,7 +87,8 @@ record CanaryImport(Deployment deployment, String stableService, String canarySe
         List<Op> read = List.copyOf(ops);
         AnalysisTemplates.Analysis bg = background;
         int from = startingStep;
-        Deployment d = Deployment.fromPlan("canary", ctx -> compile(ctx, read, bg, from, keep, drain, settings));
+        Duration window = keep;
+        Deployment d = Deployment.fromPlan("canary", ctx -> compile(ctx, read, bg, from, window, drain, settings, dynamic));
         return new CanaryImport(d, stable, canarySvc, routing);
     }
 
@@ -189,8 +197,8 @@ record CanaryImport(Deployment deployment, String stableService, String canarySe
 
     /** The plan for one target: Argo's steps in order, then the promotion Argo does after the last step. */
     private static Plan compile(PlanContext ctx, List<Op> ops, AnalysisTemplates.Analysis background, int startingStep,
-                                Duration keep, Duration drain, ArgoRollouts.Settings settings) {
-        Compiler c = new Compiler();
+                                Duration keep, Duration drain, ArgoRollouts.Settings settings, boolean dynamic) {
+        Compiler c = new Compiler(dynamic && ctx.router().contains(RouterCapability.WEIGHTED));
         int backgroundFrom = -1;
         for (int i = 0; i < ops.size(); i++) {
             if (i == startingStep) {
@@ -224,16 +232,39 @@ record CanaryImport(Deployment deployment, String stableService, String canarySe
         int weight;
         final Map<String, List<HeaderMatch>> routes = new LinkedHashMap<>();
         int mirror;
+        /** dynamicStableScale on a weighted router: stable follows its share, in percent of its replicas. */
+        final boolean dynamic;
+        int stableShare = 100;
+
+        Compiler(boolean dynamic) {
+            this.dynamic = dynamic;
+        }
 
         void run(Op op) {
             if (op instanceof Weight w) {
+                // a falling weight moves traffic before the candidate shrinks, a rising one after it grew
+                boolean falling = deployed && w.weight() < weight;
                 weight = w.weight();
-                if (weight > 0 && (matchWeight || !deployed)) {
+                if (weight > 0 && (matchWeight || !deployed) && !falling) {
                     candidate(Replicas.shareOfStable(weight));
                 }
                 if (deployed) {
+                    int share = 100 - weight;
+                    if (dynamic && share > stableShare) {
+                        // stable's share grows: its replicas first, ready, then the weight
+                        plan.add(new Step.Scale(Role.STABLE, Replicas.shareOfStable(share)));
+                        plan.add(new Step.AwaitReady(Role.STABLE));
+                        stableShare = share;
+                    }
                     plan.add(new Step.SetWeight(weight));
                     traffic |= weight > 0;
+                    if (dynamic && share < stableShare && share > 0) {
+                        plan.add(new Step.Scale(Role.STABLE, Replicas.shareOfStable(share)));
+                        stableShare = share;
+                    }
+                }
+                if (falling && weight > 0 && matchWeight) {
+                    candidate(Replicas.shareOfStable(weight));
                 }
             } else if (op instanceof Wait p) {
                 plan.add(p.duration() == null ? Step.Pause.untilPromoted() : new Step.Pause(p.duration()));

@@ -51,7 +51,7 @@ class ArgoRolloutsRefusalsTest {
     @CsvSource(delimiter = '|', textBlock = """
             spec.strategy.canary.steps[1].experiment     | canary:\\n  steps:\\n  - setWeight: 10\\n  - experiment:\\n      templates: []     | no Cutover equivalent: run each variant as its own rollout
             spec.strategy.canary.steps[0].plugin         | canary:\\n  steps:\\n  - plugin:\\n      name: x                              | no Cutover equivalent: run the plugin's work from a hook
-            spec.strategy.canary.dynamicStableScale      | canary:\\n  dynamicStableScale: true\\n  steps:\\n  - setWeight: 10     | stable keeps its full scale until promotion
+            spec.strategy.canary.scaleDownDelaySeconds   | canary:\\n  dynamicStableScale: true\\n  scaleDownDelaySeconds: 60\\n  steps:\\n  - setWeight: 10 | a rollback window needs stable at full scale
             spec.strategy.canary.maxSurge                | canary:\\n  maxSurge: 1\\n  steps:\\n  - setWeight: 10                 | surges only as far as stable's traffic share needs
             spec.strategy.canary.maxUnavailable          | canary:\\n  maxUnavailable: 0\\n  steps:\\n  - setWeight: 10           | never takes stable below
             spec.strategy.canary.antiAffinity            | canary:\\n  antiAffinity:\\n    preferredDuringSchedulingIgnoredDuringExecution: {}  | affinity rules
