@@ -141,6 +141,8 @@ class FleetFailoverTest {
         advance(Duration.ofSeconds(1));
         Rollout r = a.start("app-0", CanaryEndToEndTest.CANARY, V2, target(a, "app-0"));
         time.runUntil(() -> r.status().stepIndex() >= 3, Duration.ofMinutes(5));
+        time.advance(Duration.ofMinutes(2));
+        assertThat(b.driving()).as("a paused rollout stays with its live owner").isEmpty();
 
         a.stop();
         Instant stopped = time.now();

@@ -57,36 +57,38 @@ public final class FencedTarget {
      * own compare-and-set would refuse it; this refusal does not depend on it, and costs one read).
      */
     public static StateStore store(StateStore store, BooleanSupplier held, String holder) {
-        return new StateStore() {
-            @Override
-            public Optional<Stored> load(String rollout) {
-                return store.load(rollout);
-            }
+        return new FencedStore(store, held, holder);
+    }
 
-            @Override
-            public String save(String rollout, RolloutState state, String expectedVersion) {
-                if (!held.getAsBoolean()) {
-                    throw new StateConflictException(rollout, expectedVersion, "a save by replica " + holder
-                            + ", whose engine Lease was not renewed within its renew deadline");
-                }
-                Optional<Stored> stored = store.load(rollout);
-                if (stored.isPresent() && !stored.get().version().equals(expectedVersion)) {
-                    throw new StateConflictException(rollout, expectedVersion, stored.get().version() + " (epoch "
-                            + stored.get().state().epoch() + " of replica " + stored.get().state().owner() + ")");
-                }
-                return store.save(rollout, state, expectedVersion);
-            }
+    private record FencedStore(StateStore store, BooleanSupplier held, String holder) implements StateStore {
+        @Override
+        public Optional<Stored> load(String rollout) {
+            return store.load(rollout);
+        }
 
-            @Override
-            public boolean integrityProtected() {
-                return store.integrityProtected();
+        @Override
+        public String save(String rollout, RolloutState state, String expectedVersion) {
+            if (!held.getAsBoolean()) {
+                throw new StateConflictException(rollout, expectedVersion, "a save by replica " + holder
+                        + ", whose engine Lease was not renewed within its renew deadline");
             }
+            Optional<Stored> stored = store.load(rollout);
+            if (stored.isPresent() && !stored.get().version().equals(expectedVersion)) {
+                throw new StateConflictException(rollout, expectedVersion, stored.get().version() + " (epoch "
+                        + stored.get().state().epoch() + " of replica " + stored.get().state().owner() + ")");
+            }
+            return store.save(rollout, state, expectedVersion);
+        }
 
-            @Override
-            public String toString() {
-                return store + " fenced by the engine Lease of " + holder;
-            }
-        };
+        @Override
+        public boolean integrityProtected() {
+            return store.integrityProtected();
+        }
+
+        @Override
+        public String toString() {
+            return store + " fenced by the engine Lease of " + holder;
+        }
     }
 
     private record Fence(String rollout, BooleanSupplier held, String holder, Supplier<Phase> phase) {
