@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -132,6 +133,12 @@ public final class Fleet {
             }
         });
         return names;
+    }
+
+    /** The rollout of that name if this replica drives it now. */
+    public Optional<Rollout> rollout(String name) {
+        Rollout r = driving.get(name);
+        return r == null || r.result().isDone() ? Optional.empty() : Optional.of(r);
     }
 
     /** Renews the Lease at once and then every tick, taking over dead replicas' rollouts as they appear. */
