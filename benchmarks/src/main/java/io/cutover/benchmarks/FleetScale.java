@@ -3,6 +3,7 @@ package io.cutover.benchmarks;
 import io.cutover.Deployment;
 import io.cutover.Phase;
 import io.cutover.RolloutEngine;
+import io.cutover.fault.JumpingClock;
 import io.cutover.Target;
 import io.cutover.kubernetes.ConfigMapStateStore;
 import io.cutover.kubernetes.Fleet;
@@ -54,6 +55,8 @@ public final class FleetScale {
     private final KubernetesMockServer server;
     private final VirtualScheduler time = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
     private final VirtualScheduler frozenTime = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
+    /** replica-0's clock: its scheduler's time, jumped forward when it wakes up as a resumed process's clock would be. */
+    private final JumpingClock frozenClock = new JumpingClock(frozenTime.clock());
     private final List<Fleet> replicas = new ArrayList<>();
     private final List<KubernetesClient> clients = new ArrayList<>();
     private final Map<String, Target> targets = new HashMap<>();
@@ -82,7 +85,7 @@ public final class FleetScale {
             targets.put("app-" + i, platform.target("app-" + i));
         }
         for (int r = 0; r < REPLICAS; r++) {
-            replicas.add(replica("replica-" + r, r == 0 ? frozenTime : time));
+            replicas.add(replica("replica-" + r, r == 0 ? frozenTime : time, r == 0 ? frozenClock : time.clock()));
         }
         replicas.forEach(Fleet::start);
         advance(Duration.ofSeconds(1));
@@ -97,6 +100,7 @@ public final class FleetScale {
             advance(Duration.ofSeconds(1));
         }
         Counts starting = drain();
+        Instant firstPauseFrom = t0;
         out.printf("%d rollouts over %d replicas: all at their first 30-minute pause %d virtual s after the first start; "
                 + "%d requests (%s)%n", n, REPLICAS, Duration.between(t0, time.now()).toSeconds(), starting.total(), starting);
         long heapPaused = usedHeapAfterGc();
@@ -129,6 +133,13 @@ public final class FleetScale {
                 takenOver == null ? "never (within 120 s)" : Duration.between(lastRenewal, takenOver).toSeconds() + " s", failover);
 
         // progress: the first pause ends; every rollout goes to 50% and pauses again
+        Instant waitFrom = time.now();
+        while (time.now().isBefore(firstPauseFrom.plus(Duration.ofMinutes(30)).minusSeconds(2))) {
+            advance(Duration.ofSeconds(1));
+        }
+        Counts waiting = drain();
+        out.printf("paused again until the first pause ends: %.2f requests/s %s%n",
+                waiting.total() / (double) Math.max(1, Duration.between(waitFrom, time.now()).toSeconds()), waiting);
         Instant progressFrom = time.now();
         while (!allAt(n, 50)) {
             advance(Duration.ofSeconds(1));
@@ -138,12 +149,15 @@ public final class FleetScale {
         out.printf("progressing (the first pause ends, 50%%, the second pause starts), %d virtual s: %.2f requests/s %s%n",
                 seconds, progressing.total() / (double) seconds, progressing);
 
-        // the frozen replica wakes up for ten minutes with its rollouts' timers due
+        // the frozen replica wakes up: its clock jumps to the others' time, and it runs ten minutes along with them
+        frozenClock.jump(Duration.between(frozenTime.now(), time.now()));
         frozen = false;
-        frozenTime.advance(Duration.between(frozenTime.now(), time.now()));
+        advance(Duration.ofMinutes(10));
         Counts woke = drain();
         out.printf("replica-0 woke up: %d requests from it, %d writes of anything but its own Lease %n",
                 woke.byAgent.getOrDefault("replica-0", 0), woke.foreignWritesOf("replica-0"));
+        woke.requests.stream().filter(r -> "replica-0".equals(r.getHeader("User-Agent")) && !r.getMethod().equals("GET")
+                && !r.getPath().contains("/leases/")).limit(5).forEach(r -> out.println("  " + r.getMethod() + " " + r.getPath() + " " + r.getBody().readUtf8()));
         int ended = 0;
         while (ended < n && time.now().isBefore(progressFrom.plus(Duration.ofHours(2)))) {
             advance(Duration.ofMinutes(1));
@@ -175,14 +189,14 @@ public final class FleetScale {
         }
     }
 
-    private Fleet replica(String identity, VirtualScheduler scheduler) {
+    private Fleet replica(String identity, VirtualScheduler scheduler, java.time.Clock clock) {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(server.createClient().getConfiguration())
                 .withUserAgent(identity).withRequestRetryBackoffLimit(0).withNamespace(NS).build()).build();
         clients.add(client);
         RolloutCatalog catalog = state -> Optional.ofNullable(targets.get(state.name())).map(t -> new RolloutCatalog.Entry(CANARY, t));
         return Fleet.builder(client, NS).identity(identity)
-                .engine(RolloutEngine.builder().withScheduler(scheduler).withClock(scheduler.clock()))
-                .catalog(catalog).withScheduler(scheduler).build();
+                .engine(RolloutEngine.builder().withScheduler(scheduler).withClock(clock))
+                .catalog(catalog).withScheduler(scheduler).withClock(clock).build();
     }
 
     /** Requests the server recorded since the last drain, by kind and by replica. */

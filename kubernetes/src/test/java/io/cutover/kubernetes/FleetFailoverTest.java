@@ -45,6 +45,8 @@ class FleetFailoverTest {
 
     private final VirtualScheduler time = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
     private final VirtualScheduler timeA = new VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
+    /** A's clock: its scheduler's time, jumped forward when it wakes up as a resumed process's clock would be. */
+    private final io.cutover.fault.JumpingClock clockA = new io.cutover.fault.JumpingClock(timeA.clock());
     private boolean frozen;
     private FakeDeploymentController controller;
     private final List<KubernetesClient> clients = new ArrayList<>();
@@ -72,7 +74,7 @@ class FleetFailoverTest {
     @Test
     void a_frozen_replicas_rollouts_continue_on_the_others_within_the_lease_duration_plus_a_tick_and_its_late_writes_never_reach_the_server() {
         seed(APPS);
-        Fleet a = replica("replica-a", timeA);
+        Fleet a = replica("replica-a", timeA, clockA);
         Fleet b = replica("replica-b", time);
         Fleet c = replica("replica-c", time);
         a.start();
@@ -119,8 +121,9 @@ class FleetFailoverTest {
         List<Cluster.Call> untilWake = Cluster.drain(server);
         assertThat(untilWake).filteredOn(call -> "replica-a".equals(call.agent())).isEmpty();
 
-        frozen = false; // A wakes up as if from a long pause, with its rollouts' timers due
-        timeA.advance(Duration.ofMinutes(10));
+        clockA.jump(Duration.between(timeA.now(), time.now())); // A wakes up as from a long pause: its clock jumps
+        frozen = false;
+        advance(Duration.ofMinutes(10));
 
         List<Cluster.Call> fromA = Cluster.drain(server).stream().filter(call -> "replica-a".equals(call.agent())).toList();
         assertThat(fromA).as("A woke up and read").isNotEmpty();
@@ -219,14 +222,18 @@ class FleetFailoverTest {
     }
 
     private Fleet replica(String identity, VirtualScheduler scheduler) {
+        return replica(identity, scheduler, scheduler.clock());
+    }
+
+    private Fleet replica(String identity, VirtualScheduler scheduler, java.time.Clock clock) {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(mock.getConfiguration())
                 .withUserAgent(identity).withRequestRetryBackoffLimit(0).build()).build();
         clients.add(client);
         Fleet[] self = new Fleet[1];
         self[0] = Fleet.builder(client, NS).identity(identity)
-                .engine(RolloutEngine.builder().withScheduler(scheduler).withClock(scheduler.clock()))
+                .engine(RolloutEngine.builder().withScheduler(scheduler).withClock(clock))
                 .catalog(state -> Optional.of(new RolloutCatalog.Entry(CanaryEndToEndTest.CANARY, target(client, state.application()))))
-                .withScheduler(scheduler).build();
+                .withScheduler(scheduler).withClock(clock).build();
         return self[0];
     }
 
