@@ -9,6 +9,7 @@ import io.cutover.Target;
 import io.cutover.internal.Checks;
 import io.cutover.kubernetes.internal.FencedTarget;
 import io.cutover.kubernetes.internal.Kube;
+import io.cutover.kubernetes.internal.Rendezvous;
 import io.cutover.kubernetes.internal.ReplicaWatch;
 import io.cutover.spi.Revision;
 import io.cutover.spi.StateStore;
@@ -78,6 +79,7 @@ public final class Fleet {
     private final ConfigMapStateStore store;
     private final RolloutCatalog catalog;
     private final Scheduler scheduler;
+    private final java.util.concurrent.ScheduledExecutorService ownExecutor;
     private final Clock clock;
     private final Duration tick;
     private final int fullScanEvery;
@@ -92,11 +94,12 @@ public final class Fleet {
     private boolean wasFenced;
     private Set<String> liveBefore = Set.of();
 
-    private Fleet(Builder b) {
+    private Fleet(Builder b, Scheduler scheduler, java.util.concurrent.ScheduledExecutorService ownExecutor) {
         this.client = b.client;
         this.namespace = b.namespace;
-        this.scheduler = b.scheduler;
-        this.clock = b.clock != null ? b.clock : b.scheduler instanceof VirtualScheduler v ? v.clock() : Clock.systemUTC();
+        this.scheduler = scheduler;
+        this.ownExecutor = ownExecutor;
+        this.clock = b.clock != null ? b.clock : scheduler instanceof VirtualScheduler v ? v.clock() : Clock.systemUTC();
         this.lease = EngineLease.builder(b.client, b.namespace).identity(b.identity).duration(b.duration).withClock(clock).build();
         this.store = b.store != null ? b.store : new ConfigMapStateStore(b.client, b.namespace);
         this.catalog = b.catalog;
@@ -176,6 +179,9 @@ public final class Fleet {
         }
         engine.shutdown();
         lease.release();
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+        }
     }
 
     private void tickAndReschedule() {
@@ -246,7 +252,7 @@ public final class Fleet {
             }
             Instant since = orphanSince.computeIfAbsent(name, k -> now);
             boolean waited = !now.isBefore(since.plus(lease.duration()));
-            boolean mineByHash = owner != null && identity().equals(rank(name, candidates));
+            boolean mineByHash = owner != null && identity().equals(Rendezvous.first(name, candidates));
             if (mineByHash || waited) {
                 take(stored, "claimed by replica " + identity() + " from " + (owner == null ? "no owner" : "replica " + owner)
                         + " (its engine Lease " + (owner == null ? "absent" : "expired or released") + ")");
@@ -307,26 +313,6 @@ public final class Fleet {
             throw new IllegalStateException("replica " + identity() + " cannot " + what + ": its engine Lease "
                     + lease.leaseName() + " is not renewed (start the fleet first, or wait for the API server)");
         }
-    }
-
-    /** The replica that ranks first for {@code rollout} by rendezvous (highest random weight) hashing. */
-    static String rank(String rollout, Set<String> replicas) {
-        String best = null;
-        long bestScore = Long.MIN_VALUE;
-        for (String r : replicas) {
-            long score = mix(rollout.hashCode() * 0x9E3779B97F4A7C15L ^ r.hashCode());
-            if (best == null || score > bestScore || (score == bestScore && r.compareTo(best) < 0)) {
-                best = r;
-                bestScore = score;
-            }
-        }
-        return best;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     @Override
@@ -437,15 +423,15 @@ public final class Fleet {
                 throw new IllegalArgumentException("tick must be shorter than two thirds of the lease duration " + duration
                         + " (the renew deadline): " + t);
             }
+            java.util.concurrent.ScheduledExecutorService own = null;
             if (scheduler == null) {
-                java.util.concurrent.ScheduledExecutorService own = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                own = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread th = new Thread(r, "cutover-fleet-" + identity);
                     th.setDaemon(true);
                     return th;
                 });
-                scheduler = Scheduler.of(own);
             }
-            return new Fleet(this);
+            return new Fleet(this, own == null ? scheduler : Scheduler.of(own), own);
         }
     }
 }

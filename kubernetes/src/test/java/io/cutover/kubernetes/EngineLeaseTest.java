@@ -114,12 +114,12 @@ class EngineLeaseTest {
     void rendezvous_hashing_spreads_a_dead_replicas_rollouts_over_the_survivors() {
         java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
         for (int i = 0; i < 900; i++) {
-            counts.merge(Fleet.rank("app-" + i, java.util.Set.of("replica-b", "replica-c", "replica-d")), 1, Integer::sum);
+            counts.merge(io.cutover.kubernetes.internal.Rendezvous.first("app-" + i, java.util.Set.of("replica-b", "replica-c", "replica-d")), 1, Integer::sum);
         }
         assertThat(counts).containsOnlyKeys("replica-b", "replica-c", "replica-d");
         counts.values().forEach(n -> assertThat(n).isBetween(240, 360));
-        assertThat(Fleet.rank("app-7", java.util.Set.of("replica-b", "replica-c")))
-                .as("the same answer on every replica").isEqualTo(Fleet.rank("app-7", java.util.Set.of("replica-c", "replica-b")));
+        assertThat(io.cutover.kubernetes.internal.Rendezvous.first("app-7", java.util.Set.of("replica-b", "replica-c")))
+                .as("the same answer on every replica").isEqualTo(io.cutover.kubernetes.internal.Rendezvous.first("app-7", java.util.Set.of("replica-c", "replica-b")));
     }
 
     private List<Lease> leases() {
