@@ -201,6 +201,7 @@ public final class Fleet {
     /** One tick: list the engine Leases, renew this one, and claim what is orphaned. Two requests, plus a list of states when needed. */
     synchronized void tick() {
         Instant now = clock.instant();
+        driving.values().removeIf(r -> r.result().isDone()); // ended, or lost to another replica
         List<Lease> leases = Kube.call("list", "leases " + namespace, () -> client.leases().inNamespace(namespace)
                 .withLabel(EngineLease.LABEL, EngineLease.LABEL_VALUE).list().getItems());
         watch.observe(leases, now);

@@ -130,6 +130,19 @@ class ClientRequestBudgetTest {
     }
 
     @Test
+    void a_client_built_with_a_budget_sends_every_request_through_it_and_does_not_retry_on_its_own() {
+        RequestBudget budget = RequestBudget.defaults();
+        KubernetesClient client = KubernetesTarget.client(mock.getConfiguration(), budget);
+
+        client.configMaps().inNamespace(NS).list();
+        client.leases().inNamespace(NS).withName("absent").get();
+
+        assertThat(budget.granted()).isEqualTo(2);
+        assertThat(client.getConfiguration().getRequestRetryBackoffLimit()).isZero();
+        client.close();
+    }
+
+    @Test
     void a_budget_refuses_settings_that_cannot_work() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RequestBudget.builder().qps(0))
                 .hasMessageContaining("qps must be positive and finite: 0.0");
