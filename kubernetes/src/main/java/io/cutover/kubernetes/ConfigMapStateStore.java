@@ -43,6 +43,8 @@ public final class ConfigMapStateStore implements StateStore {
     /** Annotation with the rollout's name as given (the ConfigMap name may be shortened). */
     public static final String ROLLOUT_ANNOTATION = "cutover.io/rollout";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigMapStateStore.class);
+
     private final KubernetesClient client;
     private final String namespace;
     private final Raw raw;
@@ -145,6 +147,38 @@ public final class ConfigMapStateStore implements StateStore {
             }
             throw e;
         }
+    }
+
+    /**
+     * Every rollout state in the namespace, in one list request: ConfigMaps Cutover labelled whose
+     * annotation names a rollout that maps back to the same ConfigMap and whose state (sealed, when
+     * this store has a key) names that rollout. A ConfigMap that fails a check is left out and logged.
+     */
+    public java.util.List<Stored> list() {
+        java.util.List<ConfigMap> items = Kube.call("list", "configmaps " + namespace, () -> client.configMaps().inNamespace(namespace)
+                .withLabel(CutoverLabels.MANAGED_BY, CutoverLabels.MANAGED_BY_VALUE).list().getItems());
+        java.util.List<Stored> states = new java.util.ArrayList<>();
+        for (ConfigMap cm : items) {
+            String name = cm.getMetadata().getName();
+            String rollout = cm.getMetadata().getAnnotations() == null ? null : cm.getMetadata().getAnnotations().get(ROLLOUT_ANNOTATION);
+            String json = cm.getData() == null ? null : cm.getData().get(KEY);
+            if (rollout == null || json == null) {
+                continue; // another object of Cutover's, not a state
+            }
+            try {
+                if (!configMapName(rollout).equals(name)) {
+                    throw new IllegalArgumentException("its annotation names rollout '" + rollout + "', whose state is kept elsewhere");
+                }
+                RolloutState state = StateCodec.fromJson(json, "configmap " + ref(name), integrity);
+                if (!rollout.equals(state.name())) {
+                    throw new IllegalArgumentException("it holds the state of rollout '" + state.name() + "'");
+                }
+                states.add(new Stored(state, cm.getMetadata().getResourceVersion()));
+            } catch (RuntimeException e) {
+                LOG.warn("configmap {} is left out of the rollouts listed: {}", ref(name), e.getMessage());
+            }
+        }
+        return states;
     }
 
     /** Deletes {@code rollout}'s ConfigMap, if any. */

@@ -49,6 +49,18 @@ public final class KubernetesTarget {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build()).build();
     }
 
+    /**
+     * A client for {@code config} with fabric8's request retries off, whose every request waits for
+     * {@code budget}: give each engine replica one budget, shared by all its rollouts.
+     */
+    public static KubernetesClient client(Config config, RequestBudget budget) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(budget, "budget");
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("cutover-request-budget", budget.interceptor()))
+                .build();
+    }
+
     public static BlueGreen blueGreen(KubernetesClient client, String namespace, String application) {
         return new BlueGreen(checked(client), namespace, application);
     }

@@ -62,7 +62,6 @@ class RequestBudgetTest {
     void a_blue_green_rollout_stays_within_the_role() {
         Cluster.seedBlueGreen(mock);
         h.settle();
-        LeaseOwnership leases = LeaseOwnership.builder(h.client, NS).holder("engine-a").withClock(h.time.clock()).build();
         mock.services().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
                 .withNewMetadata().withName("myapp-preview").endMetadata()
                 .withNewSpec().addToSelector("app", "myapp").addToSelector("version", "green").endSpec().build()).create();
@@ -70,11 +69,11 @@ class RequestBudgetTest {
         Deployment bg = Deployment.blueGreen().prePromotionGate(successRate(0.95)).autoPromoteAfter(Duration.ofMinutes(1)).build();
         Cluster.drain(server);
 
-        RolloutResult result = h.engine(leases.guard(new ConfigMapStateStore(h.client, NS)))
-                .start("myapp", bg, Revision.of("v2.0.0", "myapp:v2.0.0"), leases.guard("myapp", target)).await();
+        RolloutResult result = h.engine(new ConfigMapStateStore(h.client, NS))
+                .start("myapp", bg, Revision.of("v2.0.0", "myapp:v2.0.0"), target).await();
 
         assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
-        check("blue-green (seed manifests, ConfigMap state, Lease)", Cluster.adapter(Cluster.drain(server)));
+        check("blue-green (seed manifests, ConfigMap state)", Cluster.adapter(Cluster.drain(server)));
     }
 
     @Test
