@@ -98,6 +98,23 @@ public final class PromQlGate implements Gate {
         }
     }
 
+    /**
+     * Equal when the name, expression, condition, window and fixed variables are equal and both read
+     * the target's metric source or the very same source of their own, so plans with the same PromQL
+     * gates compare equal.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PromQlGate g && name.equals(g.name) && expression.equals(g.expression)
+                && condition.equals(g.condition) && window.equals(g.window) && variables.equals(g.variables)
+                && source == g.source;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, expression, condition, window, variables, System.identityHashCode(source));
+    }
+
     @Override
     public String toString() {
         return name + " " + condition + ": " + expression;
