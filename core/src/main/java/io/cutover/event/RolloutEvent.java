@@ -12,7 +12,24 @@ public sealed interface RolloutEvent {
 
     Instant at();
 
-    record StepStarted(String rollout, Instant at, int index, String step) implements RolloutEvent { }
+    /**
+     * A step of the plan (or of the rollback plan while aborting) started.
+     *
+     * @param rollout the rollout's name
+     * @param at      when the step started
+     * @param index   the step's index in {@link io.cutover.plan.Plan#steps()}, counted from 0
+     * @param step    the step as {@link io.cutover.plan.Plan#describe()} prints it
+     */
+    record StepStarted(String rollout, Instant at, int index, String step) implements RolloutEvent {
+        /**
+         * The step counted from 1, the number {@link io.cutover.plan.Plan#describe()} prints before it.
+         *
+         * @return {@code index() + 1}
+         */
+        public int number() {
+            return index + 1;
+        }
+    }
 
     record TrafficChanged(String rollout, Instant at, TrafficSplit split) implements RolloutEvent { }
 

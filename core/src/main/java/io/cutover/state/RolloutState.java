@@ -56,8 +56,24 @@ public record RolloutState(String name, String application, Revision candidate, 
         history = List.copyOf(history == null ? List.of() : history);
     }
 
+    /**
+     * A mutable copy of this state, for making the next one.
+     *
+     * @return a builder holding every field of this state
+     */
     public Builder toBuilder() {
         return new Builder(this);
+    }
+
+    /**
+     * The step being run counted from 1, as {@link io.cutover.plan.Plan#describe()} and a rollout's
+     * {@code toString()} number steps for people. {@link #stepIndex()} is the same step counted from
+     * 0: its index in {@link io.cutover.plan.Plan#steps()} (or in the rollback plan while aborting).
+     *
+     * @return {@code stepIndex() + 1}
+     */
+    public int stepNumber() {
+        return stepIndex + 1;
     }
 
     /**
