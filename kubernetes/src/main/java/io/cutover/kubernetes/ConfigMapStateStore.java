@@ -47,12 +47,23 @@ public final class ConfigMapStateStore implements StateStore {
     private final Raw raw;
     private final StateIntegrity integrity;
 
-    /** A store trusting what it reads: see {@link #ConfigMapStateStore(KubernetesClient, String, StateIntegrity)}. */
+    /**
+     * A store trusting what it reads: see {@link #ConfigMapStateStore(KubernetesClient, String, StateIntegrity)}.
+     *
+     * @param client    the client that reads and writes the ConfigMaps
+     * @param namespace the ConfigMaps' namespace, DNS-1123
+     */
     public ConfigMapStateStore(KubernetesClient client, String namespace) {
         this(client, namespace, StateIntegrity.none());
     }
 
-    /** A store sealing every state with {@code integrity} and refusing one whose seal does not match. */
+    /**
+     * A store sealing every state with {@code integrity} and refusing one whose seal does not match.
+     *
+     * @param client    the client that reads and writes the ConfigMaps
+     * @param namespace the ConfigMaps' namespace, DNS-1123
+     * @param integrity the key that seals and checks each state
+     */
     public ConfigMapStateStore(KubernetesClient client, String namespace, StateIntegrity integrity) {
         this.client = Objects.requireNonNull(client, "client");
         this.namespace = DeploymentWorkloads.requireName("namespace", namespace);
@@ -70,7 +81,12 @@ public final class ConfigMapStateStore implements StateStore {
         return new ConfigMapStateStore(client, namespace, integrity);
     }
 
-    /** The ConfigMap that holds {@code rollout}'s state. */
+    /**
+     * The ConfigMap that holds {@code rollout}'s state.
+     *
+     * @param rollout the rollout's name
+     * @return the ConfigMap's name, DNS-1123, derived from the rollout's name
+     */
     public String configMapName(String rollout) {
         return Names.objectName("cutover-rollout-", io.cutover.internal.Checks.notBlank("rollout", rollout));
     }
@@ -128,7 +144,11 @@ public final class ConfigMapStateStore implements StateStore {
         }
     }
 
-    /** Deletes {@code rollout}'s ConfigMap, if any. */
+    /**
+     * Deletes {@code rollout}'s ConfigMap, if any.
+     *
+     * @param rollout the rollout's name
+     */
     public void delete(String rollout) {
         String name = configMapName(rollout);
         Kube.run("delete", "configmap " + ref(name), () -> client.configMaps().inNamespace(namespace).withName(name).delete());

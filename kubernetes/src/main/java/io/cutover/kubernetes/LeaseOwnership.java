@@ -86,15 +86,32 @@ public final class LeaseOwnership {
         this.raw = new Raw(client);
     }
 
+    /**
+     * Starts the ownership of one engine replica. Defaults: a 30-second lease on the system UTC clock; a holder is required.
+     *
+     * @param client    the client that reads and writes the Leases
+     * @param namespace the namespace of the Leases, DNS-1123
+     * @return a new builder
+     */
     public static Builder builder(KubernetesClient client, String namespace) {
         return new Builder(client, namespace);
     }
 
+    /**
+     * This engine's identity, written into the Leases it holds.
+     *
+     * @return the holder given to the builder
+     */
     public String holder() {
         return holder;
     }
 
-    /** The Lease that guards {@code rollout}. */
+    /**
+     * The Lease that guards {@code rollout}.
+     *
+     * @param rollout the rollout's name
+     * @return the Lease's name, DNS-1123, derived from the rollout's name
+     */
     public String leaseName(String rollout) {
         return Names.objectName("cutover-lease-", rollout);
     }
@@ -102,6 +119,9 @@ public final class LeaseOwnership {
     /**
      * Makes sure this holder has {@code rollout}'s lease, renewing it when a third of its duration
      * has passed; returns false when another holder has it and it has not expired.
+     *
+     * @param rollout the rollout's name
+     * @return {@code true} when this holder has the lease after the call
      */
     public boolean tryAcquire(String rollout) {
         String name = leaseName(rollout);
@@ -151,6 +171,10 @@ public final class LeaseOwnership {
      * Renews {@code rollout}'s lease every third of its duration on {@code scheduler}, whatever the
      * rollout is doing (a long pause included), until cancelled or until the lease is found taken.
      * A failed renewal is logged and tried again at the next tick.
+     *
+     * @param rollout   the rollout's name
+     * @param scheduler the scheduler the renewals run on (the engine's, so virtual time works too)
+     * @return a handle that stops the renewals
      */
     public io.cutover.time.Scheduler.Cancellable keepRenewing(String rollout, io.cutover.time.Scheduler scheduler) {
         DeploymentWorkloads.requireName("rollout", rollout);
@@ -185,7 +209,11 @@ public final class LeaseOwnership {
         };
     }
 
-    /** Gives {@code rollout}'s lease up, if this holder has it, so another engine may take it at once. */
+    /**
+     * Gives {@code rollout}'s lease up, if this holder has it, so another engine may take it at once.
+     *
+     * @param rollout the rollout's name
+     */
     public void release(String rollout) {
         String name = leaseName(rollout);
         Lease lease = Kube.call("get", "lease " + ref(name), () -> client.leases().inNamespace(namespace).withName(name).get());
@@ -199,7 +227,12 @@ public final class LeaseOwnership {
         }
     }
 
-    /** {@code store}, saving only while this holder has the rollout's lease. */
+    /**
+     * {@code store}, saving only while this holder has the rollout's lease.
+     *
+     * @param store the store to guard
+     * @return a store whose saves fail with a conflict while another holder has the lease
+     */
     public StateStore guard(StateStore store) {
         Objects.requireNonNull(store, "store");
         return new StateStore() {
@@ -227,6 +260,10 @@ public final class LeaseOwnership {
      * {@code target} with every platform write (deploy, scale, promote, retire, traffic changes)
      * made only while this holder has {@code rollout}'s lease; otherwise the write is refused with a
      * CONFLICT naming the holder, before anything reaches the cluster. Reads are not guarded.
+     *
+     * @param rollout the rollout's name, whose lease guards the writes
+     * @param target  the target to guard
+     * @return a target with the same reads and guarded writes
      */
     public Target guard(String rollout, Target target) {
         io.cutover.internal.Checks.notBlank("rollout", rollout);
@@ -298,13 +335,23 @@ public final class LeaseOwnership {
             this.namespace = DeploymentWorkloads.requireName("namespace", namespace);
         }
 
-        /** Who holds the lease: unique per engine (a pod name, a hostname plus a random suffix). */
+        /**
+         * Who holds the lease: unique per engine (a pod name, a hostname plus a random suffix).
+         *
+         * @param identity a non-blank identity
+         * @return this builder
+         */
         public Builder holder(String identity) {
             this.holder = io.cutover.internal.Checks.notBlank("holder", identity);
             return this;
         }
 
-        /** How long a lease lasts unrenewed before another engine may take it; whole seconds, at least 3. */
+        /**
+         * How long a lease lasts unrenewed before another engine may take it; whole seconds, at least 3.
+         *
+         * @param duration the lease's duration
+         * @return this builder
+         */
         public Builder duration(Duration duration) {
             Objects.requireNonNull(duration, "duration");
             if (duration.toSeconds() < 3 || duration.toNanos() % 1_000_000_000L != 0) {
@@ -314,11 +361,23 @@ public final class LeaseOwnership {
             return this;
         }
 
+        /**
+         * The clock leases are measured with. Default the system UTC clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder withClock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /**
+         * Builds the ownership; nothing is written until {@link LeaseOwnership#tryAcquire} is called.
+         *
+         * @return the ownership of this holder
+         * @throws IllegalArgumentException if no holder was given
+         */
         public LeaseOwnership build() {
             if (holder == null) {
                 throw new IllegalArgumentException("holder must be set: each engine needs its own identity");
