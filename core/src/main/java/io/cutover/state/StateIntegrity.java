@@ -45,12 +45,22 @@ public final class StateIntegrity {
         this.key = key;
     }
 
-    /** No seal: what is read is trusted (validated for bounds only). */
+    /**
+     * No seal: what is read is trusted (validated for bounds only).
+     *
+     * @return the trusting integrity
+     */
     public static StateIntegrity none() {
         return NONE;
     }
 
-    /** Seals with HMAC-SHA256 under {@code key}, at least {@value #MIN_KEY_BYTES} bytes (a copy is kept). */
+    /**
+     * Seals with HMAC-SHA256 under {@code key}, at least {@value #MIN_KEY_BYTES} bytes (a copy is kept).
+     *
+     * @param key the secret key
+     * @return the sealing integrity
+     * @throws IllegalArgumentException if the key is shorter
+     */
     public static StateIntegrity hmacSha256(byte[] key) {
         if (key == null || key.length < MIN_KEY_BYTES) {
             throw new IllegalArgumentException("state key must be at least " + MIN_KEY_BYTES + " bytes, got "
@@ -59,7 +69,11 @@ public final class StateIntegrity {
         return new StateIntegrity(new SecretKeySpec(key.clone(), ALGORITHM));
     }
 
-    /** Whether saved state is sealed and checked. */
+    /**
+     * Whether saved state is sealed and checked.
+     *
+     * @return {@code true} for {@link #hmacSha256(byte[])}
+     */
     public boolean sealed() {
         return key != null;
     }
