@@ -39,7 +39,13 @@ public final class CloudWatchAlarmGate implements Gate {
         this.insufficientDataPasses = insufficientDataPasses;
     }
 
-    /** A gate on the named alarms (1 to 100). */
+    /**
+     * A gate on the named alarms (1 to 100).
+     *
+     * @param cloudWatch the CloudWatch client
+     * @param alarmNames 1 to 100 alarm names, metric or composite
+     * @return the gate
+     */
     public static CloudWatchAlarmGate alarms(CloudWatchClient cloudWatch, String... alarmNames) {
         Objects.requireNonNull(cloudWatch, "cloudWatch");
         if (alarmNames == null || alarmNames.length == 0 || alarmNames.length > 100) {
@@ -54,7 +60,11 @@ public final class CloudWatchAlarmGate implements Gate {
         return new CloudWatchAlarmGate(cloudWatch, List.of(alarmNames), false);
     }
 
-    /** The same gate, where an alarm without enough data counts as OK. */
+    /**
+     * The same gate, where an alarm without enough data counts as OK.
+     *
+     * @return a new gate
+     */
     public CloudWatchAlarmGate insufficientDataPasses() {
         return new CloudWatchAlarmGate(cloudWatch, names, true);
     }
