@@ -34,29 +34,55 @@ public final class AbTestBuilder extends StrategyBuilder<AbTestBuilder> {
 
     AbTestBuilder() { }
 
-    /** Requests matching this go to the variant; several matches are alternatives. */
+    /**
+     * Requests matching this go to the variant; several matches are alternatives.
+     *
+     * @param match a header match
+     * @return this builder
+     */
     public AbTestBuilder match(HeaderMatch match) {
         matches.add(Checks.notNull("match", match));
         return this;
     }
 
-    /** How long the test runs. */
+    /**
+     * How long the test runs.
+     *
+     * @param duration above zero
+     * @return this builder
+     */
     public AbTestBuilder duration(Duration duration) {
         this.duration = Checks.positive("duration", duration);
         return this;
     }
 
+    /**
+     * Gates the variant must pass while the test runs.
+     *
+     * @param gates one gate or more
+     * @return this builder
+     */
     public AbTestBuilder gate(Gate... gates) {
         this.gates.addAll(gates("gate", gates));
         return this;
     }
 
+    /**
+     * Replicas of the variant while the test runs. Default 1.
+     *
+     * @param replicas 1 or more
+     * @return this builder
+     */
     public AbTestBuilder variantReplicas(int replicas) {
         this.variantReplicas = Checks.atLeast("variantReplicas", replicas, 1);
         return this;
     }
 
-    /** End the test by removing the variant even when its gates pass. */
+    /**
+     * End the test by removing the variant even when its gates pass.
+     *
+     * @return this builder
+     */
     public AbTestBuilder thenRollBack() {
         this.promote = false;
         return this;

@@ -33,37 +33,66 @@ public final class BlueGreenBuilder extends StrategyBuilder<BlueGreenBuilder> {
 
     BlueGreenBuilder() { }
 
-    /** Replicas of the candidate before promotion (the preview); default stable's count. */
+    /**
+     * Replicas of the candidate before promotion (the preview); default stable's count.
+     *
+     * @param replicas 1 or more
+     * @return this builder
+     */
     public BlueGreenBuilder previewReplicas(int replicas) {
         this.previewReplicas = Checks.atLeast("previewReplicas", replicas, 1);
         return this;
     }
 
-    /** Gates the preview must pass before traffic switches. */
+    /**
+     * Gates the preview must pass before traffic switches.
+     *
+     * @param gates one gate or more
+     * @return this builder
+     */
     public BlueGreenBuilder prePromotionGate(Gate... gates) {
         preGates.addAll(gates("prePromotionGate", gates));
         return this;
     }
 
-    /** Gates the candidate must pass after it takes traffic; a failure switches traffic back to stable. */
+    /**
+     * Gates the candidate must pass after it takes traffic; a failure switches traffic back to stable.
+     *
+     * @param gates one gate or more
+     * @return this builder
+     */
     public BlueGreenBuilder postPromotionGate(Gate... gates) {
         postGates.addAll(gates("postPromotionGate", gates));
         return this;
     }
 
-    /** Switch traffic this long after the preview is ready and its gates passed. */
+    /**
+     * Switch traffic this long after the preview is ready and its gates passed.
+     *
+     * @param delay zero or more
+     * @return this builder
+     */
     public BlueGreenBuilder autoPromoteAfter(Duration delay) {
         this.autoPromoteAfter = Checks.positive("autoPromoteAfter", delay);
         return this;
     }
 
-    /** Switch traffic only when a person promotes. */
+    /**
+     * Switch traffic only when a person promotes.
+     *
+     * @return this builder
+     */
     public BlueGreenBuilder manualPromotion() {
         this.manual = true;
         return this;
     }
 
-    /** How long the old colour stays up after the switch (the instant-rollback window); default 30 seconds. */
+    /**
+     * How long the old colour stays up after the switch (the instant-rollback window); default 30 seconds.
+     *
+     * @param delay zero or more
+     * @return this builder
+     */
     public BlueGreenBuilder scaleDownDelay(Duration delay) {
         this.scaleDownDelay = Checks.notNegative("scaleDownDelay", delay);
         return this;

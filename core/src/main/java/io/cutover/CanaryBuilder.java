@@ -52,6 +52,9 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
     /**
      * The candidate's weights, in percent: strictly increasing, each within 1..100. A last step of 100
      * is the promotion's own full weight: the plan does not repeat it (its pause or analysis still runs).
+     *
+     * @param weights one weight or more, in percent
+     * @return this builder
      */
     public CanaryBuilder steps(int... weights) {
         Checks.notNull("steps", weights);
@@ -70,13 +73,23 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
         return this;
     }
 
-    /** The same pause after every step. */
+    /**
+     * The same pause after every step.
+     *
+     * @param pause above zero
+     * @return this builder
+     */
     public CanaryBuilder pauseBetween(Duration pause) {
         this.pauseBetween = Checks.positive("pauseBetween", pause);
         return this;
     }
 
-    /** A pause per step, in order; as many as there are steps. */
+    /**
+     * A pause per step, in order; as many as there are steps.
+     *
+     * @param pauses one per step, each above zero
+     * @return this builder
+     */
     public CanaryBuilder pauses(Duration... pauses) {
         Checks.notNull("pauses", pauses);
         for (Duration p : pauses) {
@@ -86,25 +99,45 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
         return this;
     }
 
-    /** After the step at {@code weight}, wait until a person promotes. */
+    /**
+     * After the step at {@code weight}, wait until a person promotes.
+     *
+     * @param weight one of the steps' weights
+     * @return this builder
+     */
     public CanaryBuilder pauseUntilPromotedAt(int weight) {
         holdAt.add(weight);
         return this;
     }
 
-    /** Gates measured through the canary (see the class comment). */
+    /**
+     * Gates measured through the canary (see the class comment).
+     *
+     * @param gates one gate or more
+     * @return this builder
+     */
     public CanaryBuilder gate(Gate... gates) {
         this.gates.addAll(gates("gate", gates));
         return this;
     }
 
-    /** The largest weight a step may set before promotion; default 100. */
+    /**
+     * The largest weight a step may set before promotion; default 100.
+     *
+     * @param maxWeight 1 to 100
+     * @return this builder
+     */
     public CanaryBuilder maxWeight(int maxWeight) {
         this.maxWeight = Checks.within("maxWeight", maxWeight, 1, 100);
         return this;
     }
 
-    /** Run the candidate at a fixed number of replicas until promotion instead of matching its weight. */
+    /**
+     * Run the candidate at a fixed number of replicas until promotion instead of matching its weight.
+     *
+     * @param replicas 1 or more
+     * @return this builder
+     */
     public CanaryBuilder candidateReplicas(int replicas) {
         this.candidateReplicas = Checks.atLeast("candidateReplicas", replicas, 1);
         return this;
@@ -114,6 +147,9 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
      * How long stable stays at full scale after the candidate took all traffic, before the candidate
      * becomes stable and the old revision is scaled down: the rollback window, during which an abort
      * switches traffic straight back. Zero promotes at once. Default 30 seconds; weighted routers only.
+     *
+     * @param delay zero or more
+     * @return this builder
      */
     public CanaryBuilder scaleDownDelay(Duration delay) {
         this.scaleDownDelay = Checks.notNegative("scaleDownDelay", delay);
@@ -134,7 +170,12 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
         return this;
     }
 
-    /** Requests matching this also go to the candidate from the first step on (for testers). */
+    /**
+     * Requests matching this also go to the candidate from the first step on (for testers).
+     *
+     * @param match the header match testers send
+     * @return this builder
+     */
     public CanaryBuilder testerRoute(HeaderMatch match) {
         testerRoutes.add(Checks.notNull("testerRoute", match));
         return this;

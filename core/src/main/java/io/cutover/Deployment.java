@@ -37,26 +37,56 @@ public final class Deployment {
         compiler.apply(TYPICAL); // fail at build() for anything the plan itself refuses
     }
 
+    /**
+     * Starts a canary: the candidate takes growing shares of traffic, step by step, gated.
+     *
+     * @return a canary builder, its defaults documented there
+     */
     public static CanaryBuilder canary() {
         return new CanaryBuilder();
     }
 
+    /**
+     * Starts a blue-green release: the candidate runs at full size beside stable, then takes all traffic at once.
+     *
+     * @return a blue-green builder, its defaults documented there
+     */
     public static BlueGreenBuilder blueGreen() {
         return new BlueGreenBuilder();
     }
 
+    /**
+     * Starts a rolling update: replicas move to the candidate in batches.
+     *
+     * @return a rolling builder, its defaults documented there
+     */
     public static RollingBuilder rolling() {
         return new RollingBuilder();
     }
 
+    /**
+     * Starts a recreate: stable goes down, then the candidate comes up (downtime by design).
+     *
+     * @return a recreate builder, its defaults documented there
+     */
     public static RecreateBuilder recreate() {
         return new RecreateBuilder();
     }
 
+    /**
+     * Starts an A/B test: requests matching header rules go to the candidate.
+     *
+     * @return an A/B builder, its defaults documented there
+     */
     public static AbTestBuilder abTest() {
         return new AbTestBuilder();
     }
 
+    /**
+     * Starts a shadow release: the candidate gets a mirror of traffic, its answers thrown away.
+     *
+     * @return a shadow builder, its defaults documented there
+     */
     public static ShadowBuilder shadow() {
         return new ShadowBuilder();
     }
@@ -66,6 +96,10 @@ public final class Deployment {
      * importers of other tools' release specs and strategies the builders do not cover. The compiler
      * gets the target's {@link PlanContext} when a rollout is bound; it is run once here against a
      * typical target, so a plan it refuses fails now. The plan must promote the candidate.
+     *
+     * @param strategy the strategy's name, shown in the plan
+     * @param compiler builds the plan for a target
+     * @return the deployment
      */
     public static Deployment fromPlan(String strategy, Function<PlanContext, Plan> compiler) {
         Objects.requireNonNull(strategy, "strategy");
@@ -83,11 +117,21 @@ public final class Deployment {
         return new Deployment(strategy, checked);
     }
 
+    /**
+     * The strategy's name: {@code canary}, {@code blue-green}, ... or the name given to {@link #fromPlan}.
+     *
+     * @return the name
+     */
     public String strategy() {
         return strategy;
     }
 
-    /** The plan for a stable workload of {@code context.stableReplicas()} replicas behind a router with {@code context.router()}. */
+    /**
+     * The plan for a stable workload of {@code context.stableReplicas()} replicas behind a router with {@code context.router()}.
+     *
+     * @param context the target's stable replica count and router capabilities
+     * @return the plan
+     */
     public Plan plan(PlanContext context) {
         return compiler.apply(context);
     }
@@ -95,23 +139,39 @@ public final class Deployment {
     /**
      * This deployment with every plan it makes passed through {@code edit}; the simulator uses it to
      * seal a plan off from the network.
+     *
+     * @param edit changes each plan after it is made
+     * @return a new deployment
      */
     public Deployment editPlans(java.util.function.UnaryOperator<Plan> edit) {
         Objects.requireNonNull(edit, "edit");
         return new Deployment(strategy, compiler.andThen(edit));
     }
 
-    /** The plan for a typical target (4 stable replicas, a weighted router). */
+    /**
+     * The plan for a typical target (4 stable replicas, a weighted router).
+     *
+     * @return the plan
+     */
     public Plan plan() {
         return compiler.apply(TYPICAL);
     }
 
-    /** The plan as numbered lines, for a typical target. */
+    /**
+     * The plan as numbered lines, for a typical target.
+     *
+     * @return the description, one numbered line per step (numbers start at 1)
+     */
     public String describe() {
         return plan().describe();
     }
 
-    /** Starts describing a rollout of {@code revision} with this deployment. */
+    /**
+     * Starts describing a rollout of {@code revision} with this deployment.
+     *
+     * @param revision the candidate
+     * @return a request to complete with {@link RolloutRequest#on} and start
+     */
     public RolloutRequest rollout(Revision revision) {
         return new RolloutRequest(this, Checks.notNull("revision", revision));
     }
@@ -134,18 +194,34 @@ public final class Deployment {
             this.revision = revision;
         }
 
+        /**
+         * The target to roll out on; required.
+         *
+         * @param target the platform adapters
+         * @return this request
+         */
         public RolloutRequest on(Target target) {
             this.target = Checks.notNull("target", target);
             return this;
         }
 
-        /** The rollout's name in the state store; default the target's application. */
+        /**
+         * The rollout's name in the state store; default the target's application.
+         *
+         * @param name the name, unique in the engine's state store
+         * @return this request
+         */
         public RolloutRequest named(String name) {
             this.name = name;
             return this;
         }
 
-        /** The engine to run on; default {@link RolloutEngine#shared()}, the process's default engine. */
+        /**
+         * The engine to run on; default {@link RolloutEngine#shared()}, the process's default engine.
+         *
+         * @param engine the engine
+         * @return this request
+         */
         public RolloutRequest using(RolloutEngine engine) {
             this.engine = Checks.notNull("engine", engine);
             return this;
@@ -155,6 +231,7 @@ public final class Deployment {
          * Starts the rollout on the engine given to {@link #using}, or else on {@link RolloutEngine#shared()}.
          *
          * @throws IllegalStateException when no target was given, or see {@link RolloutEngine#start}
+         * @return the running rollout
          */
         public Rollout start() {
             if (target == null) {

@@ -22,6 +22,11 @@ public enum Phase {
     /** A safe state could not be reached; the result holds the exact traffic state. */
     FAILED;
 
+    /**
+     * Whether the rollout has ended: nothing more will happen to it.
+     *
+     * @return {@code true} for SUCCEEDED, NOT_PROMOTED, ABORTED and FAILED
+     */
     public boolean isTerminal() {
         return this == SUCCEEDED || this == NOT_PROMOTED || this == ABORTED || this == FAILED;
     }

@@ -9,6 +9,12 @@ import java.util.Set;
  */
 public record PlanContext(int stableReplicas, Set<RouterCapability> router) {
 
+    /**
+     * Refuses fewer than one stable replica and copies the capabilities.
+     *
+     * @param stableReplicas stable's replica count, 1 or more
+     * @param router         what the router can do
+     */
     public PlanContext {
         if (stableReplicas < 1) {
             throw new IllegalArgumentException("stable must run at least one replica: " + stableReplicas);

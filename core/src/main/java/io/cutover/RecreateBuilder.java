@@ -19,7 +19,12 @@ public final class RecreateBuilder extends StrategyBuilder<RecreateBuilder> {
 
     RecreateBuilder() { }
 
-    /** Gates the new revision must pass once it serves, before the rollout completes. */
+    /**
+     * Gates the new revision must pass once it serves, before the rollout completes.
+     *
+     * @param gates one gate or more
+     * @return this builder
+     */
     public RecreateBuilder gate(Gate... gates) {
         this.gates.addAll(gates("gate", gates));
         return this;

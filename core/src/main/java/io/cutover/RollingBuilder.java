@@ -30,35 +30,67 @@ public final class RollingBuilder extends StrategyBuilder<RollingBuilder> {
 
     RollingBuilder() { }
 
+    /**
+     * Replicas the candidate may run above stable's count during the update. Default {@code 25%}.
+     *
+     * @param replicas 0 or more
+     * @return this builder
+     */
     public RollingBuilder maxSurge(int replicas) {
         this.maxSurge = Integer.toString(Checks.atLeast("maxSurge", replicas, 0));
         return this;
     }
 
-    /** A share of stable's replicas such as {@code "25%"}, rounded up. */
+    /**
+     * A share of stable's replicas such as {@code "25%"}, rounded up.
+     *
+     * @param percent {@code 0%} to {@code 100%}
+     * @return this builder
+     */
     public RollingBuilder maxSurge(String percent) {
         this.maxSurge = percent("maxSurge", percent);
         return this;
     }
 
+    /**
+     * Replicas that may be unavailable during the update. Default {@code 25%}.
+     *
+     * @param replicas 0 or more
+     * @return this builder
+     */
     public RollingBuilder maxUnavailable(int replicas) {
         this.maxUnavailable = Integer.toString(Checks.atLeast("maxUnavailable", replicas, 0));
         return this;
     }
 
-    /** A share of stable's replicas such as {@code "25%"}, rounded down. */
+    /**
+     * A share of stable's replicas such as {@code "25%"}, rounded down.
+     *
+     * @param percent {@code 0%} to {@code 100%}
+     * @return this builder
+     */
     public RollingBuilder maxUnavailable(String percent) {
         this.maxUnavailable = percent("maxUnavailable", percent);
         return this;
     }
 
-    /** Gates measured after every batch before the next. */
+    /**
+     * Gates measured after every batch before the next.
+     *
+     * @param gates one gate or more
+     * @return this builder
+     */
     public RollingBuilder batchGate(Gate... gates) {
         batchGates.addAll(gates("batchGate", gates));
         return this;
     }
 
-    /** How long a new batch must stay ready before the next; default none. */
+    /**
+     * How long a new batch must stay ready before the next; default none.
+     *
+     * @param minReady zero or more
+     * @return this builder
+     */
     public RollingBuilder minReady(Duration minReady) {
         this.minReady = Checks.notNegative("minReady", minReady);
         return this;

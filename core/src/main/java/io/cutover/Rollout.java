@@ -21,54 +21,100 @@ public final class Rollout {
         this.engine = engine;
     }
 
+    /**
+     * The rollout's name: its key in the state store.
+     *
+     * @return the name
+     */
     public String name() {
         return runner.name();
     }
 
-    /** The state as last saved. */
+    /**
+     * The state as last saved.
+     *
+     * @return the saved state; {@link RolloutState#stepNumber()} numbers the step as {@code describe()} does
+     */
     public RolloutState status() {
         return runner.state();
     }
 
+    /**
+     * Where the rollout stands, from its saved state.
+     *
+     * @return the phase
+     */
     public Phase phase() {
         return runner.state().phase();
     }
 
-    /** Skips the current pause or analysis and lets a paused rollout go on. */
+    /**
+     * Skips the current pause or analysis and lets a paused rollout go on.
+     *
+     * @return this rollout
+     */
     public Rollout promote() {
         runner.promote();
         return this;
     }
 
-    /** Skips every remaining pause and analysis. */
+    /**
+     * Skips every remaining pause and analysis.
+     *
+     * @return this rollout
+     */
     public Rollout promoteFully() {
         runner.promoteFully();
         return this;
     }
 
-    /** Returns traffic to stable and scales the candidate down. */
+    /**
+     * Returns traffic to stable and scales the candidate down.
+     *
+     * @param reason why, kept in the result and the history
+     * @return this rollout
+     */
     public Rollout abort(String reason) {
         runner.abort(reason);
         return this;
     }
 
-    /** Runs an aborted rollout again from its first step. */
+    /**
+     * Runs an aborted rollout again from its first step.
+     *
+     * @return this rollout
+     */
     public Rollout retry() {
         runner.retry();
         return this;
     }
 
+    /**
+     * Holds the rollout where it is until {@link #resume()} or {@link #promote()}; traffic stays as it is.
+     *
+     * @param reason why, kept in the state and the history
+     * @return this rollout
+     */
     public Rollout pause(String reason) {
         runner.pause(reason);
         return this;
     }
 
+    /**
+     * Lets a paused rollout go on from where it stopped.
+     *
+     * @return this rollout
+     */
     public Rollout resume() {
         runner.resume();
         return this;
     }
 
-    /** Completes when the rollout succeeds, is aborted or fails. */
+    /**
+     * Completes when the rollout succeeds, is aborted or fails.
+     *
+     * @return a future of the result
+     */
     public CompletableFuture<RolloutResult> result() {
         return runner.result();
     }
@@ -81,6 +127,7 @@ public final class Rollout {
      *
      * @throws IllegalStateException on a virtual scheduler, when the rollout neither ended nor paused
      *                               within 30 days of virtual time
+     * @return the result, or the paused state's result when a person is needed
      */
     public RolloutResult await() {
         if (engine.scheduler() instanceof VirtualScheduler time) {
@@ -105,12 +152,20 @@ public final class Rollout {
         }
     }
 
-    /** Platform reads made for this rollout's target so far. */
+    /**
+     * Platform reads made for this rollout's target so far.
+     *
+     * @return the count
+     */
     public long platformReads() {
         return runner.calls().reads();
     }
 
-    /** Platform writes made for this rollout's target so far. */
+    /**
+     * Platform writes made for this rollout's target so far.
+     *
+     * @return the count
+     */
     public long platformWrites() {
         return runner.calls().writes();
     }

@@ -110,6 +110,13 @@ public final class RolloutEngine implements AutoCloseable {
                         20, 80f, Duration.ofSeconds(30), b.bulkhead), callExecutor, b.callDeadline, owner);
     }
 
+    /**
+     * Starts an engine's settings. Defaults: the system UTC clock, a scheduler on two daemon threads, an
+     * {@link InMemoryStateStore}, a poll interval of 5 seconds, a retry budget of 6 per step and 20 per
+     * rollback, and calls under a 30-second deadline. Each setter states its own default.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -121,6 +128,8 @@ public final class RolloutEngine implements AutoCloseable {
      * A JVM shutdown hook shuts it down; closing it earlier is allowed, and the next call builds a
      * new one. Prefer an engine of your own, built with {@link #builder()}, whenever you need
      * another clock, state store, listener or an explicit lifetime.
+     *
+     * @return the shared engine, built now if there was none or the last one was closed
      */
     public static RolloutEngine shared() {
         return SharedEngine.get();
@@ -133,6 +142,11 @@ public final class RolloutEngine implements AutoCloseable {
      * @throws IllegalStateException    when a rollout of that name exists in the store and has not ended,
      *                                  or this engine is shut down
      * @throws CutoverException         when stable cannot be read (nothing changed; a transient one may be tried again)
+     * @param name       the rollout's name: its key in the state store, unique among the store's rollouts
+     * @param deployment the strategy, compiled into a plan
+     * @param revision   the candidate to roll out
+     * @param target     the platform adapters to act through
+     * @return the running rollout
      */
     public Rollout start(String name, Deployment deployment, Revision revision, Target target) {
         requireRunning();
@@ -174,6 +188,10 @@ public final class RolloutEngine implements AutoCloseable {
      * {@link #resume(String, Deployment, Revision, Target)}, which checks it against the caller's.
      *
      * @throws IllegalStateException when nothing is stored under {@code name} or it was started with another plan
+     * @param name       the stored rollout's name
+     * @param deployment the strategy it was started with: its plan must have the stored fingerprint
+     * @param target     the platform adapters to act through
+     * @return the running rollout, or an ended one as it was stored
      */
     public Rollout resume(String name, Deployment deployment, Target target) {
         return resume(name, deployment, null, target);
@@ -188,6 +206,11 @@ public final class RolloutEngine implements AutoCloseable {
      * @throws IllegalStateException when nothing is stored under {@code name}, it was started with
      *                               another plan, or the stored state does not match the caller's inputs
      * @throws CutoverException      of kind STATE when the stored state was altered or is corrupt
+     * @param name       the stored rollout's name
+     * @param deployment the strategy it was started with: its plan must have the stored fingerprint
+     * @param candidate  the revision the caller expects in progress, or {@code null} to trust the stored one
+     * @param target     the platform adapters to act through
+     * @return the running rollout, or an ended one as it was stored
      */
     public Rollout resume(String name, Deployment deployment, Revision candidate, Target target) {
         requireRunning();
@@ -245,6 +268,10 @@ public final class RolloutEngine implements AutoCloseable {
      *         rollout when {@code revision} is stable's); fails when the old candidate could not be retired
      * @throws IllegalStateException when a rollout of that name is in progress on another engine, or
      *                               FAILED (its traffic may be split: abort it first)
+     * @param name       the rollout's name
+     * @param deployment the strategy for {@code revision}
+     * @param revision   the revision wanted
+     * @param target     the platform adapters to act through
      */
     public CompletableFuture<Rollout> update(String name, Deployment deployment, Revision revision, Target target) {
         Checks.notNull("deployment", deployment);
@@ -259,7 +286,12 @@ public final class RolloutEngine implements AutoCloseable {
         return runners.get(name);
     }
 
-    /** The stored state of a rollout, whichever engine drives it. */
+    /**
+     * The stored state of a rollout, whichever engine drives it.
+     *
+     * @param name the rollout's name
+     * @return its state as last saved, or empty when nothing is stored under that name
+     */
     public Optional<RolloutState> status(String name) {
         return load(name).map(StateStore.Stored::state);
     }
@@ -304,12 +336,20 @@ public final class RolloutEngine implements AutoCloseable {
         shutdown();
     }
 
-    /** Whether {@link #shutdown()} (or {@link #close()}) was called; a shut-down engine drives nothing. */
+    /**
+     * Whether {@link #shutdown()} (or {@link #close()}) was called; a shut-down engine drives nothing.
+     *
+     * @return {@code true} once the engine was shut down
+     */
     public boolean isShutdown() {
         return shutdown;
     }
 
-    /** Rollouts this engine drives now (ended ones are dropped). */
+    /**
+     * Rollouts this engine drives now (ended ones are dropped).
+     *
+     * @return the number of rollouts in progress on this engine
+     */
     public int active() {
         return runners.size();
     }
@@ -411,6 +451,9 @@ public final class RolloutEngine implements AutoCloseable {
          * How long a platform read or write may take before it counts as a transient failure; default 30
          * seconds. Gates get their analysis interval, hooks their own {@link io.cutover.spi.Hook#timeout()}.
          * Deadlines are measured on the engine's scheduler.
+         *
+         * @param deadline above zero
+         * @return this builder
          */
         public Builder callDeadline(Duration deadline) {
             this.callDeadline = io.cutover.internal.Checks.positive("callDeadline", deadline);
@@ -421,19 +464,32 @@ public final class RolloutEngine implements AutoCloseable {
          * Whether SPI calls run on threads of their own under deadlines (so a hung call holds no engine
          * thread and no rollout's lock). Default: yes on a real scheduler; no on a {@link VirtualScheduler},
          * where calls run on the scheduler's thread so that runs are deterministic.
+         *
+         * @param isolate {@code true} to run calls on their own threads
+         * @return this builder
          */
         public Builder isolateCalls(boolean isolate) {
             this.isolateCalls = isolate;
             return this;
         }
 
-        /** Calls to one target that may run at once on their own threads, hung ones included; default 16. */
+        /**
+         * Calls to one target that may run at once on their own threads, hung ones included; default 16.
+         *
+         * @param calls 1 or more
+         * @return this builder
+         */
         public Builder bulkhead(int calls) {
             this.bulkhead = io.cutover.internal.Checks.atLeast("bulkhead", calls, 1);
             return this;
         }
 
-        /** This engine's name in the rollouts it claims; default a random one. */
+        /**
+         * This engine's name in the rollouts it claims; default a random one.
+         *
+         * @param owner a non-blank name, unique among the engines sharing a state store
+         * @return this builder
+         */
         public Builder owner(String owner) {
             Checks.notNull("owner", owner);
             if (owner.isBlank()) {
@@ -443,53 +499,103 @@ public final class RolloutEngine implements AutoCloseable {
             return this;
         }
 
-        /** The clock; default the scheduler's own when it is virtual, else the system UTC clock. */
+        /**
+         * The clock; default the scheduler's own when it is virtual, else the system UTC clock.
+         *
+         * @param clock the clock every instant of this engine comes from
+         * @return this builder
+         */
         public Builder withClock(Clock clock) {
             this.clock = Checks.notNull("clock", clock);
             return this;
         }
 
-        /** The scheduler; default one on {@code threads} daemon threads. */
+        /**
+         * The scheduler; default one on {@code threads} daemon threads.
+         *
+         * @param scheduler runs the engine's timed work; a {@link VirtualScheduler} makes time virtual
+         * @return this builder
+         */
         public Builder withScheduler(Scheduler scheduler) {
             this.scheduler = Checks.notNull("scheduler", scheduler);
             return this;
         }
 
+        /**
+         * Where rollouts' states are saved after every transition; default an {@link InMemoryStateStore},
+         * which forgets them when the process ends. Use a durable store to resume after a crash.
+         *
+         * @param store the state store, shared by the engines that may take over each other's rollouts
+         * @return this builder
+         */
         public Builder withStateStore(StateStore store) {
             this.store = Checks.notNull("store", store);
             return this;
         }
 
+        /**
+         * Adds a listener that receives every event of every rollout of this engine, in order per rollout.
+         * A listener that throws is logged and ignored. Default: none.
+         *
+         * @param listener the listener; may be called more than once
+         * @return this builder
+         */
         public Builder listener(RolloutListener listener) {
             listeners.add(Checks.notNull("listener", listener));
             return this;
         }
 
-        /** How often readiness is polled while waiting; default 5 seconds. */
+        /**
+         * How often readiness is polled while waiting; default 5 seconds.
+         *
+         * @param pollInterval above zero
+         * @return this builder
+         */
         public Builder pollInterval(Duration pollInterval) {
             this.pollInterval = io.cutover.internal.Checks.positive("pollInterval", pollInterval);
             return this;
         }
 
-        /** Threads of the default scheduler; default 2. */
+        /**
+         * Threads of the default scheduler; default 2.
+         *
+         * @param threads 1 or more; ignored when a scheduler is given
+         * @return this builder
+         */
         public Builder threads(int threads) {
             this.threads = io.cutover.internal.Checks.atLeast("threads", threads, 1);
             return this;
         }
 
-        /** Failed platform calls a step may retry before the rollout pauses; default 6. */
+        /**
+         * Failed platform calls a step may retry before the rollout pauses; default 6.
+         *
+         * @param budget 0 or more
+         * @return this builder
+         */
         public Builder retryBudget(int budget) {
             this.retryBudget = io.cutover.internal.Checks.atLeast("retryBudget", budget, 0);
             return this;
         }
 
-        /** Failed platform calls a rollback may retry before the rollout fails; default 20. */
+        /**
+         * Failed platform calls a rollback may retry before the rollout fails; default 20.
+         *
+         * @param budget 0 or more
+         * @return this builder
+         */
         public Builder abortRetryBudget(int budget) {
             this.abortRetryBudget = io.cutover.internal.Checks.atLeast("abortRetryBudget", budget, 0);
             return this;
         }
 
-        /** First and largest wait between retries (exponential with jitter); default 1 s and 30 s. */
+        /**
+         * First and largest wait between retries (exponential with jitter); default 1 s and 30 s.
+         *
+         * @param initial the first wait, above zero
+         * @param max     the largest wait, at least {@code initial}
+         * @return this builder
+         */
         public Builder backoff(Duration initial, Duration max) {
             this.initialBackoff = io.cutover.internal.Checks.positive("initial backoff", initial);
             this.maxBackoff = io.cutover.internal.Checks.positive("max backoff", max);
@@ -503,6 +609,9 @@ public final class RolloutEngine implements AutoCloseable {
          * Seals every saved state with HMAC-SHA256 under {@code key} (at least 32 bytes; keep it out of
          * the store's reach) and refuses a loaded state whose seal does not match. The store must be able
          * to seal ({@link StateStore#withIntegrity}); default: no key, and a warning at start.
+         *
+         * @param key the secret key, at least 32 bytes; copied
+         * @return this builder
          */
         public Builder stateKey(byte[] key) {
             this.stateKey = StateIntegrity.hmacSha256(Checks.notNull("stateKey", key));
@@ -525,6 +634,11 @@ public final class RolloutEngine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds the engine. It owns its threads until {@link RolloutEngine#close()}.
+         *
+         * @return a running engine
+         */
         public RolloutEngine build() {
             if (stateKey != null) {
                 store = store.withIntegrity(stateKey);

@@ -27,15 +27,31 @@ public record RolloutResult(String name, Phase phase, String reason, Revision ca
                             Instant startedAt, Instant finishedAt, List<Measurement> measurements,
                             List<HistoryEntry> history) {
 
+    /**
+     * The result as the state {@code state} says.
+     *
+     * @param state a rollout's state, ended or not
+     * @return the result
+     */
     public static RolloutResult of(RolloutState state) {
         return new RolloutResult(state.name(), state.phase(), state.reason(), state.candidate(), state.split(),
                 state.startedAt(), state.updatedAt(), state.measurements(), state.history());
     }
 
+    /**
+     * From the start to the end (or to the state's last update, for a rollout not ended).
+     *
+     * @return the duration
+     */
     public Duration duration() {
         return Duration.between(startedAt, finishedAt);
     }
 
+    /**
+     * Whether the candidate became stable.
+     *
+     * @return {@code true} for {@link Phase#SUCCEEDED} only
+     */
     public boolean succeeded() {
         return phase == Phase.SUCCEEDED;
     }

@@ -27,16 +27,34 @@ public final class ShadowBuilder extends StrategyBuilder<ShadowBuilder> {
 
     ShadowBuilder() { }
 
+    /**
+     * The percent of requests copied to the candidate; their answers are thrown away. Default 100.
+     *
+     * @param percent 1 to 100
+     * @return this builder
+     */
     public ShadowBuilder mirror(int percent) {
         this.mirrorPercent = Checks.within("mirror", percent, 1, 100);
         return this;
     }
 
+    /**
+     * How long the candidate receives the mirror; required.
+     *
+     * @param duration above zero
+     * @return this builder
+     */
     public ShadowBuilder duration(Duration duration) {
         this.duration = Checks.positive("duration", duration);
         return this;
     }
 
+    /**
+     * Gates the candidate must pass on the mirrored traffic.
+     *
+     * @param gates one gate or more
+     * @return this builder
+     */
     public ShadowBuilder gate(Gate... gates) {
         this.gates.addAll(gates("gate", gates));
         return this;
@@ -45,6 +63,8 @@ public final class ShadowBuilder extends StrategyBuilder<ShadowBuilder> {
     /**
      * Measure only: after the mirrored run the candidate is retired, never promoted, and the rollout ends
      * {@link Phase#NOT_PROMOTED} (a failing gate still aborts it).
+     *
+     * @return this builder
      */
     public ShadowBuilder thenRollBack() {
         this.promote = false;

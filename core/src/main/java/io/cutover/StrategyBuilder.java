@@ -35,31 +35,57 @@ public abstract class StrategyBuilder<B extends StrategyBuilder<B>> {
         return (B) this;
     }
 
-    /** How long a wait for readiness may last before {@link #onProgressDeadline} acts; default 10 minutes. */
+    /**
+     * How long a wait for readiness may last before {@link #onProgressDeadline} acts; default 10 minutes.
+     *
+     * @param deadline above zero
+     * @return this builder
+     */
     public B progressDeadline(Duration deadline) {
         this.progressDeadline = Checks.positive("progressDeadline", deadline);
         return self();
     }
 
-    /** What happens when the progress deadline passes: ABORT (default) or PAUSE for a person. */
+    /**
+     * What happens when the progress deadline passes: ABORT (default) or PAUSE for a person.
+     *
+     * @param action ABORT or PAUSE
+     * @return this builder
+     */
     public B onProgressDeadline(Plan.DeadlineAction action) {
         this.onDeadline = Checks.notNull("onProgressDeadline", action);
         return self();
     }
 
-    /** On abort, the wait between moving traffic to stable and scaling the candidate down; default 10 seconds. */
+    /**
+     * On abort, the wait between moving traffic to stable and scaling the candidate down; default 10 seconds.
+     *
+     * @param delay zero or more
+     * @return this builder
+     */
     public B drainDelay(Duration delay) {
         this.drainDelay = Checks.notNegative("drainDelay", delay);
         return self();
     }
 
-    /** How gates are measured and judged; default {@link GatePolicy#DEFAULT}. */
+    /**
+     * How gates are measured and judged; default {@link GatePolicy#DEFAULT}.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
     public B analysis(GatePolicy policy) {
         this.analysis = Checks.notNull("analysis", policy);
         return self();
     }
 
-    /** Runs {@code hook} at {@code stage}; several hooks of a stage run in the order given. */
+    /**
+     * Runs {@code hook} at {@code stage}; several hooks of a stage run in the order given.
+     *
+     * @param stage when the hook runs
+     * @param hook  the hook
+     * @return this builder
+     */
     public B hook(HookStage stage, Hook hook) {
         Checks.notNull("stage", stage);
         Checks.notNull("hook", hook);
@@ -67,6 +93,13 @@ public abstract class StrategyBuilder<B extends StrategyBuilder<B>> {
         return self();
     }
 
+    /**
+     * Compiles the settings into a deployment; its plan is built once now, so a setting the plan refuses
+     * fails here with a message naming the parameter.
+     *
+     * @return an immutable deployment
+     * @throws IllegalArgumentException if a setting or a combination of settings is invalid
+     */
     public abstract Deployment build();
 
     // ------------------------------------------------------------- shared plan pieces

@@ -39,18 +39,55 @@ public final class Target {
         this.changes = b.changes;
     }
 
+    /**
+     * Starts a target for {@code application}. Defaults: no health probe ({@link HealthProbe#NONE}) and no
+     * metric source ({@link MetricSource#NONE}); workloads and router are required.
+     *
+     * @param application the application's name, not blank
+     * @return a new builder
+     */
     public static Builder builder(String application) {
         return new Builder(application);
     }
 
+    /**
+     * A builder holding this target's adapters, to derive a changed copy (to wrap one adapter, say).
+     *
+     * @return a new builder with these adapters
+     */
     public Builder toBuilder() {
         return new Builder(application).workloads(workloads).router(router).health(health).metrics(metrics).changes(changes);
     }
 
+    /**
+     * The application this target serves.
+     *
+     * @return the name
+     */
     public String application() { return application; }
+    /**
+     * The adapter that creates, scales, promotes and retires revisions.
+     *
+     * @return the workloads
+     */
     public Workloads workloads() { return workloads; }
+    /**
+     * The adapter that sets and reads the traffic split.
+     *
+     * @return the router
+     */
     public TrafficRouter router() { return router; }
+    /**
+     * The probe of a revision's health.
+     *
+     * @return the probe, {@link HealthProbe#NONE} unless one was given
+     */
     public HealthProbe health() { return health; }
+    /**
+     * Where gates read metrics.
+     *
+     * @return the source, {@link MetricSource#NONE} unless one was given
+     */
     public MetricSource metrics() { return metrics; }
     /** What tells the engine the platform changed, so a wait looks again at once; {@link ChangeSignal#NONE} by default. */
     public ChangeSignal changes() { return changes; }
@@ -76,21 +113,45 @@ public final class Target {
             this.application = application;
         }
 
+        /**
+         * The workloads adapter; required.
+         *
+         * @param workloads the adapter
+         * @return this builder
+         */
         public Builder workloads(Workloads workloads) {
             this.workloads = Checks.notNull("workloads", workloads);
             return this;
         }
 
+        /**
+         * The traffic router; required.
+         *
+         * @param router the adapter
+         * @return this builder
+         */
         public Builder router(TrafficRouter router) {
             this.router = Checks.notNull("router", router);
             return this;
         }
 
+        /**
+         * The health probe. Default {@link HealthProbe#NONE}.
+         *
+         * @param health the probe
+         * @return this builder
+         */
         public Builder health(HealthProbe health) {
             this.health = Checks.notNull("health", health);
             return this;
         }
 
+        /**
+         * The metric source. Default {@link MetricSource#NONE}.
+         *
+         * @param metrics the source
+         * @return this builder
+         */
         public Builder metrics(MetricSource metrics) {
             this.metrics = Checks.notNull("metrics", metrics);
             return this;
@@ -106,6 +167,12 @@ public final class Target {
             return this;
         }
 
+        /**
+         * Builds the target.
+         *
+         * @return the target
+         * @throws IllegalArgumentException if workloads or router is missing
+         */
         public Target build() {
             if (workloads == null) {
                 throw new IllegalArgumentException("target '" + application + "' needs workloads");

@@ -9,5 +9,10 @@ package io.cutover.event;
 @FunctionalInterface
 public interface RolloutListener {
 
+    /**
+     * Receives one event; a listener that throws is logged and ignored.
+     *
+     * @param event the event
+     */
     void onEvent(RolloutEvent event);
 }

@@ -56,22 +56,42 @@ public final class FaultInjector {
         this.applies = b.applies;
     }
 
+    /**
+     * Starts an injector whose faults are drawn from {@code seed}. Defaults: rate 0 (only scripted faults),
+     * the quick kinds ({@link FaultKind#quick()}), SLOW calls 10 seconds late, every operation.
+     *
+     * @param seed the seed: the same seed draws the same faults for the same calls
+     * @return a new builder
+     */
     public static Builder builder(long seed) {
         return new Builder(seed);
     }
 
-    /** An injector that injects only what is scripted with {@link #next}. */
+    /**
+     * An injector that injects only what is scripted with {@link #next}.
+     *
+     * @return a new injector with rate 0
+     */
     public static FaultInjector scripted() {
         return builder(0).rate(0).build();
     }
 
-    /** The next calls suffer these faults, in order, before any drawn by seed. */
+    /**
+     * The next calls suffer these faults, in order, before any drawn by seed.
+     *
+     * @param faults the faults, one per call
+     * @return this injector
+     */
     public synchronized FaultInjector next(FaultKind... faults) {
         script.addAll(List.of(faults));
         return this;
     }
 
-    /** Stops injecting (scripted faults included); calls pass through. */
+    /**
+     * Stops injecting (scripted faults included); calls pass through.
+     *
+     * @return this injector
+     */
     public FaultInjector disable() {
         enabled = false;
         return this;
@@ -83,19 +103,36 @@ public final class FaultInjector {
         released.countDown();
     }
 
-    /** Waits (up to {@code limit}) until some call hangs; for tests that act while a call hangs. */
+    /**
+     * Waits (up to {@code limit}) until some call hangs; for tests that act while a call hangs.
+     *
+     * @param limit the longest wait, on the real clock
+     * @return {@code true} when a call hangs, {@code false} when the limit passed first
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public boolean awaitHang(Duration limit) throws InterruptedException {
         return hanging.await(limit.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** What was injected, in order: {@code "<operation>: <KIND>"}. */
+    /**
+     * What was injected, in order: {@code "<operation>: <KIND>"}.
+     *
+     * @return the lines, oldest first
+     */
     public List<String> injected() {
         synchronized (injected) {
             return List.copyOf(injected);
         }
     }
 
-    /** Runs a read under the fault drawn for it. */
+    /**
+     * Runs a read under the fault drawn for it.
+     *
+     * @param <T>       what the read returns
+     * @param operation the operation's name, such as {@code router.read}
+     * @param call      the real read
+     * @return the read's answer, or what the fault makes of it
+     */
     public <T> T read(String operation, Supplier<T> call) {
         FaultKind fault = draw(operation);
         if (fault == null) {
@@ -119,7 +156,12 @@ public final class FaultInjector {
         }
     }
 
-    /** Runs a write under the fault drawn for it. */
+    /**
+     * Runs a write under the fault drawn for it.
+     *
+     * @param operation the operation's name, such as {@code router.apply}
+     * @param call      the real write
+     */
     public void write(String operation, Runnable call) {
         FaultKind fault = draw(operation);
         if (fault == null) {
@@ -233,7 +275,12 @@ public final class FaultInjector {
             this.seed = seed;
         }
 
-        /** The share of calls (0..1) that suffer a fault drawn by seed. */
+        /**
+         * The share of calls (0..1) that suffer a fault drawn by seed.
+         *
+         * @param rate 0 to 1; default 0
+         * @return this builder
+         */
         public Builder rate(double rate) {
             if (!(rate >= 0 && rate <= 1)) {
                 throw new IllegalArgumentException("rate must be within 0..1: " + rate);
@@ -242,17 +289,35 @@ public final class FaultInjector {
             return this;
         }
 
-        /** The kinds drawn from. */
+        /**
+         * The kinds drawn from.
+         *
+         * @param kinds one kind or more
+         * @return this builder
+         */
         public Builder kinds(Set<FaultKind> kinds) {
             this.kinds = EnumSet.copyOf(Objects.requireNonNull(kinds, "kinds"));
             return this;
         }
 
+        /**
+         * The kinds drawn from.
+         *
+         * @param first a kind
+         * @param more  further kinds
+         * @return this builder
+         */
         public Builder kinds(FaultKind first, FaultKind... more) {
             return kinds(EnumSet.of(first, more));
         }
 
-        /** The delay of a SLOW call, measured on {@code scheduler}; required when SLOW may be drawn or scripted. */
+        /**
+         * The delay of a SLOW call, measured on {@code scheduler}; required when SLOW may be drawn or scripted.
+         *
+         * @param delay     how late a SLOW call answers
+         * @param scheduler the scheduler the delay runs on
+         * @return this builder
+         */
         public Builder slow(Duration delay, Scheduler scheduler) {
             if (delay == null || delay.isNegative()) {
                 throw new IllegalArgumentException("slow delay must not be negative: " + delay);
@@ -283,12 +348,23 @@ public final class FaultInjector {
             return this;
         }
 
-        /** Only operations whose name this accepts get faults (names like {@code "router.apply"}). */
+        /**
+         * Only operations whose name this accepts get faults (names like {@code "router.apply"}).
+         *
+         * @param operations accepts the operation names that may get faults
+         * @return this builder
+         */
         public Builder only(Predicate<String> operations) {
             this.applies = Objects.requireNonNull(operations, "operations");
             return this;
         }
 
+        /**
+         * Builds the injector.
+         *
+         * @return the injector
+         * @throws IllegalArgumentException if SLOW may be drawn and no scheduler was given
+         */
         public FaultInjector build() {
             if (scheduler == null && kinds.contains(FaultKind.SLOW) && rate > 0) {
                 throw new IllegalArgumentException("kinds include SLOW: give its delay and scheduler with slow(delay, scheduler)");

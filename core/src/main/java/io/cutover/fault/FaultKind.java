@@ -25,7 +25,11 @@ public enum FaultKind {
     /** A read answers what it answered the time before (a stale cache); on a write, as LOST_RESPONSE. */
     STALE_READ;
 
-    /** Every kind that fails fast (no hang, no delay). */
+    /**
+     * Every kind that fails fast (no hang, no delay).
+     *
+     * @return the kinds, a new set each call
+     */
     public static java.util.Set<FaultKind> quick() {
         return java.util.EnumSet.complementOf(java.util.EnumSet.of(HANG, SLOW));
     }

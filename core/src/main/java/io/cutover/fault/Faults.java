@@ -38,12 +38,25 @@ public final class Faults {
 
     private Faults() { }
 
-    /** Every SPI of {@code target} (workloads, router, probe, metrics) under {@code faults}. */
+    /**
+     * Every SPI of {@code target} (workloads, router, probe, metrics) under {@code faults}.
+     *
+     * @param target the real target
+     * @param faults the injector that decides each call's fault
+     * @return a target whose calls go through {@code faults} to the real ones
+     */
     public static Target target(Target target, FaultInjector faults) {
         return target.toBuilder().workloads(workloads(target.workloads(), faults)).router(router(target.router(), faults))
                 .health(health(target.health(), faults)).metrics(metrics(target.metrics(), faults)).build();
     }
 
+    /**
+     * Workloads whose every call goes through {@code faults} before (or instead of) the real one.
+     *
+     * @param real   the real workloads
+     * @param faults the injector
+     * @return the faulty workloads
+     */
     public static Workloads workloads(Workloads real, FaultInjector faults) {
         return new Workloads() {
             @Override public void deploy(Revision revision, int replicas) {
@@ -64,6 +77,13 @@ public final class Faults {
         };
     }
 
+    /**
+     * A router whose every call goes through {@code faults}; its capabilities are the real router's.
+     *
+     * @param real   the real router
+     * @param faults the injector
+     * @return the faulty router
+     */
     public static TrafficRouter router(TrafficRouter real, FaultInjector faults) {
         return new TrafficRouter() {
             @Override public Set<RouterCapability> capabilities() {
@@ -78,10 +98,24 @@ public final class Faults {
         };
     }
 
+    /**
+     * A health probe whose every check goes through {@code faults}.
+     *
+     * @param real   the real probe
+     * @param faults the injector
+     * @return the faulty probe
+     */
     public static HealthProbe health(HealthProbe real, FaultInjector faults) {
         return revision -> faults.<Health>read("health.check", () -> real.check(revision));
     }
 
+    /**
+     * A metric source whose every query goes through {@code faults}.
+     *
+     * @param real   the real source
+     * @param faults the injector
+     * @return the faulty source
+     */
     public static MetricSource metrics(MetricSource real, FaultInjector faults) {
         return new MetricSource() {
             @Override public MetricValue successRate(MetricQuery q) {
@@ -102,6 +136,13 @@ public final class Faults {
         };
     }
 
+    /**
+     * A state store whose every load and save goes through {@code faults}.
+     *
+     * @param real   the real store
+     * @param faults the injector
+     * @return the faulty store
+     */
     public static StateStore store(StateStore real, FaultInjector faults) {
         return new StateStore() {
             @Override public Optional<Stored> load(String rollout) {
@@ -115,7 +156,13 @@ public final class Faults {
         };
     }
 
-    /** A hook under faults; it keeps the real hook's name and timeout. */
+    /**
+     * A hook under faults; it keeps the real hook's name and timeout.
+     *
+     * @param real   the real hook
+     * @param faults the injector
+     * @return the faulty hook
+     */
     public static Hook hook(Hook real, FaultInjector faults) {
         return new Hook() {
             @Override public HookResult run(io.cutover.spi.HookContext context) {
@@ -130,7 +177,13 @@ public final class Faults {
         };
     }
 
-    /** A listener under faults (a thrown fault, a hang); events it does not fail on reach the real one. */
+    /**
+     * A listener under faults (a thrown fault, a hang); events it does not fail on reach the real one.
+     *
+     * @param real   the real listener
+     * @param faults the injector
+     * @return the faulty listener
+     */
     public static RolloutListener listener(RolloutListener real, FaultInjector faults) {
         return event -> faults.write("listener", () -> real.onEvent(event));
     }

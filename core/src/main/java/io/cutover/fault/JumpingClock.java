@@ -15,6 +15,11 @@ public final class JumpingClock extends Clock {
     private final Clock base;
     private final AtomicReference<Duration> offset;
 
+    /**
+     * A clock reading {@code base} until it is moved.
+     *
+     * @param base the clock it follows
+     */
     public JumpingClock(Clock base) {
         this(base, new AtomicReference<>(Duration.ZERO));
     }
@@ -24,7 +29,11 @@ public final class JumpingClock extends Clock {
         this.offset = offset;
     }
 
-    /** Moves this clock by {@code by} (negative: back) from now on. */
+    /**
+     * Moves this clock by {@code by} (negative: back) from now on.
+     *
+     * @param by how far to move; negative moves back
+     */
     public void jump(Duration by) {
         offset.updateAndGet(o -> o.plus(by));
     }

@@ -60,22 +60,67 @@ public final class BaselineComparison implements Gate {
         this.window = b.window;
     }
 
+    /**
+     * Starts a comparison with the defaults listed on the class; at least one metric is required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * A builder holding this comparison's settings, to derive a changed copy.
+     *
+     * @return a new builder with these settings
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.metrics.addAll(metrics);
         return b.confidence(confidence).tolerance(tolerance).thresholds(marginalThreshold, passThreshold).step(step).window(window);
     }
 
+    /**
+     * The metrics compared, in the order given.
+     *
+     * @return the metrics
+     */
     public List<ComparedMetric> metrics() { return metrics; }
+    /**
+     * The confidence level of each metric's interval. Default 0.98.
+     *
+     * @return a number in (0.5, 1)
+     */
     public double confidence() { return confidence; }
+    /**
+     * The share of the shift's estimate the interval must clear before a difference counts. Default 0.25.
+     *
+     * @return a number in [0, 1)
+     */
     public double tolerance() { return tolerance; }
+    /**
+     * The score from which a judgment is marginal (INCONCLUSIVE) rather than FAILED. Default 75.
+     *
+     * @return a score, 0 to 100
+     */
     public double marginalThreshold() { return marginalThreshold; }
+    /**
+     * The score from which a judgment passes. Default 95.
+     *
+     * @return a score, 0 to 100
+     */
     public double passThreshold() { return passThreshold; }
+    /**
+     * The interval of one sample. Default 10 seconds.
+     *
+     * @return the step
+     */
     public Duration step() { return step; }
+    /**
+     * How far back each round looks. Default 5 minutes.
+     *
+     * @return the window
+     */
     public Duration window() { return window; }
 
     @Override
@@ -195,12 +240,23 @@ public final class BaselineComparison implements Gate {
 
         private Builder() { }
 
+        /**
+         * Adds a metric to compare; its weight and direction come with it.
+         *
+         * @param metric the metric
+         * @return this builder
+         */
         public Builder metric(ComparedMetric metric) {
             metrics.add(Objects.requireNonNull(metric, "metric"));
             return this;
         }
 
-        /** The confidence level of the shift's interval, in (0.5, 1); the significance level is one minus it. */
+        /**
+         * The confidence level of the shift's interval, in (0.5, 1); the significance level is one minus it.
+         *
+         * @param confidence strictly between 0.5 and 1
+         * @return this builder
+         */
         public Builder confidence(double confidence) {
             if (!(confidence > 0.5 && confidence < 1)) {
                 throw new IllegalArgumentException("confidence must be strictly between 0.5 and 1: " + confidence);
@@ -209,7 +265,12 @@ public final class BaselineComparison implements Gate {
             return this;
         }
 
-        /** The share of the shift's estimate the whole interval must clear before a difference counts, in [0, 1). */
+        /**
+         * The share of the shift's estimate the whole interval must clear before a difference counts, in [0, 1).
+         *
+         * @param tolerance at least 0, below 1
+         * @return this builder
+         */
         public Builder tolerance(double tolerance) {
             if (!(tolerance >= 0 && tolerance < 1)) {
                 throw new IllegalArgumentException("tolerance must be in [0, 1): " + tolerance);
@@ -218,7 +279,13 @@ public final class BaselineComparison implements Gate {
             return this;
         }
 
-        /** Scores (0-100) from which a judgment is marginal (INCONCLUSIVE) and from which it passes. */
+        /**
+         * Scores (0-100) from which a judgment is marginal (INCONCLUSIVE) and from which it passes.
+         *
+         * @param marginal the marginal score, 0 to 100
+         * @param pass     the passing score, from {@code marginal} to 100
+         * @return this builder
+         */
         public Builder thresholds(double marginal, double pass) {
             if (!(marginal >= 0 && marginal <= 100)) {
                 throw new IllegalArgumentException("marginal threshold must be in [0, 100]: " + marginal);
@@ -231,18 +298,34 @@ public final class BaselineComparison implements Gate {
             return this;
         }
 
-        /** The interval of one sample. */
+        /**
+         * The interval of one sample.
+         *
+         * @param step above zero, at most the window
+         * @return this builder
+         */
         public Builder step(Duration step) {
             this.step = Checks.positive("step", step);
             return this;
         }
 
-        /** How far back each round looks. */
+        /**
+         * How far back each round looks.
+         *
+         * @param window above zero
+         * @return this builder
+         */
         public Builder window(Duration window) {
             this.window = Checks.positive("window", window);
             return this;
         }
 
+        /**
+         * Builds the comparison.
+         *
+         * @return the gate
+         * @throws IllegalArgumentException if no metric was given or the step is longer than the window
+         */
         public BaselineComparison build() {
             if (metrics.isEmpty()) {
                 throw new IllegalArgumentException("metrics must not be empty: a baseline comparison needs at least one metric");

@@ -19,6 +19,7 @@ import java.util.Objects;
  */
 public final class GatePolicy {
 
+    /** The policy with every default listed on the class. */
     public static final GatePolicy DEFAULT = builder().build();
 
     private final Duration interval;
@@ -41,24 +42,73 @@ public final class GatePolicy {
         this.noData = b.noData;
     }
 
+    /**
+     * Starts a policy with the defaults listed on the class.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * A builder holding this policy's settings, to derive a changed copy.
+     *
+     * @return a new builder with these settings
+     */
     public Builder toBuilder() {
         return new Builder().interval(interval).count(count).initialDelay(initialDelay).window(window)
                 .failureLimit(failureLimit).consecutiveErrorLimit(consecutiveErrorLimit)
                 .inconclusiveLimit(inconclusiveLimit).noData(noData);
     }
 
+    /**
+     * The time between rounds. Default 1 minute.
+     *
+     * @return the interval
+     */
     public Duration interval() { return interval; }
+    /**
+     * The rounds an analysis step takes before it passes. Default 3.
+     *
+     * @return the count, 1 or more
+     */
     public int count() { return count; }
+    /**
+     * The wait before the first round, on top of one interval. Default none.
+     *
+     * @return the delay, zero or more
+     */
     public Duration initialDelay() { return initialDelay; }
+    /**
+     * How far back each metric query looks. Default 5 minutes.
+     *
+     * @return the window
+     */
     public Duration window() { return window; }
+    /**
+     * FAILED rounds tolerated; one more aborts. Default 0.
+     *
+     * @return the limit, 0 or more
+     */
     public int failureLimit() { return failureLimit; }
+    /**
+     * ERROR rounds in a row tolerated; one more aborts. Default 4.
+     *
+     * @return the limit, 0 or more
+     */
     public int consecutiveErrorLimit() { return consecutiveErrorLimit; }
+    /**
+     * INCONCLUSIVE rounds tolerated; one more pauses for a person. Default 0.
+     *
+     * @return the limit, 0 or more
+     */
     public int inconclusiveLimit() { return inconclusiveLimit; }
-    /** The verdict for an answer with no data or NaN: INCONCLUSIVE or ERROR, never PASSED. */
+    /**
+     * The verdict for an answer with no data or NaN: INCONCLUSIVE or ERROR, never PASSED.
+     *
+     * @return {@link Verdict#INCONCLUSIVE} (the default) or {@link Verdict#ERROR}
+     */
     public Verdict noData() { return noData; }
 
     @Override
@@ -94,41 +144,89 @@ public final class GatePolicy {
 
         private Builder() { }
 
+        /**
+         * The time between rounds. Default 1 minute.
+         *
+         * @param interval above zero
+         * @return this builder
+         */
         public Builder interval(Duration interval) {
             this.interval = Checks.positive("interval", interval);
             return this;
         }
 
+        /**
+         * The rounds an analysis step takes before it passes. Default 3.
+         *
+         * @param count 1 or more
+         * @return this builder
+         */
         public Builder count(int count) {
             this.count = Checks.atLeast("count", count, 1);
             return this;
         }
 
+        /**
+         * The wait before the first round, on top of one interval. Default none.
+         *
+         * @param initialDelay zero or more
+         * @return this builder
+         */
         public Builder initialDelay(Duration initialDelay) {
             this.initialDelay = Checks.notNegative("initialDelay", initialDelay);
             return this;
         }
 
+        /**
+         * How far back each metric query looks. Default 5 minutes.
+         *
+         * @param window above zero
+         * @return this builder
+         */
         public Builder window(Duration window) {
             this.window = Checks.positive("window", window);
             return this;
         }
 
+        /**
+         * FAILED rounds tolerated; one more aborts. Default 0.
+         *
+         * @param failureLimit 0 or more
+         * @return this builder
+         */
         public Builder failureLimit(int failureLimit) {
             this.failureLimit = Checks.atLeast("failureLimit", failureLimit, 0);
             return this;
         }
 
+        /**
+         * ERROR rounds in a row tolerated; one more aborts. Default 4.
+         *
+         * @param consecutiveErrorLimit 0 or more
+         * @return this builder
+         */
         public Builder consecutiveErrorLimit(int consecutiveErrorLimit) {
             this.consecutiveErrorLimit = Checks.atLeast("consecutiveErrorLimit", consecutiveErrorLimit, 0);
             return this;
         }
 
+        /**
+         * INCONCLUSIVE rounds tolerated; one more pauses for a person. Default 0.
+         *
+         * @param inconclusiveLimit 0 or more
+         * @return this builder
+         */
         public Builder inconclusiveLimit(int inconclusiveLimit) {
             this.inconclusiveLimit = Checks.atLeast("inconclusiveLimit", inconclusiveLimit, 0);
             return this;
         }
 
+        /**
+         * The verdict for an answer with no data or NaN. Default INCONCLUSIVE.
+         *
+         * @param verdict INCONCLUSIVE or ERROR; PASSED and FAILED are refused
+         * @return this builder
+         */
         public Builder noData(Verdict verdict) {
             Checks.notNull("noData", verdict);
             if (verdict != Verdict.INCONCLUSIVE && verdict != Verdict.ERROR) {
@@ -138,6 +236,11 @@ public final class GatePolicy {
             return this;
         }
 
+        /**
+         * Builds the policy.
+         *
+         * @return an immutable policy
+         */
         public GatePolicy build() {
             return new GatePolicy(this);
         }

@@ -14,6 +14,15 @@ import java.util.Objects;
  */
 public record Measurement(String gate, Verdict verdict, double value, String detail, Instant at) {
 
+    /**
+     * Refuses missing fields and a PASSED verdict without a finite value.
+     *
+     * @param gate    the gate's name
+     * @param verdict what it concluded
+     * @param value   the number it saw; NaN when it saw none
+     * @param detail  a sentence for people
+     * @param at      when it was taken
+     */
     public Measurement {
         Objects.requireNonNull(gate, "gate");
         Objects.requireNonNull(verdict, "verdict");
@@ -24,6 +33,11 @@ public record Measurement(String gate, Verdict verdict, double value, String det
         }
     }
 
+    /**
+     * Whether the verdict is PASSED.
+     *
+     * @return {@code true} for PASSED only
+     */
     public boolean passed() {
         return verdict == Verdict.PASSED;
     }

@@ -48,16 +48,45 @@ public final class SequentialErrors implements Gate {
         this.window = b.window;
     }
 
+    /**
+     * Starts a test with the defaults listed on the class.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * How many times stable's error rate the test is built to catch. Default 2.
+     *
+     * @return the ratio, above 1
+     */
     public double ratio() { return ratio; }
+    /**
+     * The chance of stopping a candidate as good as stable. Default 0.01.
+     *
+     * @return a number in (0, 0.5)
+     */
     public double alpha() { return alpha; }
+    /**
+     * The chance of missing a candidate {@link #ratio()} times worse. Default 0.05.
+     *
+     * @return a number in (0, 0.5)
+     */
     public double beta() { return beta; }
+    /**
+     * How far back the counts reach. Default 1 hour.
+     *
+     * @return the window
+     */
     public Duration window() { return window; }
 
-    /** The log-likelihood ratio at which the candidate is stopped: log((1 - beta) / alpha). */
+    /**
+     * The log-likelihood ratio at which the candidate is stopped: log((1 - beta) / alpha).
+     *
+     * @return the boundary, above zero
+     */
     public double abortBoundary() {
         return Math.log((1 - beta) / alpha);
     }
@@ -146,7 +175,12 @@ public final class SequentialErrors implements Gate {
 
         private Builder() { }
 
-        /** How many times stable's error rate the test is built to catch; above 1. */
+        /**
+         * How many times stable's error rate the test is built to catch; above 1.
+         *
+         * @param ratio above 1
+         * @return this builder
+         */
         public Builder ratio(double ratio) {
             if (!(ratio > 1) || Double.isInfinite(ratio)) {
                 throw new IllegalArgumentException("ratio must be a number above 1: " + ratio);
@@ -155,7 +189,12 @@ public final class SequentialErrors implements Gate {
             return this;
         }
 
-        /** The chance of stopping a candidate as good as stable, in (0, 0.5). */
+        /**
+         * The chance of stopping a candidate as good as stable, in (0, 0.5).
+         *
+         * @param alpha strictly between 0 and 0.5
+         * @return this builder
+         */
         public Builder alpha(double alpha) {
             if (!(alpha > 0 && alpha < 0.5)) {
                 throw new IllegalArgumentException("alpha must be in (0, 0.5): " + alpha);
@@ -164,7 +203,12 @@ public final class SequentialErrors implements Gate {
             return this;
         }
 
-        /** The chance of missing a candidate {@code ratio} times worse, in (0, 0.5). */
+        /**
+         * The chance of missing a candidate {@code ratio} times worse, in (0, 0.5).
+         *
+         * @param beta strictly between 0 and 0.5
+         * @return this builder
+         */
         public Builder beta(double beta) {
             if (!(beta > 0 && beta < 0.5)) {
                 throw new IllegalArgumentException("beta must be in (0, 0.5): " + beta);
@@ -173,12 +217,22 @@ public final class SequentialErrors implements Gate {
             return this;
         }
 
-        /** How far back the counts reach; longer than the rollout keeps the test exact. */
+        /**
+         * How far back the counts reach; longer than the rollout keeps the test exact.
+         *
+         * @param window above zero
+         * @return this builder
+         */
         public Builder window(Duration window) {
             this.window = Checks.positive("window", window);
             return this;
         }
 
+        /**
+         * Builds the test.
+         *
+         * @return the gate
+         */
         public SequentialErrors build() {
             return new SequentialErrors(this);
         }

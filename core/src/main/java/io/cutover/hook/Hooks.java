@@ -27,12 +27,22 @@ public final class Hooks {
 
     private Hooks() { }
 
-    /** A hook POSTing the rollout as JSON to {@code uri} (http or https, no credentials in it). */
+    /**
+     * A hook POSTing the rollout as JSON to {@code uri} (http or https, no credentials in it).
+     *
+     * @param uri an {@code http} or {@code https} URI without user info
+     * @return a builder of the hook, its defaults documented on {@link WebhookHook.Builder}
+     */
     public static WebhookHook.Builder webhook(URI uri) {
         return WebhookHook.builder(uri);
     }
 
-    /** {@link #webhook(URI)} of a URI given as text. */
+    /**
+     * {@link #webhook(URI)} of a URI given as text.
+     *
+     * @param uri an {@code http} or {@code https} URI without user info
+     * @return a builder of the hook
+     */
     public static WebhookHook.Builder webhook(String uri) {
         if (uri == null) {
             throw new IllegalArgumentException("webhook uri must not be null");
@@ -54,6 +64,13 @@ public final class Hooks {
      * boolean ok = Hooks.verify(secret, request.header("X-Cutover-Signature"), rawBody,
      *         Instant.now(), Duration.ofMinutes(5));
      * }</pre>
+     *
+     * @param secret          the shared secret
+     * @param signatureHeader the header's value as received, or {@code null}
+     * @param body            the body as received, byte for byte
+     * @param now             the receiver's current instant
+     * @param tolerance       how far the signed time may lie from {@code now}, either way
+     * @return {@code true} only for a well-formed, fresh signature of this body by this secret
      */
     public static boolean verify(byte[] secret, String signatureHeader, byte[] body, Instant now, Duration tolerance) {
         if (secret == null || secret.length == 0) {
@@ -85,7 +102,16 @@ public final class Hooks {
         return matches && skew.compareTo(tolerance) <= 0;
     }
 
-    /** {@link #verify(byte[], String, byte[], Instant, Duration)} with a secret given as text (its UTF-8 bytes). */
+    /**
+     * {@link #verify(byte[], String, byte[], Instant, Duration)} with a secret given as text (its UTF-8 bytes).
+     *
+     * @param secret          the shared secret, as text
+     * @param signatureHeader the header's value as received, or {@code null}
+     * @param body            the body as received, byte for byte
+     * @param now             the receiver's current instant
+     * @param tolerance       how far the signed time may lie from {@code now}, either way
+     * @return {@code true} only for a well-formed, fresh signature of this body by this secret
+     */
     public static boolean verify(String secret, String signatureHeader, byte[] body, Instant now, Duration tolerance) {
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("secret must not be empty");

@@ -167,17 +167,29 @@ public final class WebhookHook implements Hook {
         return timeout;
     }
 
-    /** The names of the extra headers sent; their values are not shown. */
+    /**
+     * The names of the extra headers sent; their values are not shown.
+     *
+     * @return the header names, in the order given
+     */
     public List<String> headerNames() {
         return List.copyOf(headers.keySet());
     }
 
-    /** The header carrying the body's signature, or {@code null} when the body is not signed. */
+    /**
+     * The header carrying the body's signature, or {@code null} when the body is not signed.
+     *
+     * @return the header's name, or {@code null}
+     */
     public String signatureHeader() {
         return secret == null ? null : signatureHeader;
     }
 
-    /** A builder holding this hook's settings, to derive a changed copy. */
+    /**
+     * A builder holding this hook's settings, to derive a changed copy.
+     *
+     * @return a new builder with this hook's settings
+     */
     public Builder toBuilder() {
         Builder b = new Builder(uri);
         b.name = name.equals("POST " + WebhookText.display(uri)) ? null : name;
@@ -217,19 +229,35 @@ public final class WebhookHook implements Hook {
             this.uri = uri;
         }
 
-        /** How messages and logs name this webhook, e.g. {@code "deploy-bot"}. Default: {@code POST scheme://host:port}. */
+        /**
+         * How messages and logs name this webhook, e.g. {@code "deploy-bot"}. Default: {@code POST scheme://host:port}.
+         *
+         * @param name a non-blank name
+         * @return this builder
+         */
         public Builder named(String name) {
             this.name = Checks.notBlank("name", name);
             return this;
         }
 
-        /** The longest wait for connecting and for the answer. Default 10 s. */
+        /**
+         * The longest wait for connecting and for the answer. Default 10 s.
+         *
+         * @param timeout above zero
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = Checks.positive("timeout", timeout);
             return this;
         }
 
-        /** An extra header sent with every call, e.g. {@code Authorization}; its value is never shown. */
+        /**
+         * An extra header sent with every call, e.g. {@code Authorization}; its value is never shown.
+         *
+         * @param name  the header's name
+         * @param value the header's value
+         * @return this builder
+         */
         public Builder header(String name, String value) {
             HttpWords.header("header", name, value, WebhookText.RESERVED, "webhook");
             headers.put(name, value);
@@ -239,6 +267,9 @@ public final class WebhookHook implements Hook {
         /**
          * Signs each body with HMAC-SHA256 keyed with {@code secret} (its UTF-8 bytes), sent as
          * {@code sha256=<lower-case hex>} in the signature header, so the receiver can check who sent it.
+         *
+         * @param secret the shared secret, not blank
+         * @return this builder
          */
         public Builder sign(String secret) {
             if (secret == null || secret.isEmpty()) {
@@ -247,7 +278,12 @@ public final class WebhookHook implements Hook {
             return sign(secret.getBytes(StandardCharsets.UTF_8));
         }
 
-        /** {@link #sign(String)} with a secret given as bytes. */
+        /**
+         * {@link #sign(String)} with a secret given as bytes.
+         *
+         * @param secret the shared secret, not empty
+         * @return this builder
+         */
         public Builder sign(byte[] secret) {
             if (secret == null || secret.length == 0) {
                 throw new IllegalArgumentException("signing secret must not be empty");
@@ -256,14 +292,24 @@ public final class WebhookHook implements Hook {
             return this;
         }
 
-        /** The header carrying the signature. Default {@value WebhookHook#DEFAULT_SIGNATURE_HEADER}. */
+        /**
+         * The header carrying the signature. Default {@value WebhookHook#DEFAULT_SIGNATURE_HEADER}.
+         *
+         * @param name the header's name
+         * @return this builder
+         */
         public Builder signatureHeader(String name) {
             this.signatureHeader = HttpWords.headerName("signatureHeader", name, WebhookText.RESERVED, "webhook");
             this.signatureHeaderSet = true;
             return this;
         }
 
-        /** Sends through this client (its TLS, proxy and connect timeout) instead of one the hook builds. */
+        /**
+         * Sends through this client (its TLS, proxy and connect timeout) instead of one the hook builds.
+         *
+         * @param client the client to send through
+         * @return this builder
+         */
         public Builder withHttpClient(HttpClient client) {
             this.client = Objects.requireNonNull(client, "client");
             return this;
@@ -272,12 +318,21 @@ public final class WebhookHook implements Hook {
         /**
          * Accepts sending credential headers over plain {@code http://} to a host other than the
          * loopback one. Default: refused at {@link #build()}, since anyone on the path could read them.
+         *
+         * @return this builder
          */
         public Builder allowPlainHttp() {
             this.plainHttpAllowed = true;
             return this;
         }
 
+        /**
+         * Builds the hook.
+         *
+         * @return an immutable hook
+         * @throws IllegalArgumentException if credential headers or a signature would travel over plain HTTP to a
+         *         remote host without {@link #allowPlainHttp()}
+         */
         public WebhookHook build() {
             HttpWords.credentialsOverHttp("webhook", uri,
                     headers.keySet().stream().filter(HttpWords::credentialHeader).toList(), plainHttpAllowed);

@@ -41,8 +41,27 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
                    DeadlineAction onDeadline, Duration drainDelay, Replicas unavailableAllowed) {
 
     /** What to do when a wait for readiness exceeds the progress deadline. */
-    public enum DeadlineAction { ABORT, PAUSE }
+    public enum DeadlineAction {
+        /** Roll back, as a failed gate does. The default. */
+        ABORT,
+        /** Pause for a person to decide. */
+        PAUSE
+    }
 
+    /**
+     * Copies the lists and the hooks map, and refuses missing fields and an empty plan.
+     *
+     * @param strategy           the strategy's name
+     * @param steps              the steps, one or more
+     * @param backgroundGates    gates measured throughout
+     * @param backgroundPolicy   how background gates are measured
+     * @param backgroundFrom     the index of the step from which they run
+     * @param hooks              hooks by stage
+     * @param progressDeadline   the longest wait for readiness
+     * @param onDeadline         what happens when it passes
+     * @param drainDelay         the wait between traffic leaving the candidate and its scale-down on abort
+     * @param unavailableAllowed replicas the plan may leave unavailable
+     */
     public Plan {
         Objects.requireNonNull(strategy, "strategy");
         steps = List.copyOf(steps);
@@ -60,11 +79,21 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
         Objects.requireNonNull(unavailableAllowed, "unavailableAllowed");
     }
 
+    /**
+     * The hooks registered for {@code stage}, in the order they run.
+     *
+     * @param stage the stage
+     * @return the hooks, empty when none
+     */
     public List<Hook> hooks(HookStage stage) {
         return hooks.getOrDefault(stage, List.of());
     }
 
-    /** The router capabilities this plan needs; a router lacking one is refused when the rollout is bound. */
+    /**
+     * The router capabilities this plan needs; a router lacking one is refused when the rollout is bound.
+     *
+     * @return the capabilities, empty for a plan any router honours
+     */
     public Set<RouterCapability> requiredCapabilities() {
         Set<RouterCapability> needed = EnumSet.noneOf(RouterCapability.class);
         for (Step step : steps) {
@@ -84,6 +113,8 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
      * it already is), then all traffic to stable (read back to confirm), and only then the
      * {@code BEFORE_ROLLBACK} hooks, so a slow hook never keeps users on a failing candidate; the drain
      * delay, the candidate scaled down last, then the {@code AFTER_ROLLBACK} hooks.
+     *
+     * @return the rollback steps
      */
     public List<Step> rollbackSteps() {
         List<Step> rollback = new ArrayList<>(List.of(
@@ -99,7 +130,11 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
         return List.copyOf(rollback);
     }
 
-    /** The plan as numbered lines, its rollback plan last. */
+    /**
+     * The plan as numbered lines, its rollback plan last.
+     *
+     * @return the description; steps are numbered from 1, rollback steps {@code r1}, {@code r2}, ...
+     */
     public String describe() {
         List<String> lines = new ArrayList<>();
         lines.add(strategy + " plan (" + steps.size() + " steps, progress deadline " + progressDeadline
@@ -133,6 +168,8 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
      * The same plan gives the same fingerprint in every JVM: hooks in stage order by {@link Hook#name()},
      * gates by {@link Gate#name()} and their own description when they give one, nothing that depends on
      * identity hashes or map order.
+     *
+     * @return a short hex digest
      */
     public String fingerprint() {
         try {
@@ -143,7 +180,11 @@ public record Plan(String strategy, List<Step> steps, List<Gate> backgroundGates
         }
     }
 
-    /** The plan as canonical text: what the fingerprint digests. */
+    /**
+     * The plan as canonical text: what the fingerprint digests.
+     *
+     * @return the text
+     */
     public String canonical() {
         StringBuilder b = new StringBuilder("plan v1\n");
         b.append("strategy=").append(strategy).append('\n');

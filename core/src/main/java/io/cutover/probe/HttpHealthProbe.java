@@ -183,37 +183,75 @@ public final class HttpHealthProbe implements HealthProbe {
         return new Answer(true, what + " answered " + status);
     }
 
+    /**
+     * The URI requests go to unless {@link Builder#address} gives each revision its own.
+     *
+     * @return the base URI
+     */
     public URI base() {
         return base;
     }
 
+    /**
+     * The path answering whether the process is alive.
+     *
+     * @return the path, relative to the base URI
+     */
     public String livenessPath() {
         return livenessPath;
     }
 
+    /**
+     * The path answering whether the revision can take traffic.
+     *
+     * @return the path, relative to the base URI
+     */
     public String readinessPath() {
         return readinessPath;
     }
 
+    /**
+     * The longest wait for each request's answer.
+     *
+     * @return the timeout
+     */
     public Duration timeout() {
         return timeout;
     }
 
+    /**
+     * The longest wait to open a connection.
+     *
+     * @return the connect timeout
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** The names of the extra headers sent; their values are not shown. */
+    /**
+     * The names of the extra headers sent; their values are not shown.
+     *
+     * @return the header names, in the order given
+     */
     public List<String> headerNames() {
         return List.copyOf(headers.keySet());
     }
 
-    /** True when {@code status} is one this probe accepts. */
+    /**
+     * True when {@code status} is one this probe accepts.
+     *
+     * @param status an HTTP status code
+     * @return {@code true} when it counts as healthy
+     */
     public boolean accepts(int status) {
         return expectedStatus.accepts(status);
     }
 
-    /** A builder holding this probe's settings, to derive a changed copy. */
+    /**
+     * A builder holding this probe's settings, to derive a changed copy.
+     *
+     * @return a new builder with this probe's settings
+     */
     public Builder toBuilder() {
         Builder b = new Builder(base);
         b.livenessPath = livenessPath;
@@ -268,38 +306,69 @@ public final class HttpHealthProbe implements HealthProbe {
             this.base = base;
         }
 
-        /** The path answering whether the process is alive, relative to the base URI. Default {@code /health}. */
+        /**
+         * The path answering whether the process is alive, relative to the base URI. Default {@code /health}.
+         *
+         * @param path an absolute path, such as {@code /health}
+         * @return this builder
+         */
         public Builder livenessPath(String path) {
             this.livenessPath = HttpText.path("livenessPath", path);
             return this;
         }
 
-        /** The path answering whether the revision can take traffic. Default {@code /ready}. */
+        /**
+         * The path answering whether the revision can take traffic. Default {@code /ready}.
+         *
+         * @param path an absolute path, such as {@code /ready}
+         * @return this builder
+         */
         public Builder readinessPath(String path) {
             this.readinessPath = HttpText.path("readinessPath", path);
             return this;
         }
 
-        /** The status codes that count as healthy. Default 200. */
+        /**
+         * The status codes that count as healthy. Default 200.
+         *
+         * @param codes one or more status codes, 100 to 599
+         * @return this builder
+         */
         public Builder expectStatus(int... codes) {
             this.expectedStatus = ExpectedStatus.of(codes);
             return this;
         }
 
-        /** Every status from {@code from} to {@code to} (inclusive) counts as healthy, e.g. 200..299. */
+        /**
+         * Every status from {@code from} to {@code to} (inclusive) counts as healthy, e.g. 200..299.
+         *
+         * @param from the lowest healthy status
+         * @param to   the highest healthy status
+         * @return this builder
+         */
         public Builder expectStatusIn(int from, int to) {
             this.expectedStatus = ExpectedStatus.range(from, to);
             return this;
         }
 
-        /** Both endpoints must answer exactly this body, leading and trailing whitespace ignored. */
+        /**
+         * Both endpoints must answer exactly this body, leading and trailing whitespace ignored.
+         *
+         * @param body the expected body
+         * @return this builder
+         */
         public Builder expectBody(String body) {
             this.expectedBody = Checks.notBlank("expectBody", body).strip();
             this.bodyMatch = BodyMatch.EXACT;
             return this;
         }
 
-        /** Both endpoints must answer a body containing this text. */
+        /**
+         * Both endpoints must answer a body containing this text.
+         *
+         * @param text the expected text
+         * @return this builder
+         */
         public Builder expectBodyContaining(String text) {
             if (text == null || text.isEmpty()) {
                 throw new IllegalArgumentException("expectBodyContaining must not be empty");
@@ -309,32 +378,58 @@ public final class HttpHealthProbe implements HealthProbe {
             return this;
         }
 
-        /** The longest wait for each request's answer. Default 2 s. */
+        /**
+         * The longest wait for each request's answer. Default 2 s.
+         *
+         * @param timeout above zero
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = Checks.positive("timeout", timeout);
             return this;
         }
 
-        /** The longest wait to open a connection. Default: the {@link #timeout}. */
+        /**
+         * The longest wait to open a connection. Default: the {@link #timeout}.
+         *
+         * @param connectTimeout above zero
+         * @return this builder
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = Checks.positive("connectTimeout", connectTimeout);
             return this;
         }
 
-        /** An extra header sent with every request, e.g. {@code Authorization}; its value is never shown. */
+        /**
+         * An extra header sent with every request, e.g. {@code Authorization}; its value is never shown.
+         *
+         * @param name  the header's name
+         * @param value the header's value
+         * @return this builder
+         */
         public Builder header(String name, String value) {
             HttpWords.header("header", name, value, HttpWords.CLIENT_HEADERS, "HTTP client");
             headers.put(name, value);
             return this;
         }
 
-        /** Where each revision answers, e.g. {@code r -> URI.create("http://myapp-" + r.name() + ":8080")}. Default: the base URI. */
+        /**
+         * Where each revision answers, e.g. {@code r -> URI.create("http://myapp-" + r.name() + ":8080")}. Default: the base URI.
+         *
+         * @param addressOfRevision the base URI of each revision
+         * @return this builder
+         */
         public Builder address(Function<Revision, URI> addressOfRevision) {
             this.address = Objects.requireNonNull(addressOfRevision, "address");
             return this;
         }
 
-        /** Sends through this client (its TLS, proxy and connect timeout) instead of one the probe builds. */
+        /**
+         * Sends through this client (its TLS, proxy and connect timeout) instead of one the probe builds.
+         *
+         * @param client the client to send through
+         * @return this builder
+         */
         public Builder withHttpClient(HttpClient client) {
             this.client = Objects.requireNonNull(client, "client");
             return this;
@@ -344,12 +439,21 @@ public final class HttpHealthProbe implements HealthProbe {
          * Accepts sending credential headers over plain {@code http://} to a host other than the
          * loopback one. Default: refused (at {@link #build()} for the base URI, in the health detail for
          * a per-revision address), since anyone on the path could read them.
+         *
+         * @return this builder
          */
         public Builder allowPlainHttp() {
             this.plainHttpAllowed = true;
             return this;
         }
 
+        /**
+         * Builds the probe.
+         *
+         * @return an immutable probe
+         * @throws IllegalArgumentException if credential headers would travel over plain HTTP to a remote base URI
+         *         without {@link #allowPlainHttp()}
+         */
         public HttpHealthProbe build() {
             if (address == null) {
                 HttpWords.credentialsOverHttp("probe", base, credentialHeaders(headers.keySet()), plainHttpAllowed);

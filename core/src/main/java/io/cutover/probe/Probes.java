@@ -27,12 +27,20 @@ public final class Probes {
     /**
      * An HTTP probe of the service at {@code base} (http or https, no credentials or query; a path such
      * as {@code http://host/app} prefixes the probe paths).
+     *
+     * @param base the service's base URI
+     * @return a builder of the probe, its defaults documented on {@link HttpHealthProbe.Builder}
      */
     public static HttpHealthProbe.Builder http(URI base) {
         return HttpHealthProbe.builder(base);
     }
 
-    /** {@link #http(URI)} of a URI given as text. */
+    /**
+     * {@link #http(URI)} of a URI given as text.
+     *
+     * @param base the service's base URI
+     * @return a builder of the probe
+     */
     public static HttpHealthProbe.Builder http(String base) {
         if (base == null) {
             throw new IllegalArgumentException("base must not be null");

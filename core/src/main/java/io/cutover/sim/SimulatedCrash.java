@@ -7,6 +7,11 @@ package io.cutover.sim;
  */
 public final class SimulatedCrash extends Error {
 
+    /**
+     * The crash after write number {@code write}.
+     *
+     * @param write the write's number, from 1
+     */
     public SimulatedCrash(int write) {
         super("simulated crash after platform write " + write, null, false, false);
     }

@@ -131,11 +131,23 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
         firstBucket = Math.floorDiv(integratedTo.getEpochSecond(), BUCKET.getSeconds());
     }
 
+    /**
+     * Starts a platform on {@code clock}. Defaults: seed 1, 50 requests per second, 5% of them matching
+     * header routes, a router that weighs, routes by header and mirrors, no transient failures. Stable is required.
+     *
+     * @param clock the clock replicas become ready on and requests are served by (a virtual scheduler's, in tests)
+     * @return a new builder
+     */
     public static Builder builder(Clock clock) {
         return new Builder(clock);
     }
 
-    /** A target with this platform as workloads, router, health probe and metric source. */
+    /**
+     * A target with this platform as workloads, router, health probe and metric source.
+     *
+     * @param application the application's name, used in metric queries and events
+     * @return the target
+     */
     public Target target(String application) {
         return Target.builder(application).workloads(this).router(this).health(this).metrics(this).build();
     }
@@ -303,25 +315,47 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
 
     // ------------------------------------------------------------------ what the simulation reads
 
-    /** Makes the platform throw {@link SimulatedCrash} right after its {@code write}-th write (1-based). */
+    /**
+     * Makes the platform throw {@link SimulatedCrash} right after its {@code write}-th write (1-based).
+     *
+     * @param write the number of the write to crash after, from 1
+     */
     public synchronized void crashAfterWrite(int write) {
         this.crashAfter = write;
     }
 
-    /** Replicas the plan may leave unavailable; the capacity check allows this much below stable's count. */
+    /**
+     * Replicas the plan may leave unavailable; the capacity check allows this much below stable's count.
+     *
+     * @param replicas how many replicas below stable's count the capacity check tolerates, 0 or more
+     */
     public synchronized void allowUnavailable(int replicas) {
         this.capacityAllowance = replicas;
     }
 
+    /**
+     * Platform writes made so far: deploy, scale, promote, retire, traffic changes.
+     *
+     * @return the count
+     */
     public synchronized int writes() {
         return writes;
     }
 
+    /**
+     * Platform reads made so far: status, split and readiness reads.
+     *
+     * @return the count
+     */
     public synchronized int reads() {
         return reads;
     }
 
-    /** Requests served per revision so far (users' and mirrored). */
+    /**
+     * Requests served per revision so far (users' and mirrored).
+     *
+     * @return request counts by revision name
+     */
     public synchronized Map<String, Long> requestsByRevision() {
         integrate();
         Map<String, Long> out = new java.util.TreeMap<>();
@@ -329,7 +363,11 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
         return out;
     }
 
-    /** Failed requests users saw so far: errors of the revisions that served them, and requests sent where no replica was ready. */
+    /**
+     * Failed requests users saw so far: errors of the revisions that served them, and requests sent where no replica was ready.
+     *
+     * @return the count
+     */
     public synchronized long userFailures() {
         integrate();
         return Math.round(userFailures);
@@ -338,30 +376,58 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
     /**
      * Failed requests users saw that the release caused: the new revision's errors above the old
      * revision's own error rate on the same requests, and every request sent where no replica was ready.
+     *
+     * @return the count; the report's blast radius
      */
     public synchronized long releaseFailures() {
         integrate();
         return Math.round(releaseFailures);
     }
 
-    /** Invariant violations seen so far. */
+    /**
+     * Invariant violations seen so far.
+     *
+     * @return one line per violation, in the order seen
+     */
     public synchronized List<String> violations() {
         integrate();
         return List.copyOf(violations);
     }
 
+    /**
+     * What the platform did, one line per write, for reading when a test fails.
+     *
+     * @return the lines, oldest first
+     */
     public synchronized List<String> log() {
         return List.copyOf(log);
     }
 
+    /**
+     * The revision stable runs now: the candidate's after a promotion.
+     *
+     * @return the revision's name
+     */
     public synchronized String stableRevision() {
         return stableSlot.revision == null ? null : stableSlot.revision.name();
     }
 
+    /**
+     * Replicas of {@code role} that are ready now on the virtual clock.
+     *
+     * @param role stable or candidate
+     * @return the count
+     */
     public synchronized int readyReplicas(Role role) {
         return ready(slot(role), clock.instant());
     }
 
+    /**
+     * Replicas of {@code role} asked for by the last scale.
+     *
+     * @param role stable or candidate
+     * @return the count
+     */
     public synchronized int desiredReplicas(Role role) {
         return slot(role).starts.size();
     }
@@ -590,12 +656,25 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
             capabilities.remove(RouterCapability.REPLICA_RATIO);
         }
 
+        /**
+         * The seed of the traffic model and of transient failures: the same seed, the same run.
+         *
+         * @param seed any number
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** The revision stable runs at the start, ready for long. */
+        /**
+         * The revision stable runs at the start, ready for long.
+         *
+         * @param revision  the revision stable runs
+         * @param replicas  its replica count, 1 or more
+         * @param behaviour how it serves
+         * @return this builder
+         */
         public Builder stable(Revision revision, int replicas, Behaviour behaviour) {
             this.stable = Objects.requireNonNull(revision, "stable");
             this.stableReplicas = io.cutover.internal.Checks.atLeast("stable replicas", replicas, 1);
@@ -603,18 +682,35 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
             return this;
         }
 
-        /** How a revision behaves when it runs; unknown revisions are {@link Behaviour#healthy()}. */
+        /**
+         * How a revision behaves when it runs; unknown revisions are {@link Behaviour#healthy()}.
+         *
+         * @param revision  the revision's name
+         * @param behaviour how it serves
+         * @return this builder
+         */
         public Builder behaviour(String revision, Behaviour behaviour) {
             behaviours.put(revision, Objects.requireNonNull(behaviour, "behaviour"));
             return this;
         }
 
-        /** What the router can do; default weighted, header routes and mirror. */
+        /**
+         * What the router can do; default weighted, header routes and mirror.
+         *
+         * @param capabilities the capabilities; none makes an all-or-nothing router
+         * @return this builder
+         */
         public Builder router(RouterCapability... capabilities) {
             this.capabilities = capabilities.length == 0 ? EnumSet.noneOf(RouterCapability.class) : EnumSet.copyOf(List.of(capabilities));
             return this;
         }
 
+        /**
+         * Users' requests per second, spread over the split. Default 50.
+         *
+         * @param rps above zero
+         * @return this builder
+         */
         public Builder requestsPerSecond(double rps) {
             if (!(rps > 0)) {
                 throw new IllegalArgumentException("requestsPerSecond must be positive: " + rps);
@@ -623,18 +719,34 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
             return this;
         }
 
-        /** The share of requests that match header routes; default 5%. */
+        /**
+         * The share of requests that match header routes; default 5%.
+         *
+         * @param share 0 to 1
+         * @return this builder
+         */
         public Builder headerShare(double share) {
             this.headerShare = io.cutover.internal.Checks.fraction("headerShare", share);
             return this;
         }
 
-        /** The chance that any platform call fails transiently (half before taking effect, half after). */
+        /**
+         * The chance that any platform call fails transiently (half before taking effect, half after).
+         *
+         * @param rate 0 to 1; default 0
+         * @return this builder
+         */
         public Builder transientFailures(double rate) {
             this.transientFailureRate = io.cutover.internal.Checks.fraction("transientFailures", rate);
             return this;
         }
 
+        /**
+         * Builds the platform with stable running and ready.
+         *
+         * @return the platform
+         * @throws IllegalArgumentException if stable was not set
+         */
         public SimulatedPlatform build() {
             if (stable == null) {
                 throw new IllegalArgumentException("stable must be set");

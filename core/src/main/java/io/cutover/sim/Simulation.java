@@ -37,11 +37,28 @@ public final class Simulation {
 
     private Simulation() { }
 
+    /**
+     * Runs {@code deployment} in the world {@code scenario} describes, on virtual time, until the rollout
+     * ends, waits for a person or reaches the scenario's limit. Nothing leaves the process: every hook
+     * passes without being called, and a gate that reads a source of its own is refused.
+     *
+     * @param deployment the strategy
+     * @param scenario   the revisions, their behaviour, the load, the router and the seed
+     * @return the report: phase, timeline, requests, blast radius, time to detect and roll back, invariants
+     * @throws IllegalArgumentException if a gate of the plan reads a source of its own
+     */
     public static SimulationReport run(Deployment deployment, Scenario scenario) {
         return run(deployment, scenario, event -> { });
     }
 
-    /** Runs, and also hands every event to {@code listener} (to show progress, say). */
+    /**
+     * Runs, and also hands every event to {@code listener} (to show progress, say).
+     *
+     * @param deployment the strategy
+     * @param scenario   the revisions, their behaviour, the load, the router and the seed
+     * @param listener   receives every event, in order
+     * @return the report
+     */
     public static SimulationReport run(Deployment deployment, Scenario scenario, RolloutListener listener) {
         return execute(deployment.editPlans(SimulationSeal::seal), scenario, listener);
     }
@@ -49,6 +66,11 @@ public final class Simulation {
     /**
      * Runs with the plan as it is: its hooks are really called (webhooks POST to their receivers) and
      * gates with their own source query it. Only for a caller who means it.
+     *
+     * @param deployment the strategy
+     * @param scenario   the revisions, their behaviour, the load, the router and the seed
+     * @param listener   receives every event, in order
+     * @return the report
      */
     public static SimulationReport runWithNetwork(Deployment deployment, Scenario scenario, RolloutListener listener) {
         return execute(deployment, scenario, listener);
@@ -84,7 +106,13 @@ public final class Simulation {
         }
     }
 
-    /** The platform a scenario describes, on the given virtual time. */
+    /**
+     * The platform a scenario describes, on the given virtual time.
+     *
+     * @param scenario the revisions, their behaviour, the load, the router and the seed
+     * @param time     the virtual scheduler the platform's replicas and requests follow
+     * @return the platform with stable running, for the finer-control path
+     */
     public static SimulatedPlatform platform(Scenario scenario, VirtualScheduler time) {
         return SimulatedPlatform.builder(time.clock())
                 .seed(scenario.seed())

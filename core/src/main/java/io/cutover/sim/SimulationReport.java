@@ -40,7 +40,15 @@ public record SimulationReport(Phase phase, String reason, Duration duration, Li
     public record TimelineEntry(Duration at, int candidateWeight, int stableReady, int candidateReady, String what,
                                 RolloutEvent event) {
 
-        /** An entry without its event. */
+        /**
+         * An entry without its event.
+         *
+         * @param at              time since the start
+         * @param candidateWeight the candidate's percent of users' requests
+         * @param stableReady     stable's ready replicas
+         * @param candidateReady  the candidate's ready replicas
+         * @param what            the moment in words
+         */
         public TimelineEntry(Duration at, int candidateWeight, int stableReady, int candidateReady, String what) {
             this(at, candidateWeight, stableReady, candidateReady, what, null);
         }
@@ -52,6 +60,12 @@ public record SimulationReport(Phase phase, String reason, Duration duration, Li
         }
     }
 
+    /**
+     * Whether the simulator's invariants held throughout: valid weights, no traffic to unready replicas,
+     * stable capacity never short while it carried traffic.
+     *
+     * @return {@code true} when {@link #violations()} is empty
+     */
     public boolean invariantsHeld() {
         return violations.isEmpty();
     }
@@ -61,7 +75,11 @@ public record SimulationReport(Phase phase, String reason, Duration duration, Li
         return String.format("%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
     }
 
-    /** A few lines for people. */
+    /**
+     * A few lines for people.
+     *
+     * @return the phase, duration, requests per revision, blast radius, failed requests and the times to detect and roll back
+     */
     public String summary() {
         return phase + (reason == null ? "" : " (" + reason + ")") + " after " + format(duration)
                 + ", blast radius " + blastRadius + " failed requests"

@@ -12,18 +12,30 @@ public interface Hook {
     /** How long the engine waits for a hook when none is given: 5 minutes. */
     Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
+    /**
+     * Runs the hook for one stage of one rollout.
+     *
+     * @param context the rollout, stage, revisions and instant
+     * @return pass or fail, with a message for people
+     */
     HookResult run(HookContext context);
 
     /**
      * A stable name for plans, logs and the plan fingerprint. The default is the implementing class's
      * name, or {@code "hook"} for a lambda (whose class name differs between JVMs).
+     *
+     * @return the name
      */
     default String name() {
         Class<?> type = getClass();
         return type.isSynthetic() || type.isHidden() || type.isAnonymousClass() ? "hook" : type.getName();
     }
 
-    /** How long the engine waits for {@link #run}; past it the hook has failed. */
+    /**
+     * How long the engine waits for {@link #run}; past it the hook has failed.
+     *
+     * @return the timeout; {@link #DEFAULT_TIMEOUT} (5 minutes) by default
+     */
     default Duration timeout() {
         return DEFAULT_TIMEOUT;
     }

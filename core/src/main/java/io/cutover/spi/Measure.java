@@ -13,8 +13,23 @@ import java.util.Objects;
 public record Measure(Kind kind, double quantile) {
 
     /** What a measure counts. Rates are fractions in 0..1, latency is in seconds, request rate in requests per second. */
-    public enum Kind { SUCCESS_RATE, ERROR_RATE, LATENCY, REQUEST_RATE }
+    public enum Kind {
+        /** The share of successful requests. */
+        SUCCESS_RATE,
+        /** The share of failed requests. */
+        ERROR_RATE,
+        /** A latency quantile, in seconds. */
+        LATENCY,
+        /** Requests per second. */
+        REQUEST_RATE
+    }
 
+    /**
+     * Refuses a latency quantile outside (0, 1); sets the quantile to NaN for the other kinds.
+     *
+     * @param kind     what is measured
+     * @param quantile the latency quantile, ignored for the other kinds
+     */
     public Measure {
         Objects.requireNonNull(kind, "kind");
         if (kind == Kind.LATENCY && !(quantile > 0 && quantile < 1)) {
@@ -25,18 +40,39 @@ public record Measure(Kind kind, double quantile) {
         }
     }
 
+    /**
+     * The share of successful requests, 0 to 1.
+     *
+     * @return the measure
+     */
     public static Measure successRate() {
         return new Measure(Kind.SUCCESS_RATE, Double.NaN);
     }
 
+    /**
+     * The share of failed requests, 0 to 1.
+     *
+     * @return the measure
+     */
     public static Measure errorRate() {
         return new Measure(Kind.ERROR_RATE, Double.NaN);
     }
 
+    /**
+     * A latency quantile, in seconds.
+     *
+     * @param quantile strictly between 0 and 1, such as 0.99
+     * @return the measure
+     */
     public static Measure latency(double quantile) {
         return new Measure(Kind.LATENCY, quantile);
     }
 
+    /**
+     * Requests per second.
+     *
+     * @return the measure
+     */
     public static Measure requestRate() {
         return new Measure(Kind.REQUEST_RATE, Double.NaN);
     }

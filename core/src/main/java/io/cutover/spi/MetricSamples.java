@@ -14,13 +14,31 @@ import java.util.Objects;
  */
 public record MetricSamples(List<Point> points, String noDataReason) {
 
-    /** The value of one interval, stamped with the interval's end. */
+    /**
+     * The value of one interval, stamped with the interval's end.
+     *
+     * @param at    the end of the interval
+     * @param value the value, possibly NaN or infinite
+     */
     public record Point(Instant at, double value) {
+        /**
+         * Refuses a missing instant.
+         *
+         * @param at    the end of the interval
+         * @param value the value, possibly NaN or infinite
+         */
         public Point {
             Objects.requireNonNull(at, "at");
         }
     }
 
+    /**
+     * Copies the points, refuses points out of time order and no points without a reason, and drops the
+     * reason when there are points.
+     *
+     * @param points       one value per interval, in time order
+     * @param noDataReason why there are no points; ignored when there are
+     */
     public MetricSamples {
         points = List.copyOf(Objects.requireNonNull(points, "points"));
         if (points.isEmpty() && (noDataReason == null || noDataReason.isBlank())) {
@@ -37,19 +55,40 @@ public record MetricSamples(List<Point> points, String noDataReason) {
         }
     }
 
+    /**
+     * Samples of {@code points}.
+     *
+     * @param points the points, in time order; an empty list gives no data
+     * @return the samples
+     */
     public static MetricSamples of(List<Point> points) {
         return new MetricSamples(points, points.isEmpty() ? "no samples" : null);
     }
 
+    /**
+     * No samples, and why.
+     *
+     * @param reason why there are none, not blank
+     * @return the samples
+     */
     public static MetricSamples noData(String reason) {
         return new MetricSamples(List.of(), reason);
     }
 
+    /**
+     * Whether there are no points.
+     *
+     * @return {@code true} for no data
+     */
     public boolean isEmpty() {
         return points.isEmpty();
     }
 
-    /** The values, in time order. */
+    /**
+     * The values, in time order.
+     *
+     * @return a new array of the values
+     */
     public double[] values() {
         return points.stream().mapToDouble(Point::value).toArray();
     }

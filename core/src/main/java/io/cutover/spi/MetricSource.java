@@ -16,17 +16,46 @@ public interface MetricSource {
         @Override public MetricValue query(String expression, Instant at) { return MetricValue.noData("no metric source configured"); }
     };
 
+    /**
+     * The share of the query's requests that succeeded (not 5xx), 0 to 1.
+     *
+     * @param query the revision, role, window and instant
+     * @return the share, or no data
+     */
     MetricValue successRate(MetricQuery query);
 
+    /**
+     * The share of the query's requests that failed (5xx), 0 to 1.
+     *
+     * @param query the revision, role, window and instant
+     * @return the share, or no data
+     */
     MetricValue errorRate(MetricQuery query);
 
-    /** The given quantile (0..1 exclusive) of request latency, in seconds. */
+    /**
+     * The given quantile (0..1 exclusive) of request latency, in seconds.
+     *
+     * @param query    the revision, role, window and instant
+     * @param quantile strictly between 0 and 1, such as 0.99
+     * @return the latency in seconds, or no data
+     */
     MetricValue latency(MetricQuery query, double quantile);
 
-    /** Requests per second. */
+    /**
+     * Requests per second.
+     *
+     * @param query the revision, role, window and instant
+     * @return the rate, or no data
+     */
     MetricValue requestRate(MetricQuery query);
 
-    /** A raw query in the source's own language, evaluated at an instant; must yield one number. */
+    /**
+     * A raw query in the source's own language, evaluated at an instant; must yield one number.
+     *
+     * @param expression the query, as the source's language writes it
+     * @param at         the evaluation instant
+     * @return the number, or no data
+     */
     MetricValue query(String expression, Instant at);
 
     /**
@@ -35,6 +64,10 @@ public interface MetricSource {
      * A source without samples throws, so a judge built on it reports ERROR and never passes.
      *
      * @throws CutoverException (permanent) when this source cannot return samples
+     * @param query   the revision, role, window and instant
+     * @param measure what to sample
+     * @param step    the interval of one sample
+     * @return the samples, oldest first
      */
     default MetricSamples samples(MetricQuery query, Measure measure, Duration step) {
         throw CutoverException.permanent("samples " + measure, getClass().getSimpleName()

@@ -6,10 +6,22 @@ package io.cutover.spi;
  */
 public sealed interface MetricValue {
 
+    /**
+     * A number the source returned.
+     *
+     * @param value the number; NaN and infinities are kept, and gates never pass them
+     * @return the value
+     */
     static MetricValue of(double value) {
         return new Sample(value);
     }
 
+    /**
+     * No number: the source found no series.
+     *
+     * @param reason why, for people
+     * @return the lack of a value
+     */
     static MetricValue noData(String reason) {
         return new NoData(reason);
     }

@@ -14,6 +14,13 @@ public record Revision(String name, String artifact, Map<String, String> attribu
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?");
 
+    /**
+     * Checks the name's form and the artifact, and copies the attributes.
+     *
+     * @param name       1 to 63 letters, digits, {@code .}, {@code _} or {@code -}, starting and ending with a letter or digit
+     * @param artifact   what the platform runs, such as an image reference; not blank
+     * @param attributes extra facts adapters may use, or {@code null} for none
+     */
     public Revision {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(artifact, "artifact");
@@ -27,10 +34,24 @@ public record Revision(String name, String artifact, Map<String, String> attribu
         attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
     }
 
+    /**
+     * A revision without attributes.
+     *
+     * @param name     the revision's name, such as {@code v2.0.0}
+     * @param artifact what the platform runs, such as {@code myapp:v2.0.0}
+     * @return the revision
+     */
     public static Revision of(String name, String artifact) {
         return new Revision(name, artifact, Map.of());
     }
 
+    /**
+     * This revision with one more attribute (or another value for it).
+     *
+     * @param key   the attribute's name
+     * @param value its value
+     * @return a new revision
+     */
     public Revision withAttribute(String key, String value) {
         var copy = new java.util.HashMap<>(attributes);
         copy.put(key, value);

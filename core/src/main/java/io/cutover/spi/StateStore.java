@@ -9,7 +9,12 @@ import java.util.Optional;
  */
 public interface StateStore {
 
-    /** The stored state and its version, if any. */
+    /**
+     * The stored state and its version, if any.
+     *
+     * @param rollout the rollout's name
+     * @return the state and its version, or empty when nothing is stored
+     */
     Optional<Stored> load(String rollout);
 
     /**
@@ -17,6 +22,10 @@ public interface StateStore {
      * is stored yet) and returns the new version.
      *
      * @throws io.cutover.state.StateConflictException when another writer got there first
+     * @param rollout         the rollout's name
+     * @param state           the state to store
+     * @param expectedVersion the version last loaded, or {@code null} for a first save
+     * @return the new version, to pass to the next save
      */
     String save(String rollout, RolloutState state, String expectedVersion);
 
@@ -24,6 +33,8 @@ public interface StateStore {
      * Whether a state altered outside this process is refused on load: true for a store sealing with
      * a {@link io.cutover.state.StateIntegrity} key, and for one nothing outside the process can
      * write. An engine warns once when its store is not.
+     *
+     * @return {@code true} when altered state cannot be loaded unnoticed; the default says {@code false}
      */
     default boolean integrityProtected() {
         return false;
@@ -33,6 +44,8 @@ public interface StateStore {
      * This store sealing and checking every state with {@code integrity}.
      *
      * @throws UnsupportedOperationException when the store cannot seal what it keeps
+     * @param integrity the seal to add and check
+     * @return a store that seals; the default refuses
      */
     default StateStore withIntegrity(io.cutover.state.StateIntegrity integrity) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot seal rollout state: "

@@ -19,6 +19,13 @@ import java.util.Objects;
  */
 public record WorkloadIdentity(String namespace, String workload, Map<String, String> labels) {
 
+    /**
+     * Refuses a missing or blank workload and copies the labels.
+     *
+     * @param namespace the namespace the workload lives in, or {@code null}
+     * @param workload  the name of the workload that serves the role now
+     * @param labels    labels that select exactly that role's instances, or {@code null} for none
+     */
     public WorkloadIdentity {
         Objects.requireNonNull(workload, "workload");
         if (workload.isBlank()) {

@@ -12,15 +12,29 @@ package io.cutover.spi;
  */
 public record WorkloadStatus(String revision, int desired, int ready, int available, int updated, String failure) {
 
+    /**
+     * The status of a role with no workload.
+     *
+     * @return a status with no revision and no replicas
+     */
     public static WorkloadStatus absent() {
         return new WorkloadStatus(null, 0, 0, 0, 0, null);
     }
 
+    /**
+     * Whether a workload exists for the role.
+     *
+     * @return {@code true} when it runs a revision
+     */
     public boolean exists() {
         return revision != null;
     }
 
-    /** True when every desired replica is updated and available. */
+    /**
+     * True when every desired replica is updated and available.
+     *
+     * @return {@code true} when no failure is reported and updated, available and ready replicas all reach the desired count
+     */
     public boolean settled() {
         return failure == null && updated >= desired && available >= desired && ready >= desired;
     }

@@ -15,8 +15,15 @@ import java.time.Instant;
  */
 public record AnalysisProgress(int taken, int failed, int consecutiveErrors, int inconclusive, Instant nextAt) {
 
+    /** No rounds taken, nothing counted, nothing planned. */
     public static final AnalysisProgress NONE = new AnalysisProgress(0, 0, 0, 0, null);
 
+    /**
+     * These counters after one more verdict: PASSED and INCONCLUSIVE and FAILED end a run of ERRORs.
+     *
+     * @param verdict the verdict of the round
+     * @return new counters
+     */
     public AnalysisProgress count(Verdict verdict) {
         return switch (verdict) {
             case PASSED -> new AnalysisProgress(taken, failed, 0, inconclusive, nextAt);
@@ -26,14 +33,31 @@ public record AnalysisProgress(int taken, int failed, int consecutiveErrors, int
         };
     }
 
+    /**
+     * These counters after one more round, with the next one due at {@code next}.
+     *
+     * @param next when the next round is due
+     * @return new counters
+     */
     public AnalysisProgress roundTaken(Instant next) {
         return new AnalysisProgress(taken + 1, failed, consecutiveErrors, inconclusive, next);
     }
 
+    /**
+     * These counters with the next round due at {@code next}, no round taken.
+     *
+     * @param next when the next round is due
+     * @return new counters
+     */
     public AnalysisProgress plannedAt(Instant next) {
         return new AnalysisProgress(taken, failed, consecutiveErrors, inconclusive, next);
     }
 
+    /**
+     * These counters with the INCONCLUSIVE verdicts forgotten, as a person's resume does.
+     *
+     * @return new counters
+     */
     public AnalysisProgress forgiveInconclusive() {
         return new AnalysisProgress(taken, failed, consecutiveErrors, 0, nextAt);
     }

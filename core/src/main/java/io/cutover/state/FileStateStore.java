@@ -32,12 +32,21 @@ public final class FileStateStore implements StateStore {
     private final Path directory;
     private final StateIntegrity integrity;
 
-    /** A store trusting what it reads: see {@link #FileStateStore(Path, StateIntegrity)}. */
+    /**
+     * A store trusting what it reads: see {@link #FileStateStore(Path, StateIntegrity)}.
+     *
+     * @param directory where the state files live; created by the first save if missing
+     */
     public FileStateStore(Path directory) {
         this(directory, StateIntegrity.none());
     }
 
-    /** A store sealing every state with {@code integrity} and refusing one whose seal does not match. */
+    /**
+     * A store sealing every state with {@code integrity} and refusing one whose seal does not match.
+     *
+     * @param directory where the state files live; created by the first save if missing
+     * @param integrity the key that seals and checks each state
+     */
     public FileStateStore(Path directory, StateIntegrity integrity) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.integrity = Objects.requireNonNull(integrity, "integrity");

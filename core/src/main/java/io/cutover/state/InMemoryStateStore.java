@@ -21,6 +21,7 @@ public final class InMemoryStateStore implements StateStore {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final boolean json;
 
+    /** A store keeping the state objects as they are, not encoded. */
     public InMemoryStateStore() {
         this(false);
     }
@@ -29,7 +30,11 @@ public final class InMemoryStateStore implements StateStore {
         this.json = json;
     }
 
-    /** A store that encodes every save as JSON and decodes every load. */
+    /**
+     * A store that encodes every save as JSON and decodes every load.
+     *
+     * @return a new, empty store
+     */
     public static InMemoryStateStore encodingJson() {
         return new InMemoryStateStore(true);
     }
@@ -73,7 +78,11 @@ public final class InMemoryStateStore implements StateStore {
         return this;
     }
 
-    /** The names of the stored rollouts. */
+    /**
+     * The names of the stored rollouts.
+     *
+     * @return the names, a snapshot
+     */
     public java.util.Set<String> names() {
         return java.util.Set.copyOf(entries.keySet());
     }

@@ -18,17 +18,34 @@ public final class StateCodec {
 
     private StateCodec() { }
 
-    /** The state as unsealed JSON, texts cut to {@link StateValidator#MAX_TEXT_CHARS}. */
+    /**
+     * The state as unsealed JSON, texts cut to {@link StateValidator#MAX_TEXT_CHARS}.
+     *
+     * @param state the state
+     * @return the JSON text
+     */
     public static String toJson(RolloutState state) {
         return toJson(state, StateIntegrity.none());
     }
 
-    /** The state as JSON sealed by {@code integrity}, texts cut to {@link StateValidator#MAX_TEXT_CHARS}. */
+    /**
+     * The state as JSON sealed by {@code integrity}, texts cut to {@link StateValidator#MAX_TEXT_CHARS}.
+     *
+     * @param state     the state
+     * @param integrity the seal to add; {@link StateIntegrity#none()} adds none
+     * @return the JSON text
+     */
     public static String toJson(RolloutState state, StateIntegrity integrity) {
         return integrity.seal(MAPPER.writeValueAsString(StateValidator.bounded(state)), state.name());
     }
 
-    /** {@link #fromJson(String, String, StateIntegrity)} trusting the text's origin (no seal checked). */
+    /**
+     * {@link #fromJson(String, String, StateIntegrity)} trusting the text's origin (no seal checked).
+     *
+     * @param json   the JSON text
+     * @param source where it came from, for messages (a file, a ConfigMap)
+     * @return the checked state
+     */
     public static RolloutState fromJson(String json, String source) {
         return fromJson(json, source, StateIntegrity.none());
     }
@@ -39,6 +56,10 @@ public final class StateCodec {
      *
      * @throws CutoverException of kind STATE, naming where the JSON came from, when it cannot be read or
      *                          was altered
+     * @param json      the JSON text
+     * @param source    where it came from, for messages (a file, a ConfigMap)
+     * @param integrity the key the seal must match, or {@link StateIntegrity#none()}
+     * @return the checked state
      */
     public static RolloutState fromJson(String json, String source, StateIntegrity integrity) {
         if (json == null || json.isBlank()) {

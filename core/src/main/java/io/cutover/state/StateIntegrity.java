@@ -65,7 +65,11 @@ public final class StateIntegrity {
         this.previous = previous;
     }
 
-    /** No seal: what is read is trusted (validated for bounds only). */
+    /**
+     * No seal: what is read is trusted (validated for bounds only).
+     *
+     * @return the trusting integrity
+     */
     public static StateIntegrity none() {
         return NONE;
     }
@@ -74,6 +78,11 @@ public final class StateIntegrity {
      * Seals with HMAC-SHA256 under {@code key} and opens states sealed with it or with any of
      * {@code previous} (keys being rotated out); every key at least {@value #MIN_KEY_BYTES} bytes (copies
      * are kept).
+     *
+     * @param key      the secret key states are sealed with
+     * @param previous older keys still accepted when a state is read
+     * @return the sealing integrity
+     * @throws IllegalArgumentException if a key is shorter
      */
     public static StateIntegrity hmacSha256(byte[] key, byte[]... previous) {
         checkKey("state key", key);
@@ -92,7 +101,11 @@ public final class StateIntegrity {
         }
     }
 
-    /** Whether saved state is sealed and checked. */
+    /**
+     * Whether saved state is sealed and checked.
+     *
+     * @return {@code true} for {@link #hmacSha256(byte[])}
+     */
     public boolean sealed() {
         return key != null;
     }

@@ -38,6 +38,9 @@ public final class StateValidator {
      * field is within bounds.
      *
      * @throws io.cutover.CutoverException of kind STATE, saying it was altered and what is wrong, otherwise
+     * @param state  the state as read
+     * @param source where it came from, for the message
+     * @return the checked, trimmed state
      */
     public static RolloutState check(RolloutState state, String source) {
         String problem = problem(state);

@@ -57,19 +57,34 @@ public final class VirtualScheduler implements Scheduler {
         @Override public Instant instant() { return now(); }
     };
 
+    /**
+     * A scheduler whose virtual time starts at {@code start}; time moves only when asked to.
+     *
+     * @param start the first instant
+     */
     public VirtualScheduler(Instant start) {
         this.now = start;
     }
 
+    /** A scheduler whose virtual time starts at 2026-01-01T00:00:00Z. */
     public VirtualScheduler() {
         this(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
-    /** A clock that reads this scheduler's virtual time. */
+    /**
+     * A clock that reads this scheduler's virtual time.
+     *
+     * @return a UTC clock; {@code withZone} is refused
+     */
     public Clock clock() {
         return clock;
     }
 
+    /**
+     * The current virtual instant.
+     *
+     * @return the instant
+     */
     public synchronized Instant now() {
         return now;
     }
@@ -81,7 +96,11 @@ public final class VirtualScheduler implements Scheduler {
         return t;
     }
 
-    /** Runs every task due within {@code duration} from now, then sets the clock to the end of it. */
+    /**
+     * Runs every task due within {@code duration} from now, then sets the clock to the end of it.
+     *
+     * @param duration how far to move, zero or more
+     */
     public void advance(Duration duration) {
         Instant end;
         synchronized (this) {
@@ -96,6 +115,10 @@ public final class VirtualScheduler implements Scheduler {
     /**
      * Runs tasks in time order until {@code done} holds, the queue is empty, or virtual time would pass
      * {@code limit} from now. Returns whether {@code done} held.
+     *
+     * @param done  checked after every task
+     * @param limit how far virtual time may move
+     * @return {@code true} when {@code done} held
      */
     public boolean runUntil(BooleanSupplier done, Duration limit) {
         Instant end;
@@ -145,7 +168,11 @@ public final class VirtualScheduler implements Scheduler {
         return true;
     }
 
-    /** Tasks waiting to run (cancelled ones included until their time comes). */
+    /**
+     * Tasks waiting to run (cancelled ones included until their time comes).
+     *
+     * @return the count
+     */
     public synchronized int pending() {
         return queue.size();
     }

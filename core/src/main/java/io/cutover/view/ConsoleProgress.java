@@ -36,18 +36,33 @@ public final class ConsoleProgress implements io.cutover.event.RolloutListener {
         this.names = names;
     }
 
-    /** Hands every line, without its line break, to {@code lines}. */
+    /**
+     * Hands every line, without its line break, to {@code lines}.
+     *
+     * @param lines receives each line
+     * @return a listener to add to an engine or a simulation
+     */
     public static ConsoleProgress to(Consumer<String> lines) {
         return new ConsoleProgress(Objects.requireNonNull(lines, "lines"), false);
     }
 
-    /** Prints every line to {@code stream}. */
+    /**
+     * Prints every line to {@code stream}.
+     *
+     * @param stream the stream, such as {@code System.out}
+     * @return a listener to add to an engine or a simulation
+     */
     public static ConsoleProgress to(PrintStream stream) {
         Objects.requireNonNull(stream, "stream");
         return new ConsoleProgress(stream::println, false);
     }
 
-    /** Appends every line, with a line break, to {@code appendable}. */
+    /**
+     * Appends every line, with a line break, to {@code appendable}.
+     *
+     * @param appendable the target; an {@code IOException} it throws is rethrown unchecked
+     * @return a listener to add to an engine or a simulation
+     */
     public static ConsoleProgress to(Appendable appendable) {
         Objects.requireNonNull(appendable, "appendable");
         return new ConsoleProgress(line -> {
@@ -59,7 +74,11 @@ public final class ConsoleProgress implements io.cutover.event.RolloutListener {
         }, false);
     }
 
-    /** The same progress with the rollout's name on every line. */
+    /**
+     * The same progress with the rollout's name on every line.
+     *
+     * @return a new listener
+     */
     public ConsoleProgress showingRolloutNames() {
         return new ConsoleProgress(out, true);
     }

@@ -50,6 +50,16 @@ public record RolloutTimeline(String title, String stableRevision, String candid
      */
     public record Point(Duration at, int candidateWeight, int stableReplicas, int candidateReplicas, RolloutEvent event,
                         String text) {
+        /**
+         * Checks that the instant and text are given.
+         *
+         * @param at                time since the start
+         * @param candidateWeight   percent of users' requests routed to the candidate role
+         * @param stableReplicas    replicas of the stable role; -1 when unknown
+         * @param candidateReplicas replicas of the candidate role
+         * @param event             the event of this moment; {@code null} when unknown
+         * @param text              the moment in words
+         */
         public Point {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(text, "text");
@@ -62,6 +72,20 @@ public record RolloutTimeline(String title, String stableRevision, String candid
         }
     }
 
+    /**
+     * Checks that the names, phase and end are given and copies the lists.
+     *
+     * @param title             the picture's title
+     * @param stableRevision    the name of the revision stable ran at the start
+     * @param candidateRevision the candidate's name
+     * @param phase             how the rollout ended, or where it stands
+     * @param reason            why it aborted, failed or paused; {@code null} otherwise
+     * @param end               time from the start to the last point
+     * @param points            the moments, in time order
+     * @param replicas          what the points' replica counts mean
+     * @param blastRadius       failed requests the release caused, or {@code null} when nothing counted them
+     * @param violations        invariant violations found, or {@code null} when nobody checked
+     */
     public RolloutTimeline {
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(stableRevision, "stableRevision");
@@ -73,7 +97,13 @@ public record RolloutTimeline(String title, String stableRevision, String candid
         violations = violations == null ? null : List.copyOf(violations);
     }
 
-    /** The timeline of a simulated rollout; the candidate's name comes from its promotion when there was one. */
+    /**
+     * The timeline of a simulated rollout; the candidate's name comes from its promotion when there was one.
+     *
+     * @param title  the picture's title
+     * @param report the simulation's report
+     * @return the timeline
+     */
     public static RolloutTimeline of(String title, SimulationReport report) {
         List<Point> points = new ArrayList<>();
         String candidate = "candidate";
@@ -87,23 +117,42 @@ public record RolloutTimeline(String title, String stableRevision, String candid
                 ReplicaCount.READY, report.blastRadius(), report.violations());
     }
 
-    /** The same timeline with the revisions' names, for the picture's legend. */
+    /**
+     * The same timeline with the revisions' names, for the picture's legend.
+     *
+     * @param stable    the name of the revision stable ran at the start
+     * @param candidate the candidate's name
+     * @return a copy with these names
+     */
     public RolloutTimeline withRevisions(String stable, String candidate) {
         return new RolloutTimeline(title, stable, candidate, phase, reason, end, points, replicas, blastRadius, violations);
     }
 
-    /** The same timeline under another title. */
+    /**
+     * The same timeline under another title.
+     *
+     * @param newTitle the title
+     * @return a copy with this title
+     */
     public RolloutTimeline withTitle(String newTitle) {
         return new RolloutTimeline(newTitle, stableRevision, candidateRevision, phase, reason, end, points, replicas, blastRadius,
                 violations);
     }
 
-    /** The blast radius, when something counted it. */
+    /**
+     * The blast radius, when something counted it.
+     *
+     * @return the count, or empty for a live timeline
+     */
     public OptionalLong blastRadiusIfKnown() {
         return blastRadius == null ? OptionalLong.empty() : OptionalLong.of(blastRadius);
     }
 
-    /** When users' requests first reached the candidate (by weight or header route). */
+    /**
+     * When users' requests first reached the candidate (by weight or header route).
+     *
+     * @return time since the start, or empty when it never did
+     */
     public Optional<Duration> firstCandidateTraffic() {
         for (Point p : points) {
             if (p.event() instanceof RolloutEvent.TrafficChanged t && (t.split().canaryWeight() > 0 || !t.split().canaryMatches().isEmpty())) {
@@ -113,37 +162,65 @@ public record RolloutTimeline(String title, String stableRevision, String candid
         return Optional.empty();
     }
 
-    /** When the abort started. */
+    /**
+     * When the abort started.
+     *
+     * @return time since the start, or empty when there was no abort
+     */
     public Optional<Duration> abortStarted() {
         return first(RolloutEvent.AbortStarted.class);
     }
 
-    /** When traffic was confirmed back on stable after an abort. */
+    /**
+     * When traffic was confirmed back on stable after an abort.
+     *
+     * @return time since the start, or empty when there was no rollback
+     */
     public Optional<Duration> rolledBack() {
         return first(RolloutEvent.RolledBack.class);
     }
 
-    /** When the candidate became stable. */
+    /**
+     * When the candidate became stable.
+     *
+     * @return time since the start, or empty when there was no promotion
+     */
     public Optional<Duration> promoted() {
         return first(RolloutEvent.Promoted.class);
     }
 
-    /** When the rollout failed to reach a safe state. */
+    /**
+     * When the rollout failed to reach a safe state.
+     *
+     * @return time since the start, or empty when it did not fail
+     */
     public Optional<Duration> failed() {
         return first(RolloutEvent.Failed.class);
     }
 
-    /** From the candidate's first user traffic to the start of the abort. */
+    /**
+     * From the candidate's first user traffic to the start of the abort.
+     *
+     * @return the time to detect, or empty without an abort after user traffic
+     */
     public Optional<Duration> timeToDetect() {
         return firstCandidateTraffic().flatMap(t -> abortStarted().map(a -> a.minus(t)));
     }
 
-    /** From the start of the abort to traffic back on stable. */
+    /**
+     * From the start of the abort to traffic back on stable.
+     *
+     * @return the time to roll back, or empty without a finished rollback
+     */
     public Optional<Duration> timeToRollBack() {
         return abortStarted().flatMap(a -> rolledBack().map(r -> r.minus(a)));
     }
 
-    /** The highest candidate weight before promotion (after it, the candidate is stable). */
+    /**
+     * The highest candidate weight before promotion (after it, the candidate is stable).
+     *
+     * @return the weight, 0 to 100
+     */
     public int maxCandidateWeight() {
         int max = 0;
         for (Point p : points) {
@@ -159,7 +236,11 @@ public record RolloutTimeline(String title, String stableRevision, String candid
         return points.stream().filter(p -> type.isInstance(p.event())).map(Point::at).findFirst();
     }
 
-    /** The whole timeline, one point a line. */
+    /**
+     * The whole timeline, one point a line.
+     *
+     * @return the text, one line per point
+     */
     public String text() {
         StringBuilder s = new StringBuilder(title).append(": ").append(phase);
         if (reason != null) {
@@ -170,7 +251,12 @@ public record RolloutTimeline(String title, String stableRevision, String candid
         return s.toString();
     }
 
-    /** Formats a duration as h:mm:ss. */
+    /**
+     * Formats a duration as h:mm:ss.
+     *
+     * @param d a duration, not negative
+     * @return the duration as {@code h:mm:ss}
+     */
     public static String clock(Duration d) {
         long s = d.toSeconds();
         return String.format("%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);

@@ -22,12 +22,23 @@ public final class TimelineHtml {
 
     private TimelineHtml() { }
 
-    /** The page, titled {@code "Cutover rollouts"}. */
+    /**
+     * The page, titled {@code "Cutover rollouts"}.
+     *
+     * @param timelines one timeline or more, each drawn as a picture with its text
+     * @return a self-contained HTML page
+     */
     public static String render(List<RolloutTimeline> timelines) {
         return render("Cutover rollouts", timelines);
     }
 
-    /** The page under {@code title}. */
+    /**
+     * The page under {@code title}.
+     *
+     * @param title     the page's title
+     * @param timelines one timeline or more
+     * @return a self-contained HTML page
+     */
     public static String render(String title, List<RolloutTimeline> timelines) {
         if (timelines.isEmpty()) {
             throw new IllegalArgumentException("timelines must not be empty");
@@ -49,7 +60,13 @@ public final class TimelineHtml {
         return html.toString();
     }
 
-    /** Writes the page to {@code file} (replacing it whole, never half-written), creating its directory; returns the file. */
+    /**
+     * Writes the page to {@code file} (replacing it whole, never half-written), creating its directory; returns the file.
+     *
+     * @param file      the file to write
+     * @param timelines one timeline or more
+     * @return {@code file}
+     */
     public static Path write(Path file, List<RolloutTimeline> timelines) {
         String page = render(timelines);
         try {

@@ -53,14 +53,23 @@ public final class TimelineRecorder implements RolloutListener {
         recordings.computeIfAbsent(event.rollout(), name -> new Recording(event.at())).add(event);
     }
 
-    /** The timeline of every rollout seen so far, in the order they started. */
+    /**
+     * The timeline of every rollout seen so far, in the order they started.
+     *
+     * @return the timelines, each up to the last event seen
+     */
     public synchronized List<RolloutTimeline> timelines() {
         List<RolloutTimeline> all = new ArrayList<>();
         recordings.forEach((name, r) -> all.add(r.timeline(name)));
         return all;
     }
 
-    /** The timeline of one rollout, if it was seen. */
+    /**
+     * The timeline of one rollout, if it was seen.
+     *
+     * @param rollout the rollout's name
+     * @return its timeline up to the last event seen, or empty
+     */
     public synchronized Optional<RolloutTimeline> timeline(String rollout) {
         Recording r = recordings.get(rollout);
         return r == null ? Optional.empty() : Optional.of(r.timeline(rollout));

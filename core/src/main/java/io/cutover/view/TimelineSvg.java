@@ -46,7 +46,12 @@ public final class TimelineSvg {
         this.spanMillis = Math.max(1000, Math.max(last, timeline.end().toMillis()));
     }
 
-    /** The timeline as an SVG document (an {@code <svg>} element, no XML prolog), ready to inline in HTML. */
+    /**
+     * The timeline as an SVG document (an {@code <svg>} element, no XML prolog), ready to inline in HTML.
+     *
+     * @param timeline the timeline to draw
+     * @return the SVG text
+     */
     public static String render(RolloutTimeline timeline) {
         return new TimelineSvg(timeline).draw();
     }

@@ -71,12 +71,26 @@ public final class AlbWeightedRouter implements TrafficRouter {
         this.roles = Objects.requireNonNull(roles, "roles");
     }
 
-    /** Routes through the forward action among the listener's default actions. */
+    /**
+     * Routes through the forward action among the listener's default actions.
+     *
+     * @param elb         the ELBv2 client, best with SDK retries off ({@link AwsClients})
+     * @param listenerArn the listener's ARN
+     * @param roles       which target group serves which role
+     * @return the router
+     */
     public static AlbWeightedRouter forListener(ElasticLoadBalancingV2Client elb, String listenerArn, TargetGroupRoles roles) {
         return new AlbWeightedRouter(elb, listenerArn, false, roles);
     }
 
-    /** Routes through the forward action of one listener rule; its conditions are never rewritten. */
+    /**
+     * Routes through the forward action of one listener rule; its conditions are never rewritten.
+     *
+     * @param elb     the ELBv2 client, best with SDK retries off ({@link AwsClients})
+     * @param ruleArn the listener rule's ARN
+     * @param roles   which target group serves which role
+     * @return the router
+     */
     public static AlbWeightedRouter forRule(ElasticLoadBalancingV2Client elb, String ruleArn, TargetGroupRoles roles) {
         return new AlbWeightedRouter(elb, ruleArn, true, roles);
     }

@@ -66,13 +66,38 @@ public final class AwsClients implements AutoCloseable {
         return builder;
     }
 
+    /**
+     * Starts the clients' settings; the region is required, the other defaults are listed on {@link Builder}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * The ECS client.
+     *
+     * @return the client
+     */
     public EcsClient ecs() { return ecs; }
+    /**
+     * The Elastic Load Balancing v2 client.
+     *
+     * @return the client
+     */
     public ElasticLoadBalancingV2Client elb() { return elb; }
+    /**
+     * The CodeDeploy client.
+     *
+     * @return the client
+     */
     public CodeDeployClient codeDeploy() { return codeDeploy; }
+    /**
+     * The CloudWatch client.
+     *
+     * @return the client
+     */
     public CloudWatchClient cloudWatch() { return cloudWatch; }
 
     @Override
@@ -98,28 +123,56 @@ public final class AwsClients implements AutoCloseable {
 
         private Builder() { }
 
+        /**
+         * The AWS region of every client; required.
+         *
+         * @param region the region
+         * @return this builder
+         */
         public Builder region(Region region) {
             this.region = Objects.requireNonNull(region, "region");
             return this;
         }
 
+        /**
+         * Where credentials come from. Default: the SDK's default credentials chain.
+         *
+         * @param credentials the provider
+         * @return this builder
+         */
         public Builder credentials(AwsCredentialsProvider credentials) {
             this.credentials = Objects.requireNonNull(credentials, "credentials");
             return this;
         }
 
-        /** One endpoint for every service (a VPC endpoint proxy, or a test double); default: the regional endpoints. */
+        /**
+         * One endpoint for every service (a VPC endpoint proxy, or a test double); default: the regional endpoints.
+         *
+         * @param endpoint the endpoint's base URI
+         * @return this builder
+         */
         public Builder endpointOverride(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
             return this;
         }
 
+        /**
+         * The HTTP client every SDK client shares. Default: the URL-connection client.
+         *
+         * @param httpClient the HTTP client; the caller closes it
+         * @return this builder
+         */
         public Builder httpClient(SdkHttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
             return this;
         }
 
-        /** Attempts per SDK call, including the first; default 1 so only the engine retries. */
+        /**
+         * Attempts per SDK call, including the first; default 1 so only the engine retries.
+         *
+         * @param maxAttempts 1 or more
+         * @return this builder
+         */
         public Builder maxAttempts(int maxAttempts) {
             if (maxAttempts < 1 || maxAttempts > 10) {
                 throw new IllegalArgumentException("maxAttempts must be within 1..10: " + maxAttempts);
@@ -128,6 +181,12 @@ public final class AwsClients implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The longest an SDK call may take, retries included. Default 30 seconds.
+         *
+         * @param callTimeout above zero
+         * @return this builder
+         */
         public Builder callTimeout(Duration callTimeout) {
             if (callTimeout == null || callTimeout.isZero() || callTimeout.isNegative()) {
                 throw new IllegalArgumentException("callTimeout must be positive: " + callTimeout);
@@ -136,6 +195,12 @@ public final class AwsClients implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds the four clients; close them with {@link AwsClients#close()}.
+         *
+         * @return the clients
+         * @throws IllegalArgumentException if no region was given
+         */
         public AwsClients build() {
             if (region == null) {
                 throw new IllegalArgumentException("region must be set");

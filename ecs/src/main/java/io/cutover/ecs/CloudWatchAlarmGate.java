@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.cloudwatch.model.StateValue;
  * A gate on CloudWatch alarms (metric or composite): any alarm in {@code ALARM} fails the step.
  *
  * <pre>{@code
- * Deployment.blueGreen().gate(CloudWatchAlarmGate.alarms(aws.cloudWatch(), "myapp-5xx", "myapp-latency"))...
+ * Deployment.blueGreen().prePromotionGate(CloudWatchAlarmGate.alarms(aws.cloudWatch(), "myapp-5xx", "myapp-latency"))...
  * }</pre>
  *
  * <p>The measured value is the number of alarms in {@code ALARM}. An alarm in
@@ -39,7 +39,13 @@ public final class CloudWatchAlarmGate implements Gate {
         this.insufficientDataPasses = insufficientDataPasses;
     }
 
-    /** A gate on the named alarms (1 to 100). */
+    /**
+     * A gate on the named alarms (1 to 100).
+     *
+     * @param cloudWatch the CloudWatch client
+     * @param alarmNames 1 to 100 alarm names, metric or composite
+     * @return the gate
+     */
     public static CloudWatchAlarmGate alarms(CloudWatchClient cloudWatch, String... alarmNames) {
         Objects.requireNonNull(cloudWatch, "cloudWatch");
         if (alarmNames == null || alarmNames.length == 0 || alarmNames.length > 100) {
@@ -54,7 +60,11 @@ public final class CloudWatchAlarmGate implements Gate {
         return new CloudWatchAlarmGate(cloudWatch, List.of(alarmNames), false);
     }
 
-    /** The same gate, where an alarm without enough data counts as OK. */
+    /**
+     * The same gate, where an alarm without enough data counts as OK.
+     *
+     * @return a new gate
+     */
     public CloudWatchAlarmGate insufficientDataPasses() {
         return new CloudWatchAlarmGate(cloudWatch, names, true);
     }
@@ -98,6 +108,21 @@ public final class CloudWatchAlarmGate implements Gate {
             return new Measurement(name(), Verdict.INCONCLUSIVE, 0, String.join(", ", unknown), context.now());
         }
         return new Measurement(name(), Verdict.PASSED, 0, "all OK: " + names, context.now());
+    }
+
+    /**
+     * Equal when both ask the very same CloudWatch client about the same alarms, in the same order,
+     * with the same rule for {@code INSUFFICIENT_DATA}, so plans with the same alarm gates compare equal.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CloudWatchAlarmGate g && cloudWatch == g.cloudWatch && names.equals(g.names)
+                && insufficientDataPasses == g.insufficientDataPasses;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(cloudWatch), names, insufficientDataPasses);
     }
 
     @Override

@@ -61,7 +61,14 @@ public final class CloudWatchAlbMetrics implements MetricSource {
         return new CloudWatchAlbMetrics(cloudWatch, loadBalancer, roles, window);
     }
 
-    /** @param loadBalancerArn the ALB's ARN ({@code ...:loadbalancer/app/name/id}) */
+    /**
+     * A metric source reading an ALB's per-target-group CloudWatch metrics.
+     *
+     * @param cloudWatch      the CloudWatch client
+     * @param loadBalancerArn the ALB's ARN ({@code ...:loadbalancer/app/name/id})
+     * @param roles           which target group serves which role
+     * @return the metric source
+     */
     public static CloudWatchAlbMetrics of(CloudWatchClient cloudWatch, String loadBalancerArn, TargetGroupRoles roles) {
         Objects.requireNonNull(cloudWatch, "cloudWatch");
         Objects.requireNonNull(roles, "roles");

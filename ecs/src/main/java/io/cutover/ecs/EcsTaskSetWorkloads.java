@@ -72,11 +72,24 @@ public final class EcsTaskSetWorkloads implements Workloads {
         this.containerPort = b.containerPort;
     }
 
+    /**
+     * Starts the adapter of a service whose deployment controller is {@code EXTERNAL}. The target groups and
+     * the container are required.
+     *
+     * @param ecs     the ECS client, best with SDK retries off ({@link AwsClients})
+     * @param cluster the cluster's name or ARN
+     * @param service the service's name or ARN
+     * @return a new builder
+     */
     public static Builder builder(EcsClient ecs, String cluster, String service) {
         return new Builder(ecs, cluster, service);
     }
 
-    /** The target group of each role as the task sets place them now; pass it to {@link AlbWeightedRouter}. */
+    /**
+     * The target group of each role as the task sets place them now; pass it to {@link AlbWeightedRouter}.
+     *
+     * @return the roles, read from the task sets each time they are asked for
+     */
     public TargetGroupRoles targetGroupRoles() {
         return () -> {
             String stable = primary(taskSets()).map(this::targetGroupOf).orElse(blueTargetGroupArn);
@@ -350,13 +363,26 @@ public final class EcsTaskSetWorkloads implements Workloads {
             this.service = notBlank("service", service);
         }
 
-        /** The blue and green target groups; the first task set of a service with none goes to green. */
+        /**
+         * The blue and green target groups; the first task set of a service with none goes to green.
+         *
+         * @param blueTargetGroupArn  the blue target group's ARN
+         * @param greenTargetGroupArn the green target group's ARN
+         * @return this builder
+         */
         public Builder targetGroups(String blueTargetGroupArn, String greenTargetGroupArn) {
             this.blue = notBlank("blueTargetGroupArn", blueTargetGroupArn);
             this.green = notBlank("greenTargetGroupArn", greenTargetGroupArn);
             return this;
         }
 
+        /**
+         * The container and port the load balancer sends requests to; required.
+         *
+         * @param name the container's name in the task definition
+         * @param port its port, 1 to 65535
+         * @return this builder
+         */
         public Builder container(String name, int port) {
             this.containerName = notBlank("containerName", name);
             if (port < 1 || port > 65535) {
@@ -366,6 +392,12 @@ public final class EcsTaskSetWorkloads implements Workloads {
             return this;
         }
 
+        /**
+         * Builds the adapter; nothing is read or written until a rollout calls it.
+         *
+         * @return the workloads adapter
+         * @throws IllegalArgumentException if the target groups or the container are missing
+         */
         public EcsTaskSetWorkloads build() {
             if (blue == null) {
                 throw new IllegalArgumentException("targetGroups(blue, green) must be set for service " + service);

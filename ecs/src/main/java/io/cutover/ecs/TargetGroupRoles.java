@@ -10,16 +10,38 @@ import java.util.Objects;
 @FunctionalInterface
 public interface TargetGroupRoles {
 
-    /** The two target group ARNs as they stand now. */
+    /**
+     * The two target group ARNs as they stand now.
+     *
+     * @return the stable and candidate target groups
+     */
     Pair current();
 
+    /**
+     * Roles that never change: one target group always stable, the other always candidate.
+     *
+     * @param stableTargetGroupArn    the stable role's target group ARN
+     * @param candidateTargetGroupArn the candidate role's target group ARN
+     * @return the roles
+     */
     static TargetGroupRoles fixed(String stableTargetGroupArn, String candidateTargetGroupArn) {
         Pair pair = new Pair(stableTargetGroupArn, candidateTargetGroupArn);
         return () -> pair;
     }
 
-    /** The target group ARN of each role. */
+    /**
+     * The target group ARN of each role.
+     *
+     * @param stable    the stable role's target group ARN
+     * @param candidate the candidate role's target group ARN
+     */
     record Pair(String stable, String candidate) {
+        /**
+         * Refuses blank ARNs and one target group for both roles.
+         *
+         * @param stable    the stable role's target group ARN
+         * @param candidate the candidate role's target group ARN
+         */
         public Pair {
             if (stable == null || stable.isBlank()) {
                 throw new IllegalArgumentException("stable target group ARN must not be blank");

@@ -165,7 +165,12 @@ public final class DestinationRuleSubsets {
         });
     }
 
-    /** The labels the subset of {@code role} selects, empty when the subset is missing. */
+    /**
+     * The labels the subset of {@code role} selects, empty when the subset is missing.
+     *
+     * @param role the subset's role, stable or candidate
+     * @return the subset's labels, as an immutable map
+     */
     public Map<String, String> labels(Role role) {
         GenericKubernetesResource dr = get();
         Map<String, Object> subset = dr == null ? null : subset(spec(dr), subsetName(role));
@@ -182,6 +187,9 @@ public final class DestinationRuleSubsets {
      * subsets, so labels outside {@code labels} are removed from them (a {@code version} label the
      * candidate's pods inherit from stable's would otherwise select the wrong pods). Creates the
      * subset, or the DestinationRule when a host was given, if missing. Repeating it changes nothing.
+     *
+     * @param role   the subset's role, stable or candidate
+     * @param labels the labels its pods carry; the subset selects these and no others
      */
     public void select(Role role, Map<String, String> labels) {
         Objects.requireNonNull(role, "role");

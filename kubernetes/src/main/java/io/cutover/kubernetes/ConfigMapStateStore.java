@@ -52,12 +52,23 @@ public final class ConfigMapStateStore implements StateStore {
     private final Reads reads;
     private static final Map<String, String> MANAGED = Map.of(CutoverLabels.MANAGED_BY, CutoverLabels.MANAGED_BY_VALUE);
 
-    /** A store trusting what it reads: see {@link #ConfigMapStateStore(KubernetesClient, String, StateIntegrity)}. */
+    /**
+     * A store trusting what it reads: see {@link #ConfigMapStateStore(KubernetesClient, String, StateIntegrity)}.
+     *
+     * @param client    the client that reads and writes the ConfigMaps
+     * @param namespace the ConfigMaps' namespace, DNS-1123
+     */
     public ConfigMapStateStore(KubernetesClient client, String namespace) {
         this(client, namespace, StateIntegrity.none());
     }
 
-    /** A store sealing every state with {@code integrity} and refusing one whose seal does not match. */
+    /**
+     * A store sealing every state with {@code integrity} and refusing one whose seal does not match.
+     *
+     * @param client    the client that reads and writes the ConfigMaps
+     * @param namespace the ConfigMaps' namespace, DNS-1123
+     * @param integrity the key that seals and checks each state
+     */
     public ConfigMapStateStore(KubernetesClient client, String namespace, StateIntegrity integrity) {
         this(client, namespace, integrity, null);
     }
@@ -91,7 +102,12 @@ public final class ConfigMapStateStore implements StateStore {
         return new ConfigMapStateStore(client, namespace, integrity, Objects.requireNonNull(cache, "cache"));
     }
 
-    /** The ConfigMap that holds {@code rollout}'s state. */
+    /**
+     * The ConfigMap that holds {@code rollout}'s state.
+     *
+     * @param rollout the rollout's name
+     * @return the ConfigMap's name, DNS-1123, derived from the rollout's name
+     */
     public String configMapName(String rollout) {
         return Names.objectName("cutover-rollout-", io.cutover.internal.Checks.notBlank("rollout", rollout));
     }
@@ -181,7 +197,11 @@ public final class ConfigMapStateStore implements StateStore {
         return states;
     }
 
-    /** Deletes {@code rollout}'s ConfigMap, if any. */
+    /**
+     * Deletes {@code rollout}'s ConfigMap, if any.
+     *
+     * @param rollout the rollout's name
+     */
     public void delete(String rollout) {
         String name = configMapName(rollout);
         Kube.run("delete", "configmap " + ref(name), () -> client.configMaps().inNamespace(namespace).withName(name).delete());

@@ -28,6 +28,7 @@ public final class CutoverLabels {
     public static final String TRACK = "cutover.io/track";
     /** Standard label on the objects Cutover creates. */
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    /** The value of {@link #MANAGED_BY} on the objects Cutover creates. */
     public static final String MANAGED_BY_VALUE = "cutover";
 
     private CutoverLabels() { }

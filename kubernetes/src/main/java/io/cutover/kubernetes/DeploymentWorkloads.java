@@ -73,6 +73,12 @@ public final class DeploymentWorkloads implements Workloads {
 
     /** One of the two Deployments: its name and the pod labels that tell its pods apart. */
     public record Slot(String name, Map<String, String> podLabels) {
+        /**
+         * Copies the labels; they are immutable afterwards.
+         *
+         * @param name      the Deployment's name
+         * @param podLabels the labels its pod template carries and selectors match
+         */
         public Slot {
             Objects.requireNonNull(name, "name");
             podLabels = Map.copyOf(podLabels);
@@ -116,6 +122,11 @@ public final class DeploymentWorkloads implements Workloads {
     /**
      * Blue-green on {@code <application>-blue} and {@code <application>-green}, whose pods carry
      * {@code version=blue} and {@code version=green}.
+     *
+     * @param client      the client to write through (build it with {@link KubernetesTarget#client()} so retries are counted once)
+     * @param namespace   the namespace of both Deployments
+     * @param application the application's name, the prefix of both Deployments
+     * @return a builder; {@link Builder#colours} and {@link Builder#activeService} change the layout
      */
     public static Builder blueGreen(KubernetesClient client, String namespace, String application) {
         Builder b = new Builder(client, namespace, application, Mode.BLUE_GREEN);
@@ -126,6 +137,11 @@ public final class DeploymentWorkloads implements Workloads {
      * Canary on {@code <application>} (stable) and {@code <application>-canary}, told apart by the
      * {@linkplain PodIdentity#DEFAULT default pod identity}: {@value CutoverLabels#TRACK}{@code =stable}
      * on stable's pods, {@code =canary} on the candidate's.
+     *
+     * @param client      the client to write through (build it with {@link KubernetesTarget#client()} so retries are counted once)
+     * @param namespace   the namespace of both Deployments
+     * @param application the application's name, and the stable Deployment's by default
+     * @return a builder; {@link Builder#stable}, {@link Builder#candidate} and {@link Builder#identity} change the layout
      */
     public static Builder canary(KubernetesClient client, String namespace, String application) {
         Builder b = new Builder(client, namespace, application, Mode.CANARY);
@@ -134,6 +150,11 @@ public final class DeploymentWorkloads implements Workloads {
         return b;
     }
 
+    /**
+     * The client this adapter writes through.
+     *
+     * @return the client given to the builder
+     */
     public KubernetesClient client() { return client; }
     /** The watch cache these workloads read from, or {@code null} when they read from the API server. */
     public KubernetesCache cache() { return reads.cache(); }
@@ -147,23 +168,58 @@ public final class DeploymentWorkloads implements Workloads {
         return reads.cache() == null ? io.cutover.spi.ChangeSignal.NONE
                 : reads.cache().changes(Deployment.class, namespace, first.name(), second.name());
     }
+
+    /**
+     * The namespace of both Deployments.
+     *
+     * @return the namespace
+     */
     public String namespace() { return namespace; }
+    /**
+     * The application's name.
+     *
+     * @return the name given to the builder
+     */
     public String application() { return application; }
+    /**
+     * How the two Deployments are laid out.
+     *
+     * @return blue-green or canary
+     */
     public Mode mode() { return mode; }
-    /** The application container's name, or {@code null} for the first container. */
+    /**
+     * The application container's name, or {@code null} for the first container.
+     *
+     * @return the container's name, or {@code null}
+     */
     public String container() { return container; }
 
-    /** The Deployment that plays {@code role} now. */
+    /**
+     * The Deployment that plays {@code role} now.
+     *
+     * @param role stable or candidate
+     * @return the name and pod labels of that Deployment, read from the cluster for blue-green
+     */
     public Slot slot(Role role) {
         return read().slot(role);
     }
 
-    /** The name of the Deployment that plays {@code role} now. */
+    /**
+     * The name of the Deployment that plays {@code role} now.
+     *
+     * @param role stable or candidate
+     * @return the Deployment's name
+     */
     public String deploymentName(Role role) {
         return slot(role).name();
     }
 
-    /** The live Deployment that plays {@code role}, or {@code null} when it does not exist. */
+    /**
+     * The live Deployment that plays {@code role}, or {@code null} when it does not exist.
+     *
+     * @param role stable or candidate
+     * @return the Deployment as the API server holds it, or {@code null}
+     */
     public Deployment deployment(Role role) {
         return read().deployment(role);
     }
@@ -299,16 +355,32 @@ public final class DeploymentWorkloads implements Workloads {
      * @param pinned whether the roles are marked on the Deployments (always true for canary)
      */
     public record Live(Slot stableSlot, Deployment stable, Slot candidateSlot, Deployment candidate, boolean pinned) {
+        /**
+         * The Deployment that plays {@code role}.
+         *
+         * @param role stable or candidate
+         * @return the Deployment as read, or {@code null} when it does not exist
+         */
         public Deployment deployment(Role role) {
             return role == Role.STABLE ? stable : candidate;
         }
 
+        /**
+         * The name and pod labels of the Deployment that plays {@code role}.
+         *
+         * @param role stable or candidate
+         * @return the slot
+         */
         public Slot slot(Role role) {
             return role == Role.STABLE ? stableSlot : candidateSlot;
         }
     }
 
-    /** Reads both Deployments and tells which plays which role (two GETs, three before blue-green roles are marked). */
+    /**
+     * Reads both Deployments and tells which plays which role (two GETs, three before blue-green roles are marked).
+     *
+     * @return both Deployments and their roles
+     */
     public Live live() {
         return read();
     }
@@ -316,6 +388,8 @@ public final class DeploymentWorkloads implements Workloads {
     /**
      * Like {@link #live()}, and marks the stable colour first if Cutover has not yet: a router must
      * call this before it moves traffic, so that moving traffic never changes which colour is stable.
+     *
+     * @return both Deployments and their roles, the roles marked on them
      */
     public Live liveMarked() {
         return Kube.reapplyOnConflict(() -> pinned(read()));
@@ -363,6 +437,9 @@ public final class DeploymentWorkloads implements Workloads {
      * Whether every pod of the Deployment playing {@code role} carries its identity labels: its
      * template carries them and its rollout is complete as {@code kubectl rollout status} decides.
      * Routers select a role by its labels only when this holds, so no pod of the role is left out.
+     *
+     * @param role stable or candidate
+     * @return {@code true} when every pod of the role carries its identity labels
      */
     public boolean identifiable(Role role) {
         Live p = read();
@@ -375,6 +452,8 @@ public final class DeploymentWorkloads implements Workloads {
      * roll once) and tells whether every stable pod carries it yet. Blue-green colours carry their
      * labels already. A router that selects roles by their labels calls this before it narrows a
      * selector to the stable role's labels.
+     *
+     * @return {@code true} when every stable pod carries its identity labels now
      */
     public boolean prepareIdentity() {
         return Kube.reapplyOnConflict(() -> {
@@ -508,6 +587,13 @@ public final class DeploymentWorkloads implements Workloads {
         /**
          * Blue-green only: the two Deployments and the value each colour's pods carry in {@code label}
          * (default {@code version}: {@code <app>-blue}/{@code blue}, {@code <app>-green}/{@code green}).
+         *
+         * @param label            the pod label whose value tells the colours apart
+         * @param firstDeployment  the first colour's Deployment
+         * @param firstValue       the value of {@code label} on its pods
+         * @param secondDeployment the second colour's Deployment
+         * @param secondValue      the value of {@code label} on its pods
+         * @return this builder
          */
         public Builder colours(String label, String firstDeployment, String firstValue, String secondDeployment, String secondValue) {
             if (mode != Mode.BLUE_GREEN) {
@@ -524,7 +610,12 @@ public final class DeploymentWorkloads implements Workloads {
             return this;
         }
 
-        /** Canary only: the stable Deployment (default {@code <app>}); its pods keep the stable role's pod labels. */
+        /**
+         * Canary only: the stable Deployment (default {@code <app>}); its pods keep the stable role's pod labels.
+         *
+         * @param deployment the Deployment's name, DNS-1123
+         * @return this builder
+         */
         public Builder stable(String deployment) {
             requireCanary("stable");
             this.first = new Slot(requireName("stable deployment", deployment), first.podLabels());
@@ -534,6 +625,9 @@ public final class DeploymentWorkloads implements Workloads {
         /**
          * Canary only: the pod label that tells stable pods from candidate pods (default
          * {@link PodIdentity#DEFAULT}); sets the pod labels of both Deployments.
+         *
+         * @param identity the label and its value per role
+         * @return this builder
          */
         public Builder identity(PodIdentity identity) {
             requireCanary("identity");
@@ -543,7 +637,13 @@ public final class DeploymentWorkloads implements Workloads {
             return this;
         }
 
-        /** Canary only: the candidate Deployment and the pod labels that set its pods apart (default {@code <app>-canary}, {@code cutover.io/track=canary}). */
+        /**
+         * Canary only: the candidate Deployment and the pod labels that set its pods apart (default {@code <app>-canary}, {@code cutover.io/track=canary}).
+         *
+         * @param deployment the Deployment's name, DNS-1123
+         * @param podLabels  labels only the candidate's pods carry
+         * @return this builder
+         */
         public Builder candidate(String deployment, Map<String, String> podLabels) {
             requireCanary("candidate");
             if (podLabels == null || podLabels.isEmpty()) {
@@ -559,6 +659,10 @@ public final class DeploymentWorkloads implements Workloads {
          * none). Cutover adds each role's pod labels to its Service's selector before it creates the
          * candidate, so that the stable Service never sends requests to candidate pods; the stable
          * Service narrows once every stable pod carries its label.
+         *
+         * @param stableService    the Service in front of stable's pods
+         * @param candidateService the Service in front of the candidate's pods
+         * @return this builder
          */
         public Builder roleServices(String stableService, String candidateService) {
             requireCanary("roleServices");
@@ -574,6 +678,8 @@ public final class DeploymentWorkloads implements Workloads {
          * Canary only: the candidate Deployment already exists and is the user's to hand over; Cutover
          * may change its image and replicas although it did not create it. Default: a candidate
          * Deployment Cutover did not create is refused before any write.
+         *
+         * @return this builder
          */
         public Builder manageExistingCandidate() {
             requireCanary("manageExistingCandidate");
@@ -590,13 +696,23 @@ public final class DeploymentWorkloads implements Workloads {
             return this;
         }
 
-        /** The application container, by name (default: the first container of the pod template). */
+        /**
+         * The application container, by name (default: the first container of the pod template).
+         *
+         * @param name the container's name in the pod template
+         * @return this builder
+         */
         public Builder container(String name) {
             this.container = KubeNames.label("container", name);
             return this;
         }
 
-        /** Blue-green only: the Service whose selector tells which colour is live before Cutover has marked one. */
+        /**
+         * Blue-green only: the Service whose selector tells which colour is live before Cutover has marked one.
+         *
+         * @param service the Service's name
+         * @return this builder
+         */
         public Builder activeService(String service) {
             if (mode != Mode.BLUE_GREEN) {
                 throw new IllegalArgumentException("activeService applies to blue-green workloads only");
@@ -605,6 +721,12 @@ public final class DeploymentWorkloads implements Workloads {
             return this;
         }
 
+        /**
+         * Builds the adapter; nothing is read or written until a rollout calls it.
+         *
+         * @return the workloads adapter
+         * @throws IllegalArgumentException if a name is not DNS-1123 or a setting does not fit the mode
+         */
         public DeploymentWorkloads build() {
             if (first.name().equals(second.name())) {
                 throw new IllegalArgumentException("stable and candidate deployments must differ: " + first.name());

@@ -83,7 +83,14 @@ public final class GatewayApiRouter implements TrafficRouter {
         this.reads = Reads.of(client, b.cache);
     }
 
-    /** A router for HTTPRoute {@code route}; backends default to {@code <route>} and {@code <route>-canary}. */
+    /**
+     * A router for HTTPRoute {@code route}; backends default to {@code <route>} and {@code <route>-canary}.
+     *
+     * @param client    the client to write through
+     * @param namespace the route's namespace, DNS-1123
+     * @param route     the HTTPRoute's name, DNS-1123
+     * @return a new builder
+     */
     public static Builder builder(KubernetesClient client, String namespace, String route) {
         return new Builder(client, namespace, route);
     }
@@ -363,7 +370,13 @@ public final class GatewayApiRouter implements TrafficRouter {
             this.candidateBackend = route + "-canary";
         }
 
-        /** The Services in front of the stable and the candidate pods. */
+        /**
+         * The Services in front of the stable and the candidate pods.
+         *
+         * @param stable    the Service in front of stable's pods
+         * @param candidate the Service in front of the candidate's pods
+         * @return this builder
+         */
         public Builder backends(String stable, String candidate) {
             this.stableBackend = DeploymentWorkloads.requireName("stable backend", stable);
             this.candidateBackend = DeploymentWorkloads.requireName("candidate backend", candidate);
@@ -379,6 +392,11 @@ public final class GatewayApiRouter implements TrafficRouter {
             return this;
         }
 
+        /**
+         * Builds the router; nothing is read or written until a rollout calls it.
+         *
+         * @return the router
+         */
         public GatewayApiRouter build() {
             return new GatewayApiRouter(this);
         }

@@ -38,12 +38,21 @@ public final class KubernetesTarget {
 
     private KubernetesTarget() { }
 
-    /** A client for the current kubeconfig context (or the in-cluster service account), with fabric8's retries off. */
+    /**
+     * A client for the current kubeconfig context (or the in-cluster service account), with fabric8's retries off.
+     *
+     * @return a new client; close it when the engine is done
+     */
     public static KubernetesClient client() {
         return client(Config.autoConfigure(null));
     }
 
-    /** A client for {@code config} with fabric8's request retries off: the engine's retry budget counts every attempt. */
+    /**
+     * A client for {@code config} with fabric8's request retries off: the engine's retry budget counts every attempt.
+     *
+     * @param config the connection settings; its retry limit is replaced by 0
+     * @return a new client; close it when the engine is done
+     */
     public static KubernetesClient client(Config config) {
         Objects.requireNonNull(config, "config");
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build()).build();
@@ -61,10 +70,29 @@ public final class KubernetesTarget {
                 .build();
     }
 
+    /**
+     * Blue-green on {@code <application>-blue} and {@code <application>-green} behind the Service
+     * {@code <application>}, switched by the Service's selector.
+     *
+     * @param client      the client, best built with {@link #client()}; one that retries by itself is logged
+     * @param namespace   the namespace of the Deployments and Services
+     * @param application the application's name
+     * @return a builder of the target
+     */
     public static BlueGreen blueGreen(KubernetesClient client, String namespace, String application) {
         return new BlueGreen(checked(client), namespace, application);
     }
 
+    /**
+     * Canary on the Deployment {@code <application>} and a candidate {@code <application>-canary} made
+     * from it, weighted by replica counts behind the Service {@code <application>} unless
+     * {@link Canary#gatewayApi} chooses an HTTPRoute.
+     *
+     * @param client      the client, best built with {@link #client()}; one that retries by itself is logged
+     * @param namespace   the namespace of the Deployments, Services and route
+     * @param application the application's name
+     * @return a builder of the target
+     */
     public static Canary canary(KubernetesClient client, String namespace, String application) {
         return new Canary(checked(client), namespace, application);
     }
@@ -101,13 +129,23 @@ public final class KubernetesTarget {
             return Target.builder(application).workloads(w).router(router).metrics(metrics).health(health).changes(w.changes()).build();
         }
 
-        /** Where gates read metrics; default {@link MetricSource#NONE}. */
+        /**
+         * Where gates read metrics; default {@link MetricSource#NONE}.
+         *
+         * @param metrics the metric source gates read
+         * @return this builder
+         */
         public B metrics(MetricSource metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
             return self();
         }
 
-        /** How a revision's health is checked; default {@link HealthProbe#NONE}. */
+        /**
+         * How a revision's health is checked; default {@link HealthProbe#NONE}.
+         *
+         * @param health the probe of a revision's health
+         * @return this builder
+         */
         public B health(HealthProbe health) {
             this.health = Objects.requireNonNull(health, "health");
             return self();
@@ -129,30 +167,59 @@ public final class KubernetesTarget {
 
         @Override BlueGreen self() { return this; }
 
-        /** The Service users reach (default {@code <app>}). */
+        /**
+         * The Service users reach (default {@code <app>}).
+         *
+         * @param name the Service's name, DNS-1123
+         * @return this builder
+         */
         public BlueGreen service(String name) {
             this.service = DeploymentWorkloads.requireName("service", name);
             return this;
         }
 
-        /** A Service that always selects the candidate, for test traffic; default none. */
+        /**
+         * A Service that always selects the candidate, for test traffic; default none.
+         *
+         * @param name the Service's name, DNS-1123
+         * @return this builder
+         */
         public BlueGreen previewService(String name) {
             this.previewService = DeploymentWorkloads.requireName("previewService", name);
             return this;
         }
 
-        /** See {@link DeploymentWorkloads.Builder#colours}. */
+        /**
+         * See {@link DeploymentWorkloads.Builder#colours}.
+         *
+         * @param label            the pod label whose value tells the colours apart
+         * @param firstDeployment  the first colour's Deployment
+         * @param firstValue       the value of {@code label} on its pods
+         * @param secondDeployment the second colour's Deployment
+         * @param secondValue      the value of {@code label} on its pods
+         * @return this builder
+         */
         public BlueGreen colours(String label, String firstDeployment, String firstValue, String secondDeployment, String secondValue) {
             workloads.colours(label, firstDeployment, firstValue, secondDeployment, secondValue);
             return this;
         }
 
-        /** The application container (default the first). */
+        /**
+         * The application container (default the first).
+         *
+         * @param name the container's name in the pod template
+         * @return this builder
+         */
         public BlueGreen container(String name) {
             workloads.container(name);
             return this;
         }
 
+        /**
+         * Builds the target: the Deployments as workloads and the Service's selector as the router.
+         *
+         * @return a target for {@link io.cutover.RolloutEngine#start}
+         */
         public Target build() {
             if (cache != null) {
                 workloads.cache(cache);
@@ -187,25 +254,46 @@ public final class KubernetesTarget {
 
         @Override Canary self() { return this; }
 
-        /** The stable Deployment (default {@code <app>}). */
+        /**
+         * The stable Deployment (default {@code <app>}).
+         *
+         * @param deployment the Deployment's name, DNS-1123
+         * @return this builder
+         */
         public Canary stable(String deployment) {
             workloads.stable(deployment);
             return this;
         }
 
-        /** The candidate Deployment and the labels that set its pods apart (default {@code <app>-canary}, {@code cutover.io/track=canary}). */
+        /**
+         * The candidate Deployment and the labels that set its pods apart (default {@code <app>-canary}, {@code cutover.io/track=canary}).
+         *
+         * @param deployment the Deployment's name, DNS-1123
+         * @param podLabels  labels only the candidate's pods carry
+         * @return this builder
+         */
         public Canary candidate(String deployment, Map<String, String> podLabels) {
             workloads.candidate(deployment, podLabels);
             return this;
         }
 
-        /** The application container (default the first). */
+        /**
+         * The application container (default the first).
+         *
+         * @param name the container's name in the pod template
+         * @return this builder
+         */
         public Canary container(String name) {
             workloads.container(name);
             return this;
         }
 
-        /** Weights by replica counts behind {@code service} (the default, with {@code <app>}). */
+        /**
+         * Weights by replica counts behind {@code service} (the default, with {@code <app>}).
+         *
+         * @param service the Service in front of both roles' pods, DNS-1123
+         * @return this builder
+         */
         public Canary replicaRatio(String service) {
             this.service = DeploymentWorkloads.requireName("service", service);
             this.route = null;
@@ -215,6 +303,11 @@ public final class KubernetesTarget {
         /**
          * Weights and header routes on HTTPRoute {@code route} over the stable and candidate Services.
          * Each Service's selector gets its role's pod labels ({@link DeploymentWorkloads.Builder#roleServices}).
+         *
+         * @param route            the HTTPRoute's name, DNS-1123
+         * @param stableService    the Service in front of stable's pods
+         * @param candidateService the Service in front of the candidate's pods
+         * @return this builder
          */
         public Canary gatewayApi(String route, String stableService, String candidateService) {
             this.route = DeploymentWorkloads.requireName("route", route);
@@ -223,6 +316,11 @@ public final class KubernetesTarget {
             return this;
         }
 
+        /**
+         * Builds the target: the Deployments as workloads and the replica-ratio or HTTPRoute router.
+         *
+         * @return a target for {@link io.cutover.RolloutEngine#start}
+         */
         public Target build() {
             if (route != null) {
                 workloads.roleServices(stableBackend, candidateBackend);

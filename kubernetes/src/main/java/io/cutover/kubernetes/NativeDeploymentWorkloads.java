@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class NativeDeploymentWorkloads implements Workloads {
 
-    /** Annotations: the revision and image the template ran before Cutover changed it. */
+    /** Annotation: the revision the template ran before Cutover changed it. */
     public static final String PREVIOUS_REVISION = "cutover.io/previous-revision";
+    /** Annotation: the image the template ran before Cutover changed it. */
     public static final String PREVIOUS_ARTIFACT = "cutover.io/previous-artifact";
     /** Annotation: the candidate replicas of the current batch. */
     public static final String BATCH = "cutover.io/batch";
@@ -91,11 +92,23 @@ public final class NativeDeploymentWorkloads implements Workloads {
         return reads.cache() == null ? io.cutover.spi.ChangeSignal.NONE : reads.cache().changes(Deployment.class, namespace, name);
     }
 
+    /**
+     * Starts the adapter of one Deployment that rolls by its own strategy. Defaults: the first container, no pause at batches.
+     *
+     * @param client     the client to write through
+     * @param namespace  the Deployment's namespace, DNS-1123
+     * @param deployment the Deployment's name, DNS-1123
+     * @return a new builder
+     */
     public static Builder builder(KubernetesClient client, String namespace, String deployment) {
         return new Builder(client, namespace, deployment);
     }
 
-    /** The Deployment this drives. */
+    /**
+     * The Deployment this drives.
+     *
+     * @return the Deployment's name
+     */
     public String deployment() {
         return name;
     }
@@ -206,6 +219,8 @@ public final class NativeDeploymentWorkloads implements Workloads {
     /**
      * Weights by the pods of each template that are ready: what a Service over the Deployment sends
      * each role. Declares {@link RouterCapability#REPLICA_RATIO}; it writes nothing.
+     *
+     * @return a read-only router over this Deployment's ready pods
      */
     public TrafficRouter router() {
         return new TrafficRouter() {
@@ -418,12 +433,23 @@ public final class NativeDeploymentWorkloads implements Workloads {
             this.name = DeploymentWorkloads.requireName("deployment", deployment);
         }
 
+        /**
+         * The application container, by name. Default: the first container of the pod template.
+         *
+         * @param name the container's name, DNS-1123
+         * @return this builder
+         */
         public Builder container(String name) {
             this.container = DeploymentWorkloads.requireName("container", name);
             return this;
         }
 
-        /** Pause the Deployment when the batch the plan asks for runs the new template (use with batch gates). */
+        /**
+         * Pause the Deployment when the batch the plan asks for runs the new template (use with batch gates).
+         *
+         * @param pause whether to pause at each batch; default {@code false}
+         * @return this builder
+         */
         public Builder pauseAtBatches(boolean pause) {
             this.pauseAtBatches = pause;
             return this;
@@ -438,6 +464,11 @@ public final class NativeDeploymentWorkloads implements Workloads {
             return this;
         }
 
+        /**
+         * Builds the adapter; nothing is read or written until a rollout calls it.
+         *
+         * @return the workloads adapter
+         */
         public NativeDeploymentWorkloads build() {
             return new NativeDeploymentWorkloads(this);
         }

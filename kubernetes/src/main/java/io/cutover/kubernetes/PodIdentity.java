@@ -36,6 +36,13 @@ public record PodIdentity(String labelKey, String stableValue, String candidateV
     /** {@code cutover.io/track} = {@code stable} | {@code canary}. */
     public static final PodIdentity DEFAULT = new PodIdentity(CutoverLabels.TRACK, "stable", "canary");
 
+    /**
+     * Checks that the key and both values are valid Kubernetes label syntax and that the values differ.
+     *
+     * @param labelKey       the pod label key
+     * @param stableValue    its value on the stable pods
+     * @param candidateValue its value on the candidate pods
+     */
     public PodIdentity {
         if (labelKey == null || !KEY.matcher(labelKey).matches()) {
             throw new IllegalArgumentException("labelKey must be a Kubernetes label key: '" + labelKey + "'");
@@ -51,7 +58,12 @@ public record PodIdentity(String labelKey, String stableValue, String candidateV
         }
     }
 
-    /** The pod labels that mark {@code role}'s pods. */
+    /**
+     * The pod labels that mark {@code role}'s pods.
+     *
+     * @param role stable or candidate
+     * @return a one-entry map: the label key and the role's value
+     */
     public Map<String, String> labels(Role role) {
         Objects.requireNonNull(role, "role");
         return Map.of(labelKey, role == Role.STABLE ? stableValue : candidateValue);
@@ -61,6 +73,9 @@ public record PodIdentity(String labelKey, String stableValue, String candidateV
      * The label name Prometheus gives this pod label after the relabelling Cutover documents
      * ({@code labelmap} of {@code __meta_kubernetes_pod_label_(.+)}): every character that is not a
      * letter, digit or underscore becomes an underscore ({@code cutover.io/track} is {@code cutover_io_track}).
+     *
+     * @param podLabelKey a Kubernetes label key
+     * @return the Prometheus label name it becomes
      */
     public static String prometheusLabel(String podLabelKey) {
         return podLabelKey.replaceAll("[^A-Za-z0-9_]", "_");

@@ -39,7 +39,13 @@ public final class ReplicaRatioRouter implements TrafficRouter {
         this.service = service;
     }
 
-    /** A router for the Service {@code service}, which must select the pods of both of {@code workloads}' Deployments. */
+    /**
+     * A router for the Service {@code service}, which must select the pods of both of {@code workloads}' Deployments.
+     *
+     * @param workloads the canary Deployments whose replica counts make the weights
+     * @param service   the Service in front of both, DNS-1123
+     * @return the router
+     */
     public static ReplicaRatioRouter of(DeploymentWorkloads workloads, String service) {
         Objects.requireNonNull(workloads, "workloads");
         DeploymentWorkloads.requireName("service", service);

@@ -48,10 +48,22 @@ public final class ServiceSelectorRouter implements TrafficRouter {
         this.raw = new Raw(workloads.client());
     }
 
+    /**
+     * Starts a router that points the Service {@code service} at one colour at a time. Default: no preview Service.
+     *
+     * @param workloads the blue-green Deployments whose pod labels the selector takes
+     * @param service   the Service users reach, DNS-1123
+     * @return a new builder
+     */
     public static Builder builder(DeploymentWorkloads workloads, String service) {
         return new Builder(workloads, service);
     }
 
+    /**
+     * The Service users reach.
+     *
+     * @return the Service's name
+     */
     public String service() {
         return service;
     }
@@ -152,12 +164,22 @@ public final class ServiceSelectorRouter implements TrafficRouter {
             this.service = DeploymentWorkloads.requireName("service", service);
         }
 
-        /** A Service that always selects the candidate, for test traffic before the switch. */
+        /**
+         * A Service that always selects the candidate, for test traffic before the switch.
+         *
+         * @param name the preview Service's name, DNS-1123
+         * @return this builder
+         */
         public Builder previewService(String name) {
             this.previewService = DeploymentWorkloads.requireName("previewService", name);
             return this;
         }
 
+        /**
+         * Builds the router; nothing is read or written until a rollout calls it.
+         *
+         * @return the router
+         */
         public ServiceSelectorRouter build() {
             if (workloads.mode() != DeploymentWorkloads.Mode.BLUE_GREEN) {
                 throw new IllegalArgumentException("a Service selector router needs blue-green workloads (two colours), not "

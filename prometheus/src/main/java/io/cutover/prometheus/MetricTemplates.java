@@ -31,7 +31,16 @@ import java.util.regex.Pattern;
 public final class MetricTemplates {
 
     /** What a template measures. */
-    public enum Measure { SUCCESS_RATE, ERROR_RATE, LATENCY, REQUEST_RATE }
+    public enum Measure {
+        /** The share of successful requests, 0 to 1. */
+        SUCCESS_RATE,
+        /** The share of failed requests, 0 to 1. */
+        ERROR_RATE,
+        /** A latency quantile, in seconds. */
+        LATENCY,
+        /** Requests per second. */
+        REQUEST_RATE
+    }
 
     /** The variables filled in from the query itself. */
     public static final Set<String> BUILT_IN = Set.of("app", "revision", "role", "window", "quantile");
@@ -46,10 +55,20 @@ public final class MetricTemplates {
         this.variables = Map.copyOf(b.variables);
     }
 
+    /**
+     * Starts an empty set of templates; at least one measure must be given before {@link Builder#build()}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * A builder holding these templates and variables, to derive a changed copy.
+     *
+     * @return a new builder with this set's content
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.templates.putAll(templates);
@@ -57,12 +76,21 @@ public final class MetricTemplates {
         return b;
     }
 
-    /** The template for {@code measure}, or {@code null} if none was given. */
+    /**
+     * The template for {@code measure}, or {@code null} if none was given.
+     *
+     * @param measure the measure asked for
+     * @return its parsed template
+     */
     public PromQlTemplate template(Measure measure) {
         return templates.get(measure);
     }
 
-    /** The names of the custom variables. */
+    /**
+     * The names of the custom variables.
+     *
+     * @return the names given to {@link Builder#variable(String, String)} and its computed form
+     */
     public Set<String> variables() {
         return variables.keySet();
     }
@@ -72,6 +100,9 @@ public final class MetricTemplates {
      *
      * @param quantile the quantile for {@link Measure#LATENCY}; ignored otherwise
      * @throws IllegalArgumentException if there is no template for the measure or a value cannot be written safely
+     * @param measure what to measure
+     * @param query   the application, revision, role, window and instant that fill the built-in variables
+     * @return the PromQL, every variable written safely for where it stands
      */
     public String render(Measure measure, MetricQuery query, double quantile) {
         PromQlTemplate template = templates.get(measure);
@@ -111,26 +142,53 @@ public final class MetricTemplates {
 
         private Builder() { }
 
-        /** The share (0..1) of successful requests. */
+        /**
+         * The share (0..1) of successful requests.
+         *
+         * @param template PromQL with variables, see {@link PromQlTemplate}
+         * @return this builder
+         */
         public Builder successRate(String template) {
             return template(Measure.SUCCESS_RATE, template);
         }
 
-        /** The share (0..1) of failed requests. */
+        /**
+         * The share (0..1) of failed requests.
+         *
+         * @param template PromQL with variables, see {@link PromQlTemplate}
+         * @return this builder
+         */
         public Builder errorRate(String template) {
             return template(Measure.ERROR_RATE, template);
         }
 
-        /** A latency quantile in seconds; must use {@code ${quantile}}. */
+        /**
+         * A latency quantile in seconds; must use {@code ${quantile}}.
+         *
+         * @param template PromQL with variables, see {@link PromQlTemplate}
+         * @return this builder
+         */
         public Builder latency(String template) {
             return template(Measure.LATENCY, template);
         }
 
-        /** Requests per second. */
+        /**
+         * Requests per second.
+         *
+         * @param template PromQL with variables, see {@link PromQlTemplate}
+         * @return this builder
+         */
         public Builder requestRate(String template) {
             return template(Measure.REQUEST_RATE, template);
         }
 
+        /**
+         * The template for {@code measure}; the same as the setter of that measure.
+         *
+         * @param measure  what the template measures
+         * @param template PromQL with variables; a latency template must use {@code ${quantile}}, the others must not
+         * @return this builder
+         */
         public Builder template(Measure measure, String template) {
             Objects.requireNonNull(measure, "measure");
             PromQlTemplate t = PromQlTemplate.of(template);
@@ -144,13 +202,25 @@ public final class MetricTemplates {
             return this;
         }
 
-        /** A variable with a fixed value. */
+        /**
+         * A variable with a fixed value.
+         *
+         * @param name  the variable's name, a PromQL identifier other than the built-in ones
+         * @param value its value, written safely where the variable stands
+         * @return this builder
+         */
         public Builder variable(String name, String value) {
             Objects.requireNonNull(value, "value of variable " + name);
             return variable(name, q -> value);
         }
 
-        /** A variable computed from each query (from a revision attribute, for example). */
+        /**
+         * A variable computed from each query (from a revision attribute, for example).
+         *
+         * @param name  the variable's name, a PromQL identifier other than the built-in ones
+         * @param value computes the value from the query being rendered
+         * @return this builder
+         */
         public Builder variable(String name, Function<MetricQuery, String> value) {
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("variable name must match [a-zA-Z_][a-zA-Z0-9_]*: '" + name + "'");
@@ -162,6 +232,12 @@ public final class MetricTemplates {
             return this;
         }
 
+        /**
+         * Builds the templates.
+         *
+         * @return an immutable set of templates
+         * @throws IllegalArgumentException if no template was given or a template uses an unknown variable
+         */
         public MetricTemplates build() {
             if (templates.isEmpty()) {
                 throw new IllegalArgumentException("templates need at least one of successRate, errorRate, latency, requestRate");

@@ -42,12 +42,20 @@ public final class Presets {
      * Generic {@code http_requests_total} with a {@code code} label, selected by the pod labels the
      * Kubernetes adapter writes, as relabelled into series: {@value #APPLICATION_LABEL} and
      * {@value #REVISION_LABEL}.
+     *
+     * @return templates for success rate, error rate, latency and request rate
      */
     public static MetricTemplates httpRequestsTotal() {
         return httpRequestsTotal(APPLICATION_LABEL, REVISION_LABEL);
     }
 
-    /** Generic {@code http_requests_total} with a {@code code} label, selected by the given label names. */
+    /**
+     * Generic {@code http_requests_total} with a {@code code} label, selected by the given label names.
+     *
+     * @param appLabel      the label naming the application
+     * @param revisionLabel the label naming the revision
+     * @return templates for success rate, error rate, latency and request rate
+     */
     public static MetricTemplates httpRequestsTotal(String appLabel, String revisionLabel) {
         String sel = selector(appLabel, revisionLabel);
         return rates("http_requests_total", sel, "code")
@@ -56,12 +64,22 @@ public final class Presets {
                 .build();
     }
 
-    /** Micrometer / Spring Boot {@code http_server_requests_seconds}, selected by {@code application} and {@code version}. */
+    /**
+     * Micrometer / Spring Boot {@code http_server_requests_seconds}, selected by {@code application} and {@code version}.
+     *
+     * @return templates for success rate, error rate, latency and request rate
+     */
     public static MetricTemplates micrometer() {
         return micrometer("application", "version");
     }
 
-    /** Micrometer / Spring Boot {@code http_server_requests_seconds}, selected by the given label names. */
+    /**
+     * Micrometer / Spring Boot {@code http_server_requests_seconds}, selected by the given label names.
+     *
+     * @param appLabel      the label naming the application
+     * @param revisionLabel the label naming the revision
+     * @return templates for success rate, error rate, latency and request rate
+     */
     public static MetricTemplates micrometer(String appLabel, String revisionLabel) {
         String sel = selector(appLabel, revisionLabel);
         return rates("http_server_requests_seconds_count", sel, "status")
@@ -75,12 +93,19 @@ public final class Presets {
      * {@value #WORKLOAD_ATTRIBUTE} attribute if set, else the workload the adapter reports as serving
      * the role ({@link io.cutover.spi.WorkloadIdentity#workload()}, the Deployment {@code myapp-canary}),
      * else {@code <app>-<revision>}; override it with {@code toBuilder().variable("workload", ...)}.
+     *
+     * @return templates for success rate, error rate, latency and request rate
      */
     public static MetricTemplates istio() {
         return istioIn(null);
     }
 
-    /** As {@link #istio()}, restricted to workloads in {@code namespace} ({@code destination_workload_namespace}). */
+    /**
+     * As {@link #istio()}, restricted to workloads in {@code namespace} ({@code destination_workload_namespace}).
+     *
+     * @param namespace the namespace of the workloads, a Kubernetes name
+     * @return templates for success rate, error rate, latency and request rate
+     */
     public static MetricTemplates istio(String namespace) {
         if (namespace == null || namespace.isBlank()) {
             throw new IllegalArgumentException("namespace must not be blank");

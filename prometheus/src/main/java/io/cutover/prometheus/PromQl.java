@@ -33,6 +33,9 @@ public final class PromQl {
     /**
      * A double-quoted PromQL string literal holding exactly {@code value}: backslash, quote and
      * control characters are escaped, so the value cannot end the literal.
+     *
+     * @param value any string
+     * @return the literal, quotes included
      */
     public static String string(String value) {
         return '"' + escape(value, '"') + '"';
@@ -41,12 +44,20 @@ public final class PromQl {
     /**
      * A string literal for the right side of {@code =~} or {@code !~} that matches exactly
      * {@code value}: regex metacharacters are escaped first, then the string rules apply.
+     *
+     * @param value any string, matched literally
+     * @return the literal, quotes included
      */
     public static String regex(String value) {
         return string(escapeRegex(value));
     }
 
-    /** {@code name} if it is a valid label name; otherwise an {@link IllegalArgumentException}. */
+    /**
+     * {@code name} if it is a valid label name; otherwise an {@link IllegalArgumentException}.
+     *
+     * @param name a label name: {@code [a-zA-Z_][a-zA-Z0-9_]*}, not starting with {@code __} (reserved)
+     * @return {@code name} unchanged
+     */
     public static String labelName(String name) {
         if (name == null || !LABEL_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("label name must match [a-zA-Z_][a-zA-Z0-9_]*: '" + name + "'");
@@ -57,7 +68,13 @@ public final class PromQl {
         return name;
     }
 
-    /** {@code name} if it is a valid metric name that PromQL does not read as a keyword. */
+    /**
+     * {@code name} if it is a valid metric name that PromQL does not read as a keyword.
+     *
+     * @param name a metric name: {@code [a-zA-Z_:][a-zA-Z0-9_:]*}, not a keyword such as {@code by} or {@code offset}
+     * @return {@code name} unchanged
+     * @throws IllegalArgumentException if it is not one
+     */
     public static String metricName(String name) {
         if (name == null || !METRIC_NAME.matcher(name).matches() || KEYWORDS.contains(name.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("metric name must match [a-zA-Z_:][a-zA-Z0-9_:]* and not be a PromQL keyword: '"
@@ -66,7 +83,13 @@ public final class PromQl {
         return name;
     }
 
-    /** A PromQL duration ({@code 5m}, {@code 90s}, {@code 1500ms}) for a positive whole number of milliseconds. */
+    /**
+     * A PromQL duration ({@code 5m}, {@code 90s}, {@code 1500ms}) for a positive whole number of milliseconds.
+     *
+     * @param duration a positive duration with no part smaller than a millisecond
+     * @return the duration in the largest unit that divides it exactly: h, m, s or ms
+     * @throws IllegalArgumentException if it is zero, negative or finer than milliseconds
+     */
     public static String duration(Duration duration) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("duration must be positive: " + duration);
@@ -87,7 +110,13 @@ public final class PromQl {
         return ms + "ms";
     }
 
-    /** A number literal for a finite, non-negative double. */
+    /**
+     * A number literal for a finite, non-negative double.
+     *
+     * @param value a finite number, 0 or more
+     * @return its decimal form
+     * @throws IllegalArgumentException if it is negative, {@code NaN} or infinite
+     */
     public static String number(double value) {
         if (!Double.isFinite(value) || value < 0) {
             throw new IllegalArgumentException("number must be finite and not negative: " + value);

@@ -53,11 +53,23 @@ public final class PromQlGate implements Gate {
         this.source = b.source;
     }
 
-    /** A gate named {@code promql} on {@code expression}. */
+    /**
+     * A gate named {@code promql} on {@code expression}.
+     *
+     * @param expression PromQL with variables, see the class comment
+     * @param condition  what the number must meet
+     * @return the gate, with the {@link Builder} defaults otherwise
+     */
     public static PromQlGate of(String expression, Condition condition) {
         return builder(expression).condition(condition).build();
     }
 
+    /**
+     * Starts a gate on {@code expression}; the expression is parsed now, so a malformed one is refused here.
+     *
+     * @param expression PromQL with variables, see the class comment
+     * @return a new builder
+     */
     public static Builder builder(String expression) {
         return new Builder(expression);
     }
@@ -67,11 +79,21 @@ public final class PromQlGate implements Gate {
         return name;
     }
 
+    /**
+     * What the expression's number must meet.
+     *
+     * @return the condition given to the builder
+     */
     public Condition condition() {
         return condition;
     }
 
-    /** The expression as it runs for {@code context}. */
+    /**
+     * The expression as it runs for {@code context}.
+     *
+     * @param context the rollout's application, candidate and instant
+     * @return the PromQL sent to the metric source
+     */
     public String render(GateContext context) {
         Map<String, String> values = new HashMap<>(variables);
         values.put("app", context.application());
@@ -98,6 +120,23 @@ public final class PromQlGate implements Gate {
         }
     }
 
+    /**
+     * Equal when the name, expression, condition, window and fixed variables are equal and both read
+     * the target's metric source or the very same source of their own, so plans with the same PromQL
+     * gates compare equal.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PromQlGate g && name.equals(g.name) && expression.equals(g.expression)
+                && condition.equals(g.condition) && window.equals(g.window) && variables.equals(g.variables)
+                && source == g.source;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, expression, condition, window, variables, System.identityHashCode(source));
+    }
+
     @Override
     public String toString() {
         return name + " " + condition + ": " + expression;
@@ -116,6 +155,12 @@ public final class PromQlGate implements Gate {
             this.expression = PromQlTemplate.of(expression);
         }
 
+        /**
+         * The gate's name, as measurements and events show it. Default {@code promql}.
+         *
+         * @param name a non-blank name
+         * @return this builder
+         */
         public Builder name(String name) {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("gate name must not be blank");
@@ -124,34 +169,67 @@ public final class PromQlGate implements Gate {
             return this;
         }
 
+        /**
+         * What the number must meet; required.
+         *
+         * @param condition the condition
+         * @return this builder
+         */
         public Builder condition(Condition condition) {
             this.condition = Objects.requireNonNull(condition, "condition");
             return this;
         }
 
-        /** The number must be at least {@code min}. */
+        /**
+         * The number must be at least {@code min}.
+         *
+         * @param min the lowest passing value
+         * @return this builder
+         */
         public Builder atLeast(double min) {
             return condition(Condition.atLeast(min));
         }
 
-        /** The number must be at most {@code max}. */
+        /**
+         * The number must be at most {@code max}.
+         *
+         * @param max the highest passing value
+         * @return this builder
+         */
         public Builder atMost(double max) {
             return condition(Condition.atMost(max));
         }
 
-        /** The number must lie within {@code min..max}, both included. */
+        /**
+         * The number must lie within {@code min..max}, both included.
+         *
+         * @param min the lowest passing value
+         * @param max the highest passing value
+         * @return this builder
+         */
         public Builder between(double min, double max) {
             return condition(Condition.between(min, max));
         }
 
-        /** The value of {@code ${window}}. Default 5 minutes. */
+        /**
+         * The value of {@code ${window}}. Default 5 minutes.
+         *
+         * @param window a positive whole number of milliseconds
+         * @return this builder
+         */
         public Builder window(Duration window) {
             PromQl.duration(window);
             this.window = window;
             return this;
         }
 
-        /** A variable with a fixed value, written safely like the built-in ones. */
+        /**
+         * A variable with a fixed value, written safely like the built-in ones.
+         *
+         * @param name  the variable's name, a PromQL identifier other than the built-in ones
+         * @param value its value
+         * @return this builder
+         */
         public Builder variable(String name, String value) {
             if (name == null || !name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
                 throw new IllegalArgumentException("variable name must match [a-zA-Z_][a-zA-Z0-9_]*: '" + name + "'");
@@ -163,12 +241,23 @@ public final class PromQlGate implements Gate {
             return this;
         }
 
-        /** Reads from this source instead of the rollout target's. */
+        /**
+         * Reads from this source instead of the rollout target's.
+         *
+         * @param source the source to query
+         * @return this builder
+         */
         public Builder source(MetricSource source) {
             this.source = Objects.requireNonNull(source, "source");
             return this;
         }
 
+        /**
+         * Builds the gate.
+         *
+         * @return an immutable gate
+         * @throws IllegalArgumentException if no condition was given or the expression uses an unknown variable
+         */
         public PromQlGate build() {
             if (condition == null) {
                 throw new IllegalArgumentException("gate '" + name + "' needs a condition: atLeast, atMost or between");

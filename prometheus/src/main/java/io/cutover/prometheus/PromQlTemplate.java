@@ -57,7 +57,12 @@ public final class PromQlTemplate {
         this.variables = Set.copyOf(names);
     }
 
-    /** Parses {@code template}; throws {@link IllegalArgumentException} naming the problem and its position. */
+    /**
+     * Parses {@code template}; throws {@link IllegalArgumentException} naming the problem and its position.
+     *
+     * @param template the expression with {@code ${name}} variables
+     * @return the parsed template
+     */
     public static PromQlTemplate of(String template) {
         if (template == null || template.isBlank()) {
             throw new IllegalArgumentException("template must not be blank");
@@ -65,12 +70,20 @@ public final class PromQlTemplate {
         return new PromQlTemplate(template, parse(template));
     }
 
-    /** The names of the variables the template uses. */
+    /**
+     * The names of the variables the template uses.
+     *
+     * @return the variable names, each once
+     */
     public Set<String> variables() {
         return variables;
     }
 
-    /** The template as written. */
+    /**
+     * The template as written.
+     *
+     * @return the source text given to {@link #of(String)}
+     */
     public String source() {
         return source;
     }
@@ -80,6 +93,8 @@ public final class PromQlTemplate {
      *
      * @throws IllegalArgumentException when a variable has no value, or a bare variable's value is
      *                                  not one safe token
+     * @param values a value for every variable the template uses; extra entries are ignored
+     * @return PromQL ready to run
      */
     public String render(Map<String, String> values) {
         StringBuilder out = new StringBuilder(source.length() + 64);

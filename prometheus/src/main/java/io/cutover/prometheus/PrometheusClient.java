@@ -99,17 +99,32 @@ public final class PrometheusClient {
         this.http = http.build();
     }
 
-    /** Starts a client for the server at {@code baseUri} ({@code http://prometheus:9090}, or with a path prefix). */
+    /**
+     * Starts a client for the server at {@code baseUri} ({@code http://prometheus:9090}, or with a path prefix).
+     *
+     * @param baseUri the server's root, {@code http} or {@code https}; a path prefix is kept
+     * @return a builder with the defaults listed on {@link Builder}
+     */
     public static Builder builder(URI baseUri) {
         return new Builder(baseUri);
     }
 
-    /** The server this client asks. */
+    /**
+     * The server this client asks.
+     *
+     * @return the base URI given to {@link #builder(URI)}
+     */
     public URI baseUri() {
         return baseUri;
     }
 
-    /** An instant query: {@code /api/v1/query} at {@code time}. */
+    /**
+     * An instant query: {@code /api/v1/query} at {@code time}.
+     *
+     * @param expression the PromQL to evaluate
+     * @param time       the evaluation instant
+     * @return the parsed answer; an error answer throws {@link PrometheusException} instead
+     */
     public QueryResponse query(String expression, Instant time) {
         checkExpression(expression);
         Objects.requireNonNull(time, "time");
@@ -119,7 +134,15 @@ public final class PrometheusClient {
         return send("/api/v1/query", form);
     }
 
-    /** A range query: {@code /api/v1/query_range} from {@code start} to {@code end} every {@code step}. */
+    /**
+     * A range query: {@code /api/v1/query_range} from {@code start} to {@code end} every {@code step}.
+     *
+     * @param expression the PromQL to evaluate
+     * @param start      the first evaluation instant
+     * @param end        the last evaluation instant, not before {@code start}
+     * @param step       the time between evaluations, above zero
+     * @return the parsed matrix answer; an error answer throws {@link PrometheusException} instead
+     */
     public QueryResponse queryRange(String expression, Instant start, Instant end, Duration step) {
         checkExpression(expression);
         Objects.requireNonNull(start, "start");
@@ -312,19 +335,34 @@ public final class PrometheusClient {
             return URI.create(s);
         }
 
-        /** Bound on one whole exchange, body included. Default 30 s. */
+        /**
+         * Bound on one whole exchange, body included. Default 30 s.
+         *
+         * @param timeout above zero
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = positive("timeout", timeout);
             return this;
         }
 
-        /** Bound on opening a connection. Default 5 s. */
+        /**
+         * Bound on opening a connection. Default 5 s.
+         *
+         * @param connectTimeout above zero
+         * @return this builder
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = positive("connectTimeout", connectTimeout);
             return this;
         }
 
-        /** Sent as the {@code timeout} parameter: the server gives up evaluating after it. Default: the server's. */
+        /**
+         * Sent as the {@code timeout} parameter: the server gives up evaluating after it. Default: the server's.
+         *
+         * @param queryTimeout above zero, sent in PromQL duration form
+         * @return this builder
+         */
         public Builder queryTimeout(Duration queryTimeout) {
             positive("queryTimeout", queryTimeout);
             PromQl.duration(queryTimeout);
@@ -332,7 +370,12 @@ public final class PrometheusClient {
             return this;
         }
 
-        /** Queries whose form body is longer than this many characters go as a POST form. 0 posts every query. Default 2048. */
+        /**
+         * Queries whose form body is longer than this many characters go as a POST form. 0 posts every query. Default 2048.
+         *
+         * @param characters the threshold, 0 or more
+         * @return this builder
+         */
         public Builder postThreshold(int characters) {
             if (characters < 0) {
                 throw new IllegalArgumentException("postThreshold must not be negative: " + characters);
@@ -341,7 +384,12 @@ public final class PrometheusClient {
             return this;
         }
 
-        /** The largest response body accepted. Default 16 MiB. */
+        /**
+         * The largest response body accepted. Default 16 MiB.
+         *
+         * @param bytes the limit in bytes, above zero; a longer body fails the query
+         * @return this builder
+         */
         public Builder maxResponseBytes(long bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("maxResponseBytes must be at least 1024: " + bytes);
@@ -350,13 +398,23 @@ public final class PrometheusClient {
             return this;
         }
 
-        /** A bearer token asked for before every request, so a rotated token is picked up. */
+        /**
+         * A bearer token asked for before every request, so a rotated token is picked up.
+         *
+         * @param token supplies the token for each request; never logged
+         * @return this builder
+         */
         public Builder bearerToken(Supplier<String> token) {
             this.bearerToken = Objects.requireNonNull(token, "bearerToken");
             return this;
         }
 
-        /** A fixed bearer token. */
+        /**
+         * A fixed bearer token.
+         *
+         * @param token the token; never logged
+         * @return this builder
+         */
         public Builder bearerToken(String token) {
             if (token == null || token.isBlank()) {
                 throw new IllegalArgumentException("bearerToken must not be blank");
@@ -364,7 +422,13 @@ public final class PrometheusClient {
             return bearerToken(() -> token);
         }
 
-        /** HTTP basic authentication. */
+        /**
+         * HTTP basic authentication.
+         *
+         * @param username the user name
+         * @param password the password; never logged
+         * @return this builder
+         */
         public Builder basicAuth(String username, String password) {
             if (username == null || username.isEmpty() || username.indexOf(':') >= 0) {
                 throw new IllegalArgumentException("basicAuth username must not be empty or contain ':'");
@@ -374,7 +438,13 @@ public final class PrometheusClient {
             return this;
         }
 
-        /** A header sent with every request (a tenant id, for example). Authorization goes through the auth setters. */
+        /**
+         * A header sent with every request (a tenant id, for example). Authorization goes through the auth setters.
+         *
+         * @param name  the header's name, not {@code Authorization}
+         * @param value the header's value
+         * @return this builder
+         */
         public Builder header(String name, String value) {
             if (name == null || !HEADER_NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("header name is not a valid token: '" + name + "'");
@@ -390,7 +460,12 @@ public final class PrometheusClient {
             return this;
         }
 
-        /** Trusts what {@code sslContext} trusts instead of the JVM's default trust store. */
+        /**
+         * Trusts what {@code sslContext} trusts instead of the JVM's default trust store.
+         *
+         * @param sslContext the TLS context whose trust managers decide
+         * @return this builder
+         */
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
             return this;
@@ -399,6 +474,8 @@ public final class PrometheusClient {
         /**
          * Accepts any certificate and host name. For test servers only; the client logs a warning
          * when it is built.
+         *
+         * @return this builder
          */
         public Builder insecureSkipTlsVerify() {
             this.verifyTls = false;
@@ -408,12 +485,23 @@ public final class PrometheusClient {
         /**
          * Accepts sending the bearer token or basic-auth pair over plain {@code http://} to a host other
          * than the loopback one. Default: refused at {@link #build()}, since anyone on the path could read them.
+         *
+         * @return this builder
          */
         public Builder allowPlainHttp() {
             this.plainHttpAllowed = true;
             return this;
         }
 
+        /**
+         * Builds the client.
+         *
+         * @return a client with the settings of this builder
+         * @throws IllegalArgumentException if both a bearer token and basic auth were given, if credentials
+         *         would travel over plain HTTP to a remote host without {@link #allowPlainHttp()}, if an
+         *         {@code sslContext} and {@code insecureSkipTlsVerify} were both chosen, or if the query
+         *         timeout exceeds the exchange timeout
+         */
         public PrometheusClient build() {
             if (bearerToken != null && basicUser != null) {
                 throw new IllegalArgumentException("choose one of bearerToken and basicAuth, not both");

@@ -49,18 +49,40 @@ public final class PrometheusMetricSource implements MetricSource {
         this.warnings = b.warnings;
     }
 
+    /**
+     * Starts a metric source on {@code client}. Defaults: the {@link Presets#httpRequestsTotal()} templates,
+     * and server warnings read as no data ({@link WarningPolicy#NO_DATA}).
+     *
+     * @param client the client that runs the queries
+     * @return a new builder
+     */
     public static Builder builder(PrometheusClient client) {
         return new Builder(client);
     }
 
+    /**
+     * A builder holding this source's client, templates and warning policy, to derive a changed copy.
+     *
+     * @return a new builder with this source's settings
+     */
     public Builder toBuilder() {
         return new Builder(client).templates(templates).warnings(warnings);
     }
 
+    /**
+     * The client this source queries through.
+     *
+     * @return the client given to {@link #builder(PrometheusClient)}
+     */
     public PrometheusClient client() {
         return client;
     }
 
+    /**
+     * The templates this source renders its measures from.
+     *
+     * @return the templates, {@link Presets#httpRequestsTotal()} unless others were given
+     */
     public MetricTemplates templates() {
         return templates;
     }
@@ -190,16 +212,33 @@ public final class PrometheusMetricSource implements MetricSource {
             this.client = Objects.requireNonNull(client, "client");
         }
 
+        /**
+         * The PromQL for each measure. Default {@link Presets#httpRequestsTotal()}.
+         *
+         * @param templates the templates; asking for a measure without one throws a permanent {@link PrometheusException}
+         * @return this builder
+         */
         public Builder templates(MetricTemplates templates) {
             this.templates = Objects.requireNonNull(templates, "templates");
             return this;
         }
 
+        /**
+         * What an answer with server warnings counts as. Default {@link WarningPolicy#NO_DATA}.
+         *
+         * @param warnings the policy
+         * @return this builder
+         */
         public Builder warnings(WarningPolicy warnings) {
             this.warnings = Objects.requireNonNull(warnings, "warnings");
             return this;
         }
 
+        /**
+         * Builds the source.
+         *
+         * @return an immutable metric source
+         */
         public PrometheusMetricSource build() {
             return new PrometheusMetricSource(this);
         }

@@ -22,22 +22,42 @@ public final class CutoverAssertions {
 
     private CutoverAssertions() { }
 
-    /** Assertions on a simulated rollout: every promise, its timeline shown when one breaks. */
+    /**
+     * Assertions on a simulated rollout: every promise, its timeline shown when one breaks.
+     *
+     * @param report the report {@code Simulation.run} returned
+     * @return an assertion on the report's timeline, phase and invariants
+     */
     public static RolloutTimelineAssert assertThat(SimulationReport report) {
         return new RolloutTimelineAssert(report == null ? null : RolloutTimeline.of("simulated rollout", report));
     }
 
-    /** Assertions on a recorded timeline (from a {@link io.cutover.view.TimelineRecorder}). */
+    /**
+     * Assertions on a recorded timeline (from a {@link io.cutover.view.TimelineRecorder}).
+     *
+     * @param timeline the timeline a recorder built while a rollout ran
+     * @return an assertion on the timeline
+     */
     public static RolloutTimelineAssert assertThat(RolloutTimeline timeline) {
         return new RolloutTimelineAssert(timeline);
     }
 
-    /** Assertions on how a rollout ended. */
+    /**
+     * Assertions on how a rollout ended.
+     *
+     * @param result the result {@code Rollout.await()} or {@code Rollout.result()} gave
+     * @return an assertion on the end phase, split, reason and rollback time
+     */
     public static RolloutResultAssert assertThat(RolloutResult result) {
         return new RolloutResultAssert(result);
     }
 
-    /** Assertions on where a rollout stands now, from its saved state. */
+    /**
+     * Assertions on where a rollout stands now, from its saved state.
+     *
+     * @param rollout a running or finished rollout; its state is read when the assertion is made
+     * @return an assertion on the rollout's current state
+     */
     public static RolloutResultAssert assertThat(Rollout rollout) {
         return new RolloutResultAssert(rollout == null ? null : RolloutResult.of(rollout.status()));
     }

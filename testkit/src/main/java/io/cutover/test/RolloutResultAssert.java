@@ -27,7 +27,12 @@ public final class RolloutResultAssert extends AbstractAssert<RolloutResultAsser
         isNotNull();
     }
 
-    /** The rollout ended (or stands) in {@code phase}. */
+    /**
+     * The rollout ended (or stands) in {@code phase}.
+     *
+     * @param phase the phase expected
+     * @return this assertion, for chaining
+     */
     public RolloutResultAssert endedIn(Phase phase) {
         Objects.requireNonNull(phase, "phase");
         if (actual.phase() != phase) {
@@ -36,7 +41,11 @@ public final class RolloutResultAssert extends AbstractAssert<RolloutResultAsser
         return this;
     }
 
-    /** All users' traffic is on stable: no weight, no header route, no mirror to the candidate. */
+    /**
+     * All users' traffic is on stable: no weight, no header route, no mirror to the candidate.
+     *
+     * @return this assertion, for chaining
+     */
     public RolloutResultAssert endedOnStable() {
         if (!actual.split().isStableOnly()) {
             fail("to leave all traffic on stable, but the platform holds " + actual.split(), null);
@@ -44,7 +53,12 @@ public final class RolloutResultAssert extends AbstractAssert<RolloutResultAsser
         return this;
     }
 
-    /** The platform holds exactly {@code split}. */
+    /**
+     * The platform holds exactly {@code split}.
+     *
+     * @param split the traffic split expected, weights, header routes and mirror alike
+     * @return this assertion, for chaining
+     */
     public RolloutResultAssert endedWithSplit(TrafficSplit split) {
         if (!actual.split().equals(split)) {
             fail("to leave traffic at " + split + ", but the platform holds " + actual.split(), null);
@@ -52,7 +66,12 @@ public final class RolloutResultAssert extends AbstractAssert<RolloutResultAsser
         return this;
     }
 
-    /** Its reason mentions {@code text}. */
+    /**
+     * Its reason mentions {@code text}.
+     *
+     * @param text a piece of the reason, matched case-sensitively
+     * @return this assertion, for chaining
+     */
     public RolloutResultAssert hasReasonContaining(String text) {
         if (actual.reason() == null || !actual.reason().contains(text)) {
             fail("to give a reason containing \"" + text + "\", but its reason is " + (actual.reason() == null ? "none" : "\"" + actual.reason() + "\""),
@@ -61,7 +80,12 @@ public final class RolloutResultAssert extends AbstractAssert<RolloutResultAsser
         return this;
     }
 
-    /** From the start of the abort to the end of the rollback took at most {@code limit}, as its history tells. */
+    /**
+     * From the start of the abort to the end of the rollback took at most {@code limit}, as its history tells.
+     *
+     * @param limit the longest the rollback may have taken
+     * @return this assertion, for chaining
+     */
     public RolloutResultAssert rolledBackWithin(Duration limit) {
         Optional<HistoryEntry> abort = first("abort: ");
         Optional<HistoryEntry> back = first("rolled back: ");

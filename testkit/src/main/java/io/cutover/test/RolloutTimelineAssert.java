@@ -24,7 +24,12 @@ public final class RolloutTimelineAssert extends AbstractAssert<RolloutTimelineA
         isNotNull();
     }
 
-    /** The rollout ended in {@code phase}. */
+    /**
+     * The rollout ended in {@code phase}.
+     *
+     * @param phase the phase expected at the end of the report
+     * @return this assertion, for chaining
+     */
     public RolloutTimelineAssert endedIn(Phase phase) {
         Objects.requireNonNull(phase, "phase");
         if (actual.phase() != phase) {
@@ -34,7 +39,12 @@ public final class RolloutTimelineAssert extends AbstractAssert<RolloutTimelineA
         return this;
     }
 
-    /** The rollout was aborted at most {@code limit} after the candidate first served users. */
+    /**
+     * The rollout was aborted at most {@code limit} after the candidate first served users.
+     *
+     * @param limit the longest time to detect allowed
+     * @return this assertion, for chaining
+     */
     public RolloutTimelineAssert detectedWithin(Duration limit) {
         Objects.requireNonNull(limit, "limit");
         Optional<Duration> detect = actual.timeToDetect();
@@ -49,7 +59,12 @@ public final class RolloutTimelineAssert extends AbstractAssert<RolloutTimelineA
         return this;
     }
 
-    /** Traffic was back on stable and the candidate scaled down at most {@code limit} after the abort started. */
+    /**
+     * Traffic was back on stable and the candidate scaled down at most {@code limit} after the abort started.
+     *
+     * @param limit the longest time to roll back allowed
+     * @return this assertion, for chaining
+     */
     public RolloutTimelineAssert rolledBackWithin(Duration limit) {
         Objects.requireNonNull(limit, "limit");
         Optional<Duration> abort = actual.abortStarted();
@@ -66,7 +81,12 @@ public final class RolloutTimelineAssert extends AbstractAssert<RolloutTimelineA
         return this;
     }
 
-    /** At most {@code requests} failed requests were caused by the release (known for simulations only). */
+    /**
+     * At most {@code requests} failed requests were caused by the release (known for simulations only).
+     *
+     * @param requests the most failed requests the candidate may have caused
+     * @return this assertion, for chaining
+     */
     public RolloutTimelineAssert blastRadiusAtMost(long requests) {
         if (actual.blastRadius() == null) {
             fail("to hurt at most " + requests + " requests, but its blast radius is unknown: only a simulation counts what users saw", -1);
@@ -77,7 +97,12 @@ public final class RolloutTimelineAssert extends AbstractAssert<RolloutTimelineA
         return this;
     }
 
-    /** The highest candidate weight before promotion was at least {@code percent}. */
+    /**
+     * The highest candidate weight before promotion was at least {@code percent}.
+     *
+     * @param percent the least peak weight expected, 0 to 100
+     * @return this assertion, for chaining
+     */
     public RolloutTimelineAssert trafficReached(int percent) {
         int max = actual.maxCandidateWeight();
         if (max < percent) {
@@ -86,7 +111,12 @@ public final class RolloutTimelineAssert extends AbstractAssert<RolloutTimelineA
         return this;
     }
 
-    /** The candidate never had more than {@code percent} of users' traffic before promotion. */
+    /**
+     * The candidate never had more than {@code percent} of users' traffic before promotion.
+     *
+     * @param percent the highest weight allowed, 0 to 100
+     * @return this assertion, for chaining
+     */
     public RolloutTimelineAssert neverExceededWeight(int percent) {
         List<RolloutTimeline.Point> points = actual.points();
         for (int i = 0; i < points.size() && !(points.get(i).event() instanceof RolloutEvent.Promoted); i++) {
@@ -98,7 +128,11 @@ public final class RolloutTimelineAssert extends AbstractAssert<RolloutTimelineA
         return this;
     }
 
-    /** No request was routed to a role without a ready replica. */
+    /**
+     * No request was routed to a role without a ready replica.
+     *
+     * @return this assertion, for chaining
+     */
     public RolloutTimelineAssert neverServedUnreadyReplicas() {
         if (actual.violations() != null) {
             for (String v : actual.violations()) {
@@ -129,7 +163,11 @@ public final class RolloutTimelineAssert extends AbstractAssert<RolloutTimelineA
         return this;
     }
 
-    /** The simulator's invariants held: valid weights, no traffic to unready replicas, stable capacity never short. */
+    /**
+     * The simulator's invariants held: valid weights, no traffic to unready replicas, stable capacity never short.
+     *
+     * @return this assertion, for chaining
+     */
     public RolloutTimelineAssert invariantsHeld() {
         if (actual.violations() == null) {
             fail("to keep every invariant, but nobody checked them: only a simulation does", -1);

@@ -26,11 +26,28 @@ public interface AnalysisTemplates {
     /** No templates: a manifest that refers to one is refused. */
     AnalysisTemplates NONE = (name, args) -> null;
 
-    /** The analysis template {@code name} means, given {@code args}; {@code null} when it is unknown. */
+    /**
+     * The analysis template {@code name} means, given {@code args}; {@code null} when it is unknown.
+     *
+     * @param name the template's name as the Rollout refers to it
+     * @param args the arguments the Rollout passes, by name
+     * @return the gates and policy it stands for, or {@code null}
+     */
     Analysis resolve(String name, Map<String, String> args);
 
-    /** Gates and the policy they are measured with. */
+    /**
+     * Gates and the policy they are measured with.
+     *
+     * @param gates  the gates measured together
+     * @param policy how often and how many times they are measured
+     */
     record Analysis(List<Gate> gates, GatePolicy policy) {
+        /**
+         * Copies the gates and checks that there is at least one, and a policy.
+         *
+         * @param gates  the gates measured together
+         * @param policy how often and how many times they are measured
+         */
         public Analysis {
             gates = List.copyOf(gates);
             Objects.requireNonNull(policy, "policy");
@@ -40,10 +57,22 @@ public interface AnalysisTemplates {
         }
     }
 
+    /**
+     * An analysis of {@code gates} under {@code policy}.
+     *
+     * @param policy how often and how many times they are measured
+     * @param gates  one gate or more
+     * @return the analysis
+     */
     static Analysis analysis(GatePolicy policy, Gate... gates) {
         return new Analysis(List.of(gates), policy);
     }
 
+    /**
+     * Starts an empty set of templates.
+     *
+     * @return a new builder
+     */
     static Builder builder() {
         return new Builder();
     }
@@ -54,7 +83,13 @@ public interface AnalysisTemplates {
 
         private Builder() { }
 
-        /** What template {@code name} means; {@code meaning} gets the arguments the Rollout passes. */
+        /**
+         * What template {@code name} means; {@code meaning} gets the arguments the Rollout passes.
+         *
+         * @param name    the template's name, defined once
+         * @param meaning turns the Rollout's arguments into gates and a policy
+         * @return this builder
+         */
         public Builder template(String name, Function<Map<String, String>, Analysis> meaning) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(meaning, "meaning");
@@ -64,6 +99,11 @@ public interface AnalysisTemplates {
             return this;
         }
 
+        /**
+         * Builds the templates; an unknown name resolves to {@code null}.
+         *
+         * @return the templates
+         */
         public AnalysisTemplates build() {
             Map<String, Function<Map<String, String>, Analysis>> copy = Map.copyOf(templates);
             return (name, args) -> {

@@ -22,6 +22,19 @@ import java.util.Set;
 public record ArgoRollout(String name, String namespace, Integer replicas, Deployment deployment, String activeService,
                           String previewService, String stableService, String canaryService, Set<String> trafficRouting) {
 
+    /**
+     * Checks that the name and deployment are given and copies the providers.
+     *
+     * @param name           {@code metadata.name}
+     * @param namespace      {@code metadata.namespace}, or {@code null}
+     * @param replicas       {@code spec.replicas}, or {@code null}
+     * @param deployment     the strategy
+     * @param activeService  blue-green's {@code activeService}, or {@code null}
+     * @param previewService blue-green's {@code previewService}, or {@code null}
+     * @param stableService  canary's {@code stableService}, or {@code null}
+     * @param canaryService  canary's {@code canaryService}, or {@code null}
+     * @param trafficRouting the providers under canary's {@code trafficRouting}
+     */
     public ArgoRollout {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(deployment, "deployment");

@@ -39,7 +39,14 @@ public final class ArgoRollouts {
 
     private ArgoRollouts() { }
 
-    /** Reads {@code manifest}, a single {@code argoproj.io/v1alpha1} {@code Rollout}. */
+    /**
+     * Reads {@code manifest}, a single {@code argoproj.io/v1alpha1} {@code Rollout}.
+     *
+     * @param manifest  the YAML text
+     * @param templates what the analysis templates it names mean; {@link AnalysisTemplates#NONE} refuses any
+     * @return what the manifest says in Cutover terms
+     * @throws UnsupportedFieldException naming the first field Cutover cannot honour or read
+     */
     public static ArgoRollout read(String manifest, AnalysisTemplates templates) {
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(templates, "templates");

@@ -8,6 +8,7 @@ public final class UnsupportedFieldException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The field's path from the manifest's root. */
     private final String field;
 
     UnsupportedFieldException(String field, String message) {
@@ -15,7 +16,11 @@ public final class UnsupportedFieldException extends IllegalArgumentException {
         this.field = field;
     }
 
-    /** The path of the field, from the manifest's root. */
+    /**
+     * The path of the field, from the manifest's root.
+     *
+     * @return a path such as {@code spec.strategy.canary.steps[2].experiment}
+     */
     public String field() {
         return field;
     }

@@ -20,8 +20,14 @@ import org.junit.jupiter.api.Test;
 /** What every {@link StateStore} must do: faithful round trips and compare-and-set. */
 public abstract class StateStoreContract {
 
+    /** The store under test: a new one from {@link #newStore()} before every test. */
     protected StateStore store;
 
+    /**
+     * Makes an empty store for one test.
+     *
+     * @return a store holding no rollout yet
+     */
     protected abstract StateStore newStore();
 
     @BeforeEach
@@ -29,6 +35,12 @@ public abstract class StateStoreContract {
         store = newStore();
     }
 
+    /**
+     * A state with its fields away from their defaults: paused at step 5 (index 4), with a header route, a
+     * mirror, two measurements and a history line. Adapter tests use it to check round trips.
+     *
+     * @return the sample state, the same each time it is called
+     */
     public static RolloutState sample() {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         return RolloutState.initial("myapp", "myapp", Revision.of("v2.0.0", "myapp:v2.0.0").withAttribute("team", "payments"),

@@ -18,9 +18,14 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class TrafficRouterContract {
 
+    /** The router under test: a new one from {@link #newRouter()} before every test. */
     protected TrafficRouter router;
 
-    /** A fresh router with all traffic on stable (and, for replica-ratio routers, ready replicas of both roles). */
+    /**
+     * A fresh router with all traffic on stable (and, for replica-ratio routers, ready replicas of both roles).
+     *
+     * @return the router, its platform objects already in place
+     */
     protected abstract TrafficRouter newRouter();
 
     @BeforeEach

@@ -16,14 +16,28 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class WorkloadsContract {
 
+    /** The workloads under test: a new one from {@link #newWorkloads()} before every test. */
     protected Workloads workloads;
 
+    /**
+     * Makes the workloads adapter for one test, stable already running.
+     *
+     * @return the adapter, with stable at its start revision and no candidate
+     */
     protected abstract Workloads newWorkloads();
 
-    /** The revision name stable runs at the start. */
+    /**
+     * The revision name stable runs at the start.
+     *
+     * @return the stable revision's name, as the adapter reports it
+     */
     protected abstract String stableRevision();
 
-    /** The revision the tests deploy as candidate. */
+    /**
+     * The revision the tests deploy as candidate.
+     *
+     * @return a revision named {@code v2} by default; override to deploy another image
+     */
     protected Revision candidate() {
         return Revision.of("v2", "registry.example/app:v2");
     }

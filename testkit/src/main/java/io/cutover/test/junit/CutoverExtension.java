@@ -72,12 +72,22 @@ public final class CutoverExtension implements BeforeEachCallback, AfterEachCall
         this.pictures = pictures;
     }
 
-    /** The world {@code scenario} describes: revisions, behaviours, load, router, seed and poll interval. */
+    /**
+     * The world {@code scenario} describes: revisions, behaviours, load, router, seed and poll interval.
+     *
+     * @param scenario the world each test starts from
+     * @return an extension to register with {@code @RegisterExtension}
+     */
     public static CutoverExtension of(Scenario scenario) {
         return new CutoverExtension(Objects.requireNonNull(scenario, "scenario"), Path.of("target", "cutover-timelines"));
     }
 
-    /** The same extension writing failing tests' pictures into {@code directory}. */
+    /**
+     * The same extension writing failing tests' pictures into {@code directory}.
+     *
+     * @param directory where the SVG and HTML timelines of failing tests are written; created if missing
+     * @return a copy of this extension with that directory
+     */
     public CutoverExtension picturesIn(Path directory) {
         return new CutoverExtension(scenario, Objects.requireNonNull(directory, "directory"));
     }
@@ -141,39 +151,69 @@ public final class CutoverExtension implements BeforeEachCallback, AfterEachCall
         return this;
     }
 
-    /** The virtual clock and scheduler of the current test. */
+    /**
+     * The virtual clock and scheduler of the current test.
+     *
+     * @return the scheduler whose virtual clock every part of the test shares
+     */
     public VirtualScheduler time() {
         return current().time();
     }
 
-    /** The simulated platform of the current test. */
+    /**
+     * The simulated platform of the current test.
+     *
+     * @return the platform built from the scenario for this test
+     */
     public SimulatedPlatform platform() {
         return current().platform();
     }
 
-    /** The engine of the current test, on virtual time; it is shut down after the test. */
+    /**
+     * The engine of the current test, on virtual time; it is shut down after the test.
+     *
+     * @return the engine bound to this test's virtual time and an in-memory state store
+     */
     public RolloutEngine engine() {
         return current().engine();
     }
 
-    /** Starts the scenario's candidate under {@code deployment} on the platform, named after the scenario's application. */
+    /**
+     * Starts the scenario's candidate under {@code deployment} on the platform, named after the scenario's application.
+     *
+     * @param deployment the strategy to run
+     * @return the running rollout; call {@link #advance(Duration)} or {@link Rollout#await()} to move it
+     */
     public Rollout start(Deployment deployment) {
         return engine().start(scenario.application(), deployment, scenario.candidate(), platform().target(scenario.application()));
     }
 
-    /** Moves virtual time on, running everything that falls due. */
+    /**
+     * Moves virtual time on, running everything that falls due.
+     *
+     * @param duration how far to move the clock; zero runs what is due now
+     */
     public void advance(Duration duration) {
         time().advance(duration);
     }
 
-    /** What {@code rollout} did so far. */
+    /**
+     * What {@code rollout} did so far.
+     *
+     * @param rollout a rollout started in this test
+     * @return its timeline up to the current virtual instant
+     */
     public RolloutTimeline timeline(Rollout rollout) {
         return current().recorder().timeline(rollout.name())
                 .orElseThrow(() -> new IllegalStateException("no events recorded for rollout " + rollout.name()))
                 .withRevisions(scenario.stable().name(), scenario.candidate().name());
     }
 
-    /** Every rollout's timeline so far. */
+    /**
+     * Every rollout's timeline so far.
+     *
+     * @return one timeline per rollout started in this test, in start order
+     */
     public List<RolloutTimeline> timelines() {
         return current().recorder().timelines();
     }
