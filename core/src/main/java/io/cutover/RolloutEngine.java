@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * RolloutEngine engine = RolloutEngine.builder()
  *         .withStateStore(new FileStateStore(Path.of("state")))
- *         .listener(event -> log.info("{}", event))
+ *         .onEvent(event -> log.info("{}", event))
  *         .build();
  * Rollout rollout = engine.start("myapp", canary, Revision.of("v2.0.0", "myapp:v2.0.0"), target);
  * RolloutResult result = rollout.await();
@@ -540,7 +540,7 @@ public final class RolloutEngine implements AutoCloseable {
          * @param listener the listener; may be called more than once
          * @return this builder
          */
-        public Builder listener(RolloutListener listener) {
+        public Builder onEvent(RolloutListener listener) {
             listeners.add(Checks.notNull("listener", listener));
             return this;
         }

@@ -62,7 +62,7 @@ class EngineLeaksTest {
         SimulatedPlatform p = platform(0.3);
         Deployment d = Deployment.canary().steps(10, 50).pauseBetween(Duration.ofMinutes(2)).gate(successRate(0.95)).build();
         Rollout r = engine.start("app", d, V2, io.cutover.fault.Faults.target(p.target("app"), routes));
-        time.runUntil(() -> p.read().canaryWeight() == 10, Duration.ofHours(1));
+        time.runUntil(() -> p.read().candidateWeight() == 10, Duration.ofHours(1));
         refuse.set(true); // the rollback's traffic write is refused until the budget is spent
         assertThat(r.await().phase()).isEqualTo(Phase.FAILED);
         assertThat(engine.active()).isZero();
@@ -74,7 +74,7 @@ class EngineLeaksTest {
         int writes = p.writes();
         time.advance(Duration.ofHours(2));
         assertThat(p.writes()).as("writes after shutdown").isEqualTo(writes);
-        assertThat(p.read().canaryWeight()).isEqualTo(10);
+        assertThat(p.read().candidateWeight()).isEqualTo(10);
         assertThat(engine.active()).isZero();
     }
 }

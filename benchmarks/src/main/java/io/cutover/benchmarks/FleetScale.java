@@ -174,7 +174,7 @@ public final class FleetScale {
                 continue;
             }
             for (String name : f.driving()) {
-                at += f.rollout(name).map(r -> r.status().split().canaryWeight() >= weight ? 1 : 0).orElse(0);
+                at += f.rollout(name).map(r -> r.status().split().candidateWeight() >= weight ? 1 : 0).orElse(0);
             }
         }
         return at >= n;

@@ -84,7 +84,7 @@ public final class RetainedPerEndedRollout {
             }
         }
         for (Rollout r : toAbort) {
-            while (r.status().phase() == Phase.PROGRESSING && r.status().split().canaryWeight() == 0) {
+            while (r.status().phase() == Phase.PROGRESSING && r.status().split().candidateWeight() == 0) {
                 Thread.sleep(5); // until it is in its hour-long pause
             }
             r.abort("measuring what an aborted rollout leaves behind");

@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <pre>{@code
  * {"rollout":"myapp","application":"myapp","stage":"AFTER_TRAFFIC",
  *  "candidate":{"name":"v2.0.0","artifact":"myapp:v2.0.0"},"stableRevision":"v1.0.0",
- *  "split":{"canaryWeight":25,"stableWeight":75,"mirrorPercent":0,
+ *  "split":{"candidateWeight":25,"stableWeight":75,"mirrorPercent":0,
  *           "headerMatches":[{"header":"x-canary","kind":"EXACT","value":"always"}]},
  *  "timestamp":"2026-01-01T00:05:00Z"}
  * }</pre>

@@ -20,12 +20,12 @@ record WebhookPayload(String rollout, String application, String stage, Candidat
         }
     }
 
-    @JsonPropertyOrder({"canaryWeight", "stableWeight", "mirrorPercent", "headerMatches"})
-    record Split(int canaryWeight, int stableWeight, int mirrorPercent, List<Match> headerMatches) {
+    @JsonPropertyOrder({"candidateWeight", "stableWeight", "mirrorPercent", "headerMatches"})
+    record Split(int candidateWeight, int stableWeight, int mirrorPercent, List<Match> headerMatches) {
 
         static Split of(TrafficSplit s) {
-            return s == null ? null : new Split(s.canaryWeight(), s.stableWeight(), s.mirrorPercent(),
-                    s.canaryMatches().stream().map(Match::of).toList());
+            return s == null ? null : new Split(s.candidateWeight(), s.stableWeight(), s.mirrorPercent(),
+                    s.candidateMatches().stream().map(Match::of).toList());
         }
     }
 

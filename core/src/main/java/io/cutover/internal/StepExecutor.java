@@ -84,9 +84,9 @@ final class StepExecutor {
         } else if (step instanceof Step.AwaitReady a) {
             return awaitReady(a.role(), at, now, aborting);
         } else if (step instanceof Step.SetWeight w) {
-            return replicaRatio ? weightByReplicas(w.weight(), s, at, now, aborting) : route(s, s.split().withCanaryWeight(w.weight()), at, now, aborting);
+            return replicaRatio ? weightByReplicas(w.weight(), s, at, now, aborting) : route(s, s.split().withCandidateWeight(w.weight()), at, now, aborting);
         } else if (step instanceof Step.SetHeaderRoutes r) {
-            return route(s, s.split().withCanaryMatches(r.matches()), at, now, aborting);
+            return route(s, s.split().withCandidateMatches(r.matches()), at, now, aborting);
         } else if (step instanceof Step.SetMirror m) {
             return route(s, s.split().withMirrorPercent(m.percent()), at, now, aborting);
         } else if (step instanceof Step.ResetTraffic) {
@@ -230,7 +230,7 @@ final class StepExecutor {
         if (effective != weight) {
             s.note(now, "weight " + weight + "% approximated by " + candidate + "/" + (candidate + stable) + " replicas: " + effective + "%");
         }
-        return route(s, s.split().withCanaryWeight(effective), at, now, aborting);
+        return route(s, s.split().withCandidateWeight(effective), at, now, aborting);
     }
 
     private Outcome route(RolloutState.Builder s, TrafficSplit desired, RolloutState at, Instant now, boolean aborting) {

@@ -223,18 +223,18 @@ public final class SimulatedPlatform implements Workloads, TrafficRouter, Health
     public synchronized void apply(TrafficSplit split) {
         call("apply", () -> {
             if (!capabilities.contains(RouterCapability.WEIGHTED) && !capabilities.contains(RouterCapability.REPLICA_RATIO)
-                    && split.canaryWeight() != 0 && split.canaryWeight() != 100) {
-                throw CutoverException.permanent("apply", "router is all-or-nothing: " + split.canaryWeight(), null);
+                    && split.candidateWeight() != 0 && split.candidateWeight() != 100) {
+                throw CutoverException.permanent("apply", "router is all-or-nothing: " + split.candidateWeight(), null);
             }
-            if (!split.canaryMatches().isEmpty() && !capabilities.contains(RouterCapability.HEADER_ROUTES)) {
+            if (!split.candidateMatches().isEmpty() && !capabilities.contains(RouterCapability.HEADER_ROUTES)) {
                 throw CutoverException.permanent("apply", "router has no header routes", null);
             }
             if (split.mirrorPercent() > 0 && !capabilities.contains(RouterCapability.MIRROR)) {
                 throw CutoverException.permanent("apply", "router cannot mirror", null);
             }
-            weight.put(candidateSlot, split.canaryWeight());
+            weight.put(candidateSlot, split.candidateWeight());
             weight.put(stableSlot, split.stableWeight());
-            matches = split.canaryMatches();
+            matches = split.candidateMatches();
             matchSlot = candidateSlot;
             mirrorPercent = split.mirrorPercent();
             mirrorSlot = candidateSlot;

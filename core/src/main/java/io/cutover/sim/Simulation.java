@@ -83,7 +83,7 @@ public final class Simulation {
         platform.allowUnavailable(plan.unavailableAllowed().resolve(scenario.stableReplicas()));
         Recorder recorder = new Recorder(platform, time);
         RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withStateStore(new InMemoryStateStore())
-                .pollInterval(scenario.pollInterval()).listener(recorder).listener(listener).build();
+                .pollInterval(scenario.pollInterval()).onEvent(recorder).onEvent(listener).build();
         Rollout rollout = start(engine, deployment, scenario, platform, time);
         time.runUntil(() -> rollout.result().isDone() || rollout.phase() == Phase.PAUSED, scenario.limit());
         RolloutState end = rollout.status();
@@ -147,8 +147,8 @@ public final class Simulation {
             } else if (event instanceof RolloutEvent.Resumed) {
                 what = "resumed";
             } else if (event instanceof RolloutEvent.TrafficChanged t) {
-                weight = t.split().canaryWeight();
-                if (firstTraffic == null && (weight > 0 || !t.split().canaryMatches().isEmpty() || t.split().mirrorPercent() > 0)) {
+                weight = t.split().candidateWeight();
+                if (firstTraffic == null && (weight > 0 || !t.split().candidateMatches().isEmpty() || t.split().mirrorPercent() > 0)) {
                     firstTraffic = t.at();
                 }
                 what = "traffic " + t.split();

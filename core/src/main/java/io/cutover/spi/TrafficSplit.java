@@ -1,35 +1,38 @@
 package io.cutover.spi;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.util.List;
 
 /**
- * Where requests go, in role terms: {@code canaryWeight} percent to the candidate and the rest to
- * stable; requests matching any of {@code canaryMatches} to the candidate whatever the weight; and
+ * Where requests go, in role terms: {@code candidateWeight} percent to the candidate and the rest to
+ * stable; requests matching any of {@code candidateMatches} to the candidate whatever the weight; and
  * a copy of {@code mirrorPercent} percent of requests to the candidate.
  *
- * @param canaryWeight  the candidate's percent of users' requests, 0 to 100
- * @param canaryMatches header matches whose requests go to the candidate whatever the weight
+ * @param candidateWeight  the candidate's percent of users' requests, 0 to 100
+ * @param candidateMatches header matches whose requests go to the candidate whatever the weight
  * @param mirrorPercent the percent of requests copied to the candidate, 0 to 100
  */
-public record TrafficSplit(int canaryWeight, List<HeaderMatch> canaryMatches, int mirrorPercent) {
+public record TrafficSplit(@JsonAlias("canaryWeight") int candidateWeight,
+                           @JsonAlias("canaryMatches") List<HeaderMatch> candidateMatches,
+                           int mirrorPercent) {
 
     private static final TrafficSplit STABLE_ONLY = new TrafficSplit(0, List.of(), 0);
 
     /**
      * Refuses weights outside 0..100 and copies the matches.
      *
-     * @param canaryWeight  the candidate's percent of users' requests, 0 to 100
-     * @param canaryMatches header matches whose requests go to the candidate whatever the weight
+     * @param candidateWeight  the candidate's percent of users' requests, 0 to 100
+     * @param candidateMatches header matches whose requests go to the candidate whatever the weight
      * @param mirrorPercent the percent of requests copied to the candidate, 0 to 100
      */
     public TrafficSplit {
-        if (canaryWeight < 0 || canaryWeight > 100) {
-            throw new IllegalArgumentException("canaryWeight must be within 0..100: " + canaryWeight);
+        if (candidateWeight < 0 || candidateWeight > 100) {
+            throw new IllegalArgumentException("candidateWeight must be within 0..100: " + candidateWeight);
         }
         if (mirrorPercent < 0 || mirrorPercent > 100) {
             throw new IllegalArgumentException("mirrorPercent must be within 0..100: " + mirrorPercent);
         }
-        canaryMatches = List.copyOf(canaryMatches);
+        candidateMatches = List.copyOf(candidateMatches);
     }
 
     /**
@@ -42,22 +45,22 @@ public record TrafficSplit(int canaryWeight, List<HeaderMatch> canaryMatches, in
     }
 
     /**
-     * The candidate gets {@code canaryWeight} percent, with no routes and no mirror.
+     * The candidate gets {@code candidateWeight} percent, with no routes and no mirror.
      *
-     * @param canaryWeight 0 to 100
+     * @param candidateWeight 0 to 100
      * @return the split
      */
-    public static TrafficSplit weighted(int canaryWeight) {
-        return new TrafficSplit(canaryWeight, List.of(), 0);
+    public static TrafficSplit weighted(int candidateWeight) {
+        return new TrafficSplit(candidateWeight, List.of(), 0);
     }
 
     /**
      * Stable's share of users' requests that match no route.
      *
-     * @return {@code 100 - canaryWeight}
+     * @return {@code 100 - candidateWeight}
      */
     public int stableWeight() {
-        return 100 - canaryWeight;
+        return 100 - candidateWeight;
     }
 
     /**
@@ -66,7 +69,7 @@ public record TrafficSplit(int canaryWeight, List<HeaderMatch> canaryMatches, in
      * @return {@code true} for the split every abort ends in
      */
     public boolean isStableOnly() {
-        return canaryWeight == 0 && canaryMatches.isEmpty() && mirrorPercent == 0;
+        return candidateWeight == 0 && candidateMatches.isEmpty() && mirrorPercent == 0;
     }
 
     /**
@@ -75,7 +78,7 @@ public record TrafficSplit(int canaryWeight, List<HeaderMatch> canaryMatches, in
      * @return {@code true} when the candidate has a weight below 100 or a header route while stable keeps some traffic
      */
     public boolean isSplit() {
-        return (canaryWeight > 0 && canaryWeight < 100) || (!canaryMatches.isEmpty() && canaryWeight < 100);
+        return (candidateWeight > 0 && candidateWeight < 100) || (!candidateMatches.isEmpty() && candidateWeight < 100);
     }
 
     /**
@@ -84,8 +87,8 @@ public record TrafficSplit(int canaryWeight, List<HeaderMatch> canaryMatches, in
      * @param weight 0 to 100
      * @return a new split
      */
-    public TrafficSplit withCanaryWeight(int weight) {
-        return new TrafficSplit(weight, canaryMatches, mirrorPercent);
+    public TrafficSplit withCandidateWeight(int weight) {
+        return new TrafficSplit(weight, candidateMatches, mirrorPercent);
     }
 
     /**
@@ -94,8 +97,8 @@ public record TrafficSplit(int canaryWeight, List<HeaderMatch> canaryMatches, in
      * @param matches the matches, empty for none
      * @return a new split
      */
-    public TrafficSplit withCanaryMatches(List<HeaderMatch> matches) {
-        return new TrafficSplit(canaryWeight, matches, mirrorPercent);
+    public TrafficSplit withCandidateMatches(List<HeaderMatch> matches) {
+        return new TrafficSplit(candidateWeight, matches, mirrorPercent);
     }
 
     /**
@@ -105,14 +108,14 @@ public record TrafficSplit(int canaryWeight, List<HeaderMatch> canaryMatches, in
      * @return a new split
      */
     public TrafficSplit withMirrorPercent(int percent) {
-        return new TrafficSplit(canaryWeight, canaryMatches, percent);
+        return new TrafficSplit(candidateWeight, candidateMatches, percent);
     }
 
     @Override
     public String toString() {
-        var s = new StringBuilder("stable=" + stableWeight() + "% candidate=" + canaryWeight + "%");
-        if (!canaryMatches.isEmpty()) {
-            s.append(" routes=").append(canaryMatches);
+        var s = new StringBuilder("stable=" + stableWeight() + "% candidate=" + candidateWeight + "%");
+        if (!candidateMatches.isEmpty()) {
+            s.append(" routes=").append(candidateMatches);
         }
         if (mirrorPercent > 0) {
             s.append(" mirror=").append(mirrorPercent).append('%');

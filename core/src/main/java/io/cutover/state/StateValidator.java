@@ -91,8 +91,8 @@ public final class StateValidator {
             return "startedAt, updatedAt and stepStartedAt must all be present";
         }
         // no ordering check between the instants: a wall clock that jumps back makes them out of order honestly
-        if (s.split().canaryMatches().size() > MAX_HEADER_MATCHES) {
-            return "split has " + s.split().canaryMatches().size() + " header matches, over " + MAX_HEADER_MATCHES;
+        if (s.split().candidateMatches().size() > MAX_HEADER_MATCHES) {
+            return "split has " + s.split().candidateMatches().size() + " header matches, over " + MAX_HEADER_MATCHES;
         }
         if (s.epoch() < 0) {
             return "epoch " + s.epoch() + " is negative";

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * promotion and the end. For pipelines and demos; it writes only where it is told to.
  *
  * <pre>{@code
- * RolloutEngine engine = RolloutEngine.builder().listener(ConsoleProgress.to(System.out)).build();
+ * RolloutEngine engine = RolloutEngine.builder().onEvent(ConsoleProgress.to(System.out)).build();
  * }</pre>
  *
  * A line reads {@code "   0:05:10  gate      success-rate FAILED (0.8 misses >= 0.95) at candidate=10%"}.
@@ -107,7 +107,7 @@ public final class ConsoleProgress implements io.cutover.event.RolloutListener {
             return "replicas  " + r.role().toLowerCase() + " -> " + r.replicas();
         } else if (event instanceof RolloutEvent.MeasurementTaken m) {
             return "gate      " + m.measurement().gate() + " " + m.measurement().verdict() + " (" + m.measurement().detail() + ")"
-                    + (split == null ? "" : " at candidate=" + split.canaryWeight() + "%");
+                    + (split == null ? "" : " at candidate=" + split.candidateWeight() + "%");
         } else if (event instanceof RolloutEvent.Paused p) {
             return "PAUSED    " + p.reason();
         } else if (event instanceof RolloutEvent.Resumed) {

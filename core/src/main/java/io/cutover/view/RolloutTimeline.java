@@ -155,7 +155,7 @@ public record RolloutTimeline(String title, String stableRevision, String candid
      */
     public Optional<Duration> firstCandidateTraffic() {
         for (Point p : points) {
-            if (p.event() instanceof RolloutEvent.TrafficChanged t && (t.split().canaryWeight() > 0 || !t.split().canaryMatches().isEmpty())) {
+            if (p.event() instanceof RolloutEvent.TrafficChanged t && (t.split().candidateWeight() > 0 || !t.split().candidateMatches().isEmpty())) {
                 return Optional.of(p.at());
             }
         }

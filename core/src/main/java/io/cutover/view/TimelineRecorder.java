@@ -20,7 +20,7 @@ import java.util.function.ToIntBiFunction;
  *
  * <pre>{@code
  * TimelineRecorder recorder = new TimelineRecorder();
- * RolloutEngine engine = RolloutEngine.builder().listener(recorder).build();
+ * RolloutEngine engine = RolloutEngine.builder().onEvent(recorder).build();
  * ...
  * TimelineHtml.write(Path.of("target/rollouts.html"), recorder.timelines());
  * }</pre>
@@ -101,7 +101,7 @@ public final class TimelineRecorder implements RolloutListener {
                 return;
             }
             if (event instanceof RolloutEvent.TrafficChanged t) {
-                weight = t.split().canaryWeight();
+                weight = t.split().candidateWeight();
             } else if (event instanceof RolloutEvent.Promoted p) {
                 weight = 0;
                 candidateName = p.revision();

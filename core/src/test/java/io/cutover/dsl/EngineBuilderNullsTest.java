@@ -27,7 +27,7 @@ class EngineBuilderNullsTest {
         refuses(b -> b.withClock(null), "clock");
         refuses(b -> b.withScheduler(null), "scheduler");
         refuses(b -> b.withStateStore(null), "store");
-        refuses(b -> b.listener(null), "listener");
+        refuses(b -> b.onEvent(null), "listener");
         refuses(b -> b.stateKey(null), "stateKey");
         refuses(b -> b.owner(null), "owner");
         refuses(b -> b.pollInterval(null), "pollInterval");

@@ -82,9 +82,9 @@ class AbortMovesTrafficFirstTest {
                 .build();
         w.platform.allowUnavailable(1); // the plan's own maxUnavailable
         var rollout = w.start(rolling);
-        w.time.runUntil(() -> w.platform.desiredReplicas(Role.STABLE) < 4 && w.platform.read().canaryWeight() > 0, Duration.ofHours(1));
+        w.time.runUntil(() -> w.platform.desiredReplicas(Role.STABLE) < 4 && w.platform.read().candidateWeight() > 0, Duration.ofHours(1));
         assertThat(w.platform.desiredReplicas(Role.STABLE)).isLessThan(4);
-        assertThat(w.platform.read().canaryWeight()).isPositive();
+        assertThat(w.platform.read().candidateWeight()).isPositive();
         int mark = w.snapshots.size();
 
         rollout.abort("stop");

@@ -42,7 +42,7 @@ class BackgroundGatesWhileWaitingForAPersonTest {
             assertThat(during).as("rounds while waiting (pauseBetween %s)", pauseBetween).isGreaterThanOrEqualTo(29);
             assertThat(w.events(RolloutEvent.MeasurementTaken.class).size()).isGreaterThan(before);
             assertThat(r.phase()).isEqualTo(Phase.PAUSED);
-            assertThat(w.platform.read().canaryWeight()).isEqualTo(20);
+            assertThat(w.platform.read().candidateWeight()).isEqualTo(20);
             r.promote();
             assertThat(r.await().phase()).isEqualTo(Phase.SUCCEEDED);
         }

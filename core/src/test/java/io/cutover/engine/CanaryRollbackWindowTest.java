@@ -37,7 +37,7 @@ class CanaryRollbackWindowTest {
         RolloutResult result = w.start(CANARY).await();
         assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
         Instant switched = w.events(RolloutEvent.TrafficChanged.class).stream()
-                .filter(e -> e.split().canaryWeight() == 100).findFirst().orElseThrow().at();
+                .filter(e -> e.split().candidateWeight() == 100).findFirst().orElseThrow().at();
         Instant promoted = w.events(RolloutEvent.Promoted.class).get(0).at();
         assertThat(Duration.between(switched, promoted)).isEqualTo(Duration.ofSeconds(30));
         assertThat(w.snapshots).filteredOn(s -> !s.event().at().isBefore(switched) && s.event().at().isBefore(promoted))
@@ -51,7 +51,7 @@ class CanaryRollbackWindowTest {
         World w = World.weighted(4);
         Rollout r = w.start(Deployment.canary().steps(25, 50).scaleDownDelay(Duration.ofMinutes(10)).drainDelay(Duration.ofSeconds(20)).build());
         w.time.runUntil(() -> inWindow(w), Duration.ofHours(1));
-        assertThat(w.platform.read().canaryWeight()).isEqualTo(100);
+        assertThat(w.platform.read().candidateWeight()).isEqualTo(100);
         int seen = w.snapshots.size();
         Instant abortAt = w.time.now();
 
@@ -88,7 +88,7 @@ class CanaryRollbackWindowTest {
         World w = World.weighted(4);
         w.start(Deployment.canary().steps(50).scaleDownDelay(Duration.ZERO).build()).await();
         Instant switched = w.events(RolloutEvent.TrafficChanged.class).stream()
-                .filter(e -> e.split().canaryWeight() == 100).findFirst().orElseThrow().at();
+                .filter(e -> e.split().candidateWeight() == 100).findFirst().orElseThrow().at();
         assertThat(w.events(RolloutEvent.Promoted.class).get(0).at()).isEqualTo(switched);
         assertThat(inWindow(w)).isFalse();
     }

@@ -53,7 +53,7 @@ class CanaryRunTest {
         // order: traffic to stable, then (after the drain delay) the candidate scaled to zero
         var traffic = f.events(RolloutEvent.TrafficChanged.class);
         var last = traffic.get(traffic.size() - 1);
-        assertThat(last.split().canaryWeight()).isZero();
+        assertThat(last.split().candidateWeight()).isZero();
         var scaleDown = f.events(RolloutEvent.ReplicasChanged.class).stream()
                 .filter(e -> e.role().equals("CANDIDATE") && e.replicas() == 0).findFirst().orElseThrow();
         assertThat(scaleDown.at()).isAfterOrEqualTo(last.at().plusSeconds(10));
@@ -82,7 +82,7 @@ class CanaryRunTest {
         RolloutResult paused = r.await();
         assertThat(paused.phase()).isEqualTo(Phase.PAUSED);
         assertThat(paused.reason()).contains("inconclusive").contains("no data");
-        assertThat(r.status().split().canaryWeight()).isEqualTo(50);
+        assertThat(r.status().split().candidateWeight()).isEqualTo(50);
         r.promote();
         assertThat(r.await().phase()).isEqualTo(Phase.SUCCEEDED);
     }
@@ -92,13 +92,13 @@ class CanaryRunTest {
         Fixture f = Fixture.healthy();
         Rollout r = f.start(Deployment.canary().steps(20, 60).pauseBetween(Duration.ofMinutes(10)).build());
         f.time.advance(Duration.ofMinutes(2));
-        assertThat(r.status().split().canaryWeight()).isEqualTo(20);
+        assertThat(r.status().split().candidateWeight()).isEqualTo(20);
         r.pause("looking at dashboards");
         assertThat(r.phase()).isEqualTo(Phase.PAUSED);
         assertThat(r.status().reason()).isEqualTo("paused by a person: looking at dashboards");
         assertThatThrownBy(() -> r.pause("again")).isInstanceOf(IllegalStateException.class).hasMessageContaining("PAUSED");
         f.time.advance(Duration.ofHours(1));
-        assertThat(r.status().split().canaryWeight()).isEqualTo(20); // nothing moved while paused
+        assertThat(r.status().split().candidateWeight()).isEqualTo(20); // nothing moved while paused
         r.resume();
         assertThat(r.await().phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(f.weights()).containsExactly(20, 60, 100);
@@ -114,10 +114,10 @@ class CanaryRunTest {
         assertThat(r.status().phase()).isEqualTo(Phase.PAUSED);
         assertThat(f.events(io.cutover.event.RolloutEvent.Paused.class)).singleElement()
                 .satisfies(e -> assertThat(e.reason()).startsWith("waiting for a person to promote"));
-        assertThat(r.status().split().canaryWeight()).isEqualTo(20);
+        assertThat(r.status().split().candidateWeight()).isEqualTo(20);
         r.resume(); // resuming is not promoting: it waits again
         assertThat(r.await().phase()).isEqualTo(Phase.PAUSED);
-        assertThat(r.status().split().canaryWeight()).isEqualTo(20);
+        assertThat(r.status().split().candidateWeight()).isEqualTo(20);
         r.promote();
         assertThat(r.await().phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(f.weights()).containsExactly(20, 60, 100);
@@ -128,7 +128,7 @@ class CanaryRunTest {
         Fixture f = Fixture.healthy();
         Rollout r = f.start(CANARY);
         f.time.advance(Duration.ofMinutes(2));
-        assertThat(r.status().split().canaryWeight()).isEqualTo(10);
+        assertThat(r.status().split().candidateWeight()).isEqualTo(10);
         r.promoteFully();
         RolloutResult result = r.await();
         assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
@@ -140,7 +140,7 @@ class CanaryRunTest {
         Fixture f = Fixture.healthy();
         Rollout r = f.start(CANARY);
         f.time.advance(Duration.ofMinutes(7));
-        assertThat(r.status().split().canaryWeight()).isEqualTo(25);
+        assertThat(r.status().split().candidateWeight()).isEqualTo(25);
         r.abort("wrong build");
         RolloutResult aborted = r.await();
         assertThat(aborted.phase()).isEqualTo(Phase.ABORTED);
@@ -184,7 +184,7 @@ class CanaryRunTest {
     void aListenerThatThrowsDoesNotStopTheRollout() {
         Fixture f = Fixture.healthy();
         f.engine = io.cutover.RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store)
-                .listener(e -> { throw new IllegalStateException("listener bug"); }).listener(f.events::add).build();
+                .onEvent(e -> { throw new IllegalStateException("listener bug"); }).onEvent(f.events::add).build();
         assertThat(f.start(CANARY).await().phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(f.events(RolloutEvent.Succeeded.class)).hasSize(1);
     }

@@ -21,7 +21,7 @@ class ClockJumpTest {
         JumpingClock clock = new JumpingClock(f.time.clock());
         f.engine = RolloutEngine.builder().withScheduler(f.time).withClock(clock).withStateStore(f.store).build();
         Rollout r = f.start(HALF_HOUR);
-        f.time.runUntil(() -> r.status().split().canaryWeight() == 50, Duration.ofHours(1));
+        f.time.runUntil(() -> r.status().split().candidateWeight() == 50, Duration.ofHours(1));
         Instant pauseStarted = f.time.now();
         f.time.advance(Duration.ofMinutes(5));
         clock.jump(jumpAfterFiveMinutes);

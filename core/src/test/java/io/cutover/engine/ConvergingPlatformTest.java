@@ -104,7 +104,7 @@ class ConvergingPlatformTest {
     /** What the simulated platform really served when each event of a type was published. */
     private static List<TrafficSplit> servedAt(Fixture f, Class<? extends RolloutEvent> type, List<RolloutEvent> into) {
         List<TrafficSplit> served = new ArrayList<>();
-        f.engine = io.cutover.RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).listener(e -> {
+        f.engine = io.cutover.RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).onEvent(e -> {
             f.events.add(e);
             if (type.isInstance(e)) {
                 into.add(e);
@@ -128,12 +128,12 @@ class ConvergingPlatformTest {
         assertThat(f.events(RolloutEvent.CallFailed.class)).as("no attempt counted as failed").isEmpty();
         assertThat(f.weights()).as("each weight reported once the platform showed it").containsSubsequence(10, 50, 100);
         Instant asked10 = f.events(RolloutEvent.StepStarted.class).stream().filter(e -> e.step().equals("set candidate weight 10%")).findFirst().orElseThrow().at();
-        Instant shown10 = f.events(RolloutEvent.TrafficChanged.class).stream().filter(e -> e.split().canaryWeight() == 10)
+        Instant shown10 = f.events(RolloutEvent.TrafficChanged.class).stream().filter(e -> e.split().candidateWeight() == 10)
                 .findFirst().orElseThrow().at();
         assertThat(Duration.between(asked10, shown10)).isGreaterThanOrEqualTo(SHIFT).isLessThanOrEqualTo(SHIFT.plusSeconds(10));
         assertThat(measured).isNotEmpty();
         assertThat(served).as("every measurement judged a split the platform really served")
-                .allSatisfy(s -> assertThat(s.canaryWeight()).isIn(10, 50));
+                .allSatisfy(s -> assertThat(s.candidateWeight()).isIn(10, 50));
         assertThat(f.platform.violations()).isEmpty();
     }
 

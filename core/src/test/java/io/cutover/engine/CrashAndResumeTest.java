@@ -204,7 +204,7 @@ class CrashAndResumeTest {
         Fixture f = Fixture.healthy();
         Rollout r = f.start(plan);
         f.time.advance(Duration.ofMinutes(20));
-        assertThat(r.status().split().canaryWeight()).isEqualTo(50);
+        assertThat(r.status().split().candidateWeight()).isEqualTo(50);
         f.engine.shutdown();
         f.time.advance(Duration.ofMinutes(5)); // the engine was down for five minutes
         RolloutResult result = f.newEngine().resume("app", plan, f.target).await();

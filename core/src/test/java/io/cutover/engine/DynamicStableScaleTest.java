@@ -46,9 +46,9 @@ class DynamicStableScaleTest {
         Rig(int replicas, Duration startup) {
             platform = SimulatedPlatform.builder(time.clock()).stable(World.V1, replicas, Behaviour.healthy().withStartup(startup))
                     .behaviour("v2", Behaviour.healthy()).router(RouterCapability.WEIGHTED).build();
-            engine = RolloutEngine.builder().withScheduler(time).listener(e -> seen.add(new Seen(e,
+            engine = RolloutEngine.builder().withScheduler(time).onEvent(e -> seen.add(new Seen(e,
                     platform.desiredReplicas(Role.STABLE), platform.readyReplicas(Role.STABLE),
-                    platform.readyReplicas(Role.CANDIDATE), platform.read().canaryWeight()))).build();
+                    platform.readyReplicas(Role.CANDIDATE), platform.read().candidateWeight()))).build();
         }
 
         Rollout start(Deployment d) {
@@ -106,7 +106,7 @@ class DynamicStableScaleTest {
     void anAbortScalesStableBackToFullAndWaitsForItBeforeTrafficMovesThenRetiresTheCandidate() {
         Rig rig = new Rig(10, Duration.ofSeconds(30));
         Rollout rollout = rig.start(DYNAMIC);
-        rig.time.runUntil(() -> rig.platform.read().canaryWeight() == 75 && rig.platform.desiredReplicas(Role.STABLE) == 3,
+        rig.time.runUntil(() -> rig.platform.read().candidateWeight() == 75 && rig.platform.desiredReplicas(Role.STABLE) == 3,
                 Duration.ofHours(1));
         assertThat(rig.platform.readyReplicas(Role.STABLE)).isEqualTo(3);
         int mark = rig.seen.size();

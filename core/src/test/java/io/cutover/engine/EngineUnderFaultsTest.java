@@ -104,7 +104,7 @@ class EngineUnderFaultsTest {
         Fixture f = Fixture.failing(0.3);
         FaultInjector storeFaults = FaultInjector.builder(3).rate(0).kinds(FaultKind.UNCHECKED).only("store.save"::equals).build();
         f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(Faults.store(f.store, storeFaults))
-                .listener(f.events::add).build();
+                .onEvent(f.events::add).build();
         Rollout r = f.start(CANARY);
         f.time.runUntil(() -> r.phase() == Phase.ABORTING, Duration.ofHours(1));
         FaultInjector down = FaultInjector.builder(4).rate(1).kinds(FaultKind.UNCHECKED).only("store.save"::equals).build();
@@ -127,10 +127,10 @@ class EngineUnderFaultsTest {
         FaultInjector outage = FaultInjector.builder(5).rate(1).kinds(FaultKind.TRANSIENT)
                 .only(op -> op.startsWith("store.") && down.get()).build();
         f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(Faults.store(f.store, outage))
-                .listener(f.events::add).build();
+                .onEvent(f.events::add).build();
         Rollout r = f.start(CANARY);
         f.time.runUntil(() -> r.phase() == Phase.ABORTING, Duration.ofHours(1));
-        assertThat(f.platform.read().canaryWeight()).isEqualTo(10);
+        assertThat(f.platform.read().candidateWeight()).isEqualTo(10);
         down.set(true); // the store goes down: the ownership check before each write cannot read it either
 
         RolloutResult result = r.await();
@@ -148,7 +148,7 @@ class EngineUnderFaultsTest {
         Deployment ab = Deployment.abTest().match(io.cutover.spi.HeaderMatch.exact("x-canary", "true"))
                 .duration(Duration.ofMinutes(3)).gate(successRate(0.95)).build();
         boolean[] stalled = {false};
-        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).listener(f.events::add).listener(e -> {
+        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).onEvent(f.events::add).onEvent(e -> {
             if (e instanceof RolloutEvent.TrafficChanged && !stalled[0]) {
                 stalled[0] = true;
                 f.time.advance(Duration.ofHours(1)); // a call or listener that blocks the tick for an hour
@@ -184,7 +184,7 @@ class EngineUnderFaultsTest {
                 return f.store.save(rollout, state, expectedVersion);
             }
         };
-        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(down).listener(f.events::add).build();
+        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(down).onEvent(f.events::add).build();
         Rollout r = f.start(CANARY);
         RolloutResult result = r.await();
         assertThat(result.phase()).isEqualTo(Phase.PAUSED);
@@ -199,8 +199,8 @@ class EngineUnderFaultsTest {
     void anAbortCalledFromAListenerDuringAStepIsNotOverwrittenByTheStepsSave() {
         Fixture f = Fixture.healthy();
         Rollout[] handle = new Rollout[1];
-        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).listener(f.events::add).listener(e -> {
-            if (e instanceof RolloutEvent.TrafficChanged t && t.split().canaryWeight() == 50) {
+        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).onEvent(f.events::add).onEvent(e -> {
+            if (e instanceof RolloutEvent.TrafficChanged t && t.split().candidateWeight() == 50) {
                 handle[0].abort("the dashboard went red");
             }
         }).build();
@@ -216,8 +216,8 @@ class EngineUnderFaultsTest {
     void aPauseCalledFromAListenerTakesEffectAfterTheStep() {
         Fixture f = Fixture.healthy();
         Rollout[] handle = new Rollout[1];
-        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).listener(f.events::add).listener(e -> {
-            if (e instanceof RolloutEvent.TrafficChanged t && t.split().canaryWeight() == 10) {
+        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).onEvent(f.events::add).onEvent(e -> {
+            if (e instanceof RolloutEvent.TrafficChanged t && t.split().candidateWeight() == 10) {
                 handle[0].pause("hold on");
             }
         }).build();
@@ -227,13 +227,13 @@ class EngineUnderFaultsTest {
         assertThat(result.reason()).isEqualTo("paused by a person: hold on");
         assertThat(f.store.load("app").orElseThrow().state().phase()).isEqualTo(Phase.PAUSED);
         f.time.advance(Duration.ofHours(1));
-        assertThat(f.platform.read().canaryWeight()).isEqualTo(10);
+        assertThat(f.platform.read().candidateWeight()).isEqualTo(10);
     }
 
     @Test
     void aListenerThatThrowsAnErrorIsIgnoredAndTheRolloutGoesOn() {
         Fixture f = Fixture.healthy();
-        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).listener(e -> {
+        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).onEvent(e -> {
             throw new NoSuchMethodError("listener built against another version");
         }).build();
         assertThat(f.start(CANARY).await().phase()).isEqualTo(Phase.SUCCEEDED);

@@ -45,7 +45,7 @@ class FaultCatalogueTest {
         FaultInjector faults = FaultInjector.builder(7).rate(0).only(operation::equals)
                 .hangs(Duration.ofHours(1), f.time).slow(Duration.ofSeconds(45), f.time).build();
         f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(Faults.store(f.store, faults))
-                .listener(Faults.listener(f.events::add, faults)).build();
+                .onEvent(Faults.listener(f.events::add, faults)).build();
         Deployment canary = Deployment.canary().steps(10, 50).pauseBetween(Duration.ofMinutes(2)).gate(successRate(0.95)).build();
         Rollout r = f.engine.start("app", canary, Fixture.V2, Faults.target(f.target, faults));
         faults.next(kind);

@@ -151,7 +151,7 @@ class FaultSchedulesTest {
 
         RolloutEngine engine() {
             return RolloutEngine.builder().withScheduler(time).withStateStore(store).backoff(Duration.ofSeconds(1), Duration.ofSeconds(10))
-                    .listener(Faults.listener(e -> { }, faults)).build();
+                    .onEvent(Faults.listener(e -> { }, faults)).build();
         }
 
         RolloutResult run() {

@@ -32,12 +32,12 @@ class FencingTest {
         faults.disable();
         FaultInjector applies = FaultInjector.builder(2).rate(0).only("router.apply"::equals).build();
         RolloutEngine a = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).owner("engine-a")
-                .backoff(Duration.ofMinutes(5), Duration.ofMinutes(5)).listener(f.events::add).build();
+                .backoff(Duration.ofMinutes(5), Duration.ofMinutes(5)).onEvent(f.events::add).build();
         Rollout first = a.start("app", CANARY, Fixture.V2, Faults.target(f.target, applies));
-        f.time.runUntil(() -> first.status().split().canaryWeight() == 10, Duration.ofHours(1));
+        f.time.runUntil(() -> first.status().split().candidateWeight() == 10, Duration.ofHours(1));
         applies.next(FaultKind.TRANSIENT); // the 50% write fails: engine A waits 5 minutes to try again
         f.time.runUntil(() -> first.status().attempts() > 0, Duration.ofHours(1));
-        assertThat(f.platform.read().canaryWeight()).isEqualTo(10);
+        assertThat(f.platform.read().candidateWeight()).isEqualTo(10);
 
         RolloutEngine b = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).owner("engine-b").build();
         Rollout second = b.resume("app", CANARY, f.target);

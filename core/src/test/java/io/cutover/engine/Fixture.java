@@ -55,7 +55,7 @@ final class Fixture {
     }
 
     RolloutEngine newEngine() {
-        return RolloutEngine.builder().withScheduler(time).withStateStore(store).listener(events::add).build();
+        return RolloutEngine.builder().withScheduler(time).withStateStore(store).onEvent(events::add).build();
     }
 
     Rollout start(Deployment deployment) {
@@ -67,6 +67,6 @@ final class Fixture {
     }
 
     List<Integer> weights() {
-        return events(RolloutEvent.TrafficChanged.class).stream().map(e -> e.split().canaryWeight()).toList();
+        return events(RolloutEvent.TrafficChanged.class).stream().map(e -> e.split().candidateWeight()).toList();
     }
 }

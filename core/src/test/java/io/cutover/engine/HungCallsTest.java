@@ -54,7 +54,7 @@ class HungCallsTest {
 
     RolloutEngine engine(List<RolloutEvent> events) {
         RolloutEngine e = RolloutEngine.builder().pollInterval(Duration.ofMillis(20)).backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-                .listener(events::add).build();
+                .onEvent(events::add).build();
         engines.add(e);
         return e;
     }
@@ -78,7 +78,7 @@ class HungCallsTest {
         Rollout r = engine.start("app", canaryMeasuredEvery(Duration.ofSeconds(2)), Fixture.V2,
                 Faults.target(platform.target("app"), metrics));
         assertThat(metrics.awaitHang(Duration.ofSeconds(20))).isTrue();
-        assertThat(platform.read().canaryWeight()).isEqualTo(10);
+        assertThat(platform.read().candidateWeight()).isEqualTo(10);
         assertTimeoutPreemptively(ONE_SECOND, () -> {
             assertThat(r.status().phase()).isEqualTo(Phase.PROGRESSING);
             assertThat(engine.status("app")).isPresent();
@@ -135,7 +135,7 @@ class HungCallsTest {
         List<RolloutEvent> seen = new CopyOnWriteArrayList<>();
         FaultInjector listener = hanging("listener");
         RolloutEngine engine = RolloutEngine.builder().pollInterval(Duration.ofMillis(20))
-                .listener(Faults.listener(seen::add, listener)).build();
+                .onEvent(Faults.listener(seen::add, listener)).build();
         engines.add(engine);
         Deployment quick = Deployment.canary().steps(25, 50).pauseBetween(Duration.ofMillis(50)).scaleDownDelay(Duration.ZERO).build();
         Rollout one = engine.start("one", quick, Fixture.V2, realTimePlatform().target("one"));
@@ -172,7 +172,7 @@ class HungCallsTest {
         for (int i = 0; i < 500 && r.status().stepIndex() < 3; i++) {
             java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
         }
-        assertThat(platform.read().canaryWeight()).isEqualTo(10);
+        assertThat(platform.read().candidateWeight()).isEqualTo(10);
         down.set(true); // every load and save of the store hangs from now on
 
         assertTimeoutPreemptively(ONE_SECOND, () -> r.abort("the store hangs"));
@@ -189,7 +189,7 @@ class HungCallsTest {
                 .router(RouterCapability.WEIGHTED).build();
         FaultInjector hooks = hanging("hook.");
         List<RolloutEvent> events = new CopyOnWriteArrayList<>();
-        RolloutEngine engine = RolloutEngine.builder().withScheduler(time).isolateCalls(true).listener(events::add).build();
+        RolloutEngine engine = RolloutEngine.builder().withScheduler(time).isolateCalls(true).onEvent(events::add).build();
         engines.add(engine);
         io.cutover.spi.Hook slow = new io.cutover.spi.Hook() {
             @Override public HookResult run(io.cutover.spi.HookContext ctx) { return HookResult.pass(); }
@@ -226,9 +226,9 @@ class HungCallsTest {
             assertThat(e.kind()).isEqualTo("TRANSIENT");
             assertThat(e.message()).contains("deadline of PT30S");
         });
-        assertThat(f.platform.read().canaryWeight()).as("the slow write took effect").isEqualTo(10);
+        assertThat(f.platform.read().candidateWeight()).as("the slow write took effect").isEqualTo(10);
         f.time.advance(Duration.ofMinutes(2));
-        assertThat(r.status().split().canaryWeight()).as("the retry read back and confirmed it").isEqualTo(10);
+        assertThat(r.status().split().candidateWeight()).as("the retry read back and confirmed it").isEqualTo(10);
         assertThat(r.status().phase()).isEqualTo(Phase.PROGRESSING);
     }
 

@@ -94,7 +94,7 @@ class PlatformFailureTest {
         assertThat(result.reason()).contains("403 forbidden");
         assertThat(result.split()).isEqualTo(TrafficSplit.weighted(10)).isEqualTo(f.platform.read());
         assertThat(f.events(RolloutEvent.Failed.class)).singleElement()
-                .satisfies(e -> assertThat(e.split().canaryWeight()).isEqualTo(10));
+                .satisfies(e -> assertThat(e.split().candidateWeight()).isEqualTo(10));
         // stable was never scaled down, and the candidate still serving its 10% was not scaled away
         assertThat(f.platform.desiredReplicas(io.cutover.spi.Role.STABLE)).isEqualTo(4);
         assertThat(f.platform.desiredReplicas(io.cutover.spi.Role.CANDIDATE)).isPositive();

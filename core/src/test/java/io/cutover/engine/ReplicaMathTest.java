@@ -91,7 +91,7 @@ class ReplicaMathTest {
         World.Snapshot s = w.snapshots.stream().filter(x -> x.event() == atStep).findFirst().orElseThrow();
         assertThat(s.stableReady()).isEqualTo(1);
         assertThat(s.candidateReady()).isEqualTo(1);
-        assertThat(atStep.split().canaryWeight()).as("1 of 2 replicas").isEqualTo(50);
+        assertThat(atStep.split().candidateWeight()).as("1 of 2 replicas").isEqualTo(50);
         assertThat(w.platform.violations()).isEmpty();
     }
 
@@ -114,6 +114,6 @@ class ReplicaMathTest {
         var first = w.snapshots.stream().filter(s -> s.event() instanceof RolloutEvent.TrafficChanged).findFirst().orElseThrow();
         assertThat(first.candidateReady()).isEqualTo(10);
         assertThat(first.stableReady()).isEqualTo(1);
-        assertThat(((RolloutEvent.TrafficChanged) first.event()).split().canaryWeight()).as("10 of 11").isEqualTo(91);
+        assertThat(((RolloutEvent.TrafficChanged) first.event()).split().candidateWeight()).as("10 of 11").isEqualTo(91);
     }
 }

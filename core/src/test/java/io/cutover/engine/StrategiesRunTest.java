@@ -66,7 +66,7 @@ class StrategiesRunTest {
             assertThat(r.phase()).isEqualTo(Phase.PAUSED);
             assertThat(r.status().reason()).startsWith("waiting for a person to promote");
             assertThat(f.platform.desiredReplicas(Role.CANDIDATE)).isEqualTo(1);
-            assertThat(f.platform.read().canaryWeight()).isZero();
+            assertThat(f.platform.read().candidateWeight()).isZero();
             r.promote();
             assertThat(r.await().phase()).isEqualTo(Phase.SUCCEEDED);
             assertThat(f.platform.desiredReplicas(Role.STABLE)).isEqualTo(4);
@@ -181,8 +181,8 @@ class StrategiesRunTest {
                     .duration(Duration.ofMinutes(10)).gate(successRate(0.95)).build()).await();
             assertThat(result.phase()).isEqualTo(Phase.SUCCEEDED);
             var first = f.events(RolloutEvent.TrafficChanged.class).get(0).split();
-            assertThat(first.canaryWeight()).isZero();
-            assertThat(first.canaryMatches()).containsExactly(HeaderMatch.exact("x-canary", "true"));
+            assertThat(first.candidateWeight()).isZero();
+            assertThat(first.candidateMatches()).containsExactly(HeaderMatch.exact("x-canary", "true"));
             assertThat(f.platform.read()).isEqualTo(TrafficSplit.stableOnly());
             assertThat(f.events(RolloutEvent.MeasurementTaken.class)).isNotEmpty();
         }
@@ -204,7 +204,7 @@ class StrategiesRunTest {
                     .gate(successRate(0.95)).build()).await();
             assertThat(result.phase()).isEqualTo(Phase.ABORTED);
             assertThat(f.events(RolloutEvent.TrafficChanged.class))
-                    .allSatisfy(e -> assertThat(e.split().canaryWeight()).isZero());
+                    .allSatisfy(e -> assertThat(e.split().candidateWeight()).isZero());
             assertThat(f.platform.requestsByRevision()).containsKey("v2");
             // users saw only stable's errors (0.5%), nothing of the candidate's 50%
             long served = f.platform.requestsByRevision().get("v1");

@@ -36,10 +36,10 @@ class SupersedeAfterCrashTest {
         World w = SupersedeTest.at20Percent();
         w.engine.update("app", SupersedeTest.CANARY, SupersedeTest.V3, w.platform.target("app"));
         w.engine.shutdown(); // dies before the platform saw anything of the update
-        assertThat(w.platform.read().canaryWeight()).isEqualTo(20);
+        assertThat(w.platform.read().candidateWeight()).isEqualTo(20);
 
         List<RolloutEvent> events = new ArrayList<>();
-        RolloutEngine fresh = RolloutEngine.builder().withScheduler(w.time).withStateStore(w.store).listener(events::add).build();
+        RolloutEngine fresh = RolloutEngine.builder().withScheduler(w.time).withStateStore(w.store).onEvent(events::add).build();
         var old = fresh.resume("app", SupersedeTest.CANARY, w.platform.target("app"));
         assertThat(old.await().phase()).isEqualTo(Phase.ABORTED);
         w.time.runUntil(() -> succeededOnV3(fresh), Duration.ofHours(2));
@@ -61,7 +61,7 @@ class SupersedeAfterCrashTest {
             boolean crashed = false;
             try {
                 var update = w.engine.update("app", SupersedeTest.CANARY, SupersedeTest.V3, w.platform.target("app"));
-                w.time.runUntil(() -> update.isDone() && w.platform.read().canaryWeight() > 0, Duration.ofHours(1));
+                w.time.runUntil(() -> update.isDone() && w.platform.read().candidateWeight() > 0, Duration.ofHours(1));
                 update.join(); // a crash inside the new revision's start ends the update's future
             } catch (SimulatedCrash e) {
                 crashed = true;
@@ -90,7 +90,7 @@ class SupersedeAfterCrashTest {
         w.engine.shutdown();
 
         List<RolloutEvent> events = new ArrayList<>();
-        RolloutEngine fresh = RolloutEngine.builder().withScheduler(w.time).withStateStore(w.store).listener(events::add).build();
+        RolloutEngine fresh = RolloutEngine.builder().withScheduler(w.time).withStateStore(w.store).onEvent(events::add).build();
         var result = fresh.resume("app", SupersedeTest.CANARY, w.platform.target("app")).await();
         w.time.advance(Duration.ofMinutes(30));
 
@@ -134,7 +134,7 @@ class SupersedeAfterCrashTest {
         World w = SupersedeTest.at20Percent();
         int before = w.platform.writes();
         var update = w.engine.update("app", SupersedeTest.CANARY, SupersedeTest.V3, w.platform.target("app"));
-        w.time.runUntil(() -> update.isDone() && w.platform.read().canaryWeight() > 0, Duration.ofHours(1));
+        w.time.runUntil(() -> update.isDone() && w.platform.read().candidateWeight() > 0, Duration.ofHours(1));
         return w.platform.writes() - before;
     }
 

@@ -29,8 +29,8 @@ class SupersedeTest {
     static World at20Percent() {
         World w = World.weighted(4);
         w.start(CANARY);
-        w.time.runUntil(() -> w.platform.read().canaryWeight() == 20, Duration.ofHours(1));
-        assertThat(w.platform.read().canaryWeight()).isEqualTo(20);
+        w.time.runUntil(() -> w.platform.read().candidateWeight() == 20, Duration.ofHours(1));
+        assertThat(w.platform.read().candidateWeight()).isEqualTo(20);
         return w;
     }
 
@@ -51,10 +51,10 @@ class SupersedeTest {
         assertThat(abort.reason()).contains("superseded by revision v3");
         int backToStable = indexOf(after, e -> e instanceof RolloutEvent.TrafficChanged t && t.split().isStableOnly());
         int v2Down = indexOf(after, e -> e instanceof RolloutEvent.ReplicasChanged r && r.role().equals("CANDIDATE") && r.replicas() == 0);
-        int v3Traffic = indexOf(after, e -> e instanceof RolloutEvent.TrafficChanged t && t.split().canaryWeight() > 0);
+        int v3Traffic = indexOf(after, e -> e instanceof RolloutEvent.TrafficChanged t && t.split().candidateWeight() > 0);
         assertThat(backToStable).as("traffic back to stable before v2 is scaled down").isLessThan(v2Down);
         assertThat(v2Down).as("v2 gone before v3 gets traffic").isLessThan(v3Traffic);
-        assertThat(((RolloutEvent.TrafficChanged) after.get(v3Traffic).event()).split().canaryWeight()).as("v3 from the first step").isEqualTo(20);
+        assertThat(((RolloutEvent.TrafficChanged) after.get(v3Traffic).event()).split().candidateWeight()).as("v3 from the first step").isEqualTo(20);
         assertThat(after.subList(0, v3Traffic)).allSatisfy(s -> assertThat(s.stableReady()).isEqualTo(4));
         assertThat(w.platform.stableRevision()).isEqualTo("v3");
         assertThat(w.platform.violations()).isEmpty();
@@ -104,7 +104,7 @@ class SupersedeTest {
         RolloutEngine other = RolloutEngine.builder().withScheduler(w.time).withStateStore(w.store).build();
         assertThatThrownBy(() -> other.update("app", CANARY, V3, w.platform.target("app")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not driven by this engine");
-        assertThat(w.platform.read().canaryWeight()).isEqualTo(20);
+        assertThat(w.platform.read().candidateWeight()).isEqualTo(20);
         assertThat(w.engine.status("app").orElseThrow().candidate()).isEqualTo(World.V2);
     }
 

@@ -44,7 +44,7 @@ final class World {
         this.replicaRatio = List.of(router).contains(RouterCapability.REPLICA_RATIO) && !List.of(router).contains(RouterCapability.WEIGHTED);
         platform = SimulatedPlatform.builder(time.clock()).stable(V1, stableReplicas, Behaviour.healthy())
                 .behaviour("v2", candidate).router(router).build();
-        engine = RolloutEngine.builder().withScheduler(time).withStateStore(store).listener(this::record).build();
+        engine = RolloutEngine.builder().withScheduler(time).withStateStore(store).onEvent(this::record).build();
     }
 
     static World weighted(int stableReplicas) {
@@ -72,7 +72,7 @@ final class World {
             int candidate = platform.readyReplicas(Role.CANDIDATE);
             return stable + candidate == 0 ? 0 : (double) candidate / (stable + candidate);
         }
-        return platform.read().canaryWeight() / 100.0;
+        return platform.read().candidateWeight() / 100.0;
     }
 
     <T extends RolloutEvent> List<T> events(Class<T> type) {

@@ -125,7 +125,7 @@ class WebhookHookTest {
         assertThat(json.get("candidate").get("name").asString()).isEqualTo("v2.0.0");
         assertThat(json.get("candidate").get("artifact").asString()).isEqualTo("myapp:v2.0.0");
         assertThat(json.get("stableRevision").asString()).isEqualTo("v1.0.0");
-        assertThat(json.get("split").get("canaryWeight").asInt()).isEqualTo(25);
+        assertThat(json.get("split").get("candidateWeight").asInt()).isEqualTo(25);
         assertThat(json.get("split").get("stableWeight").asInt()).isEqualTo(75);
         assertThat(json.get("split").get("mirrorPercent").asInt()).isEqualTo(10);
         JsonNode match = json.get("split").get("headerMatches").get(0);
@@ -141,7 +141,7 @@ class WebhookHookTest {
 
         assertThat(receiver.calls().get(0).bodyText()).isEqualTo("{\"rollout\":\"myapp-canary\",\"application\":\"myapp\","
                 + "\"stage\":\"AFTER_TRAFFIC\",\"candidate\":{\"name\":\"v2.0.0\",\"artifact\":\"myapp:v2.0.0\"},"
-                + "\"stableRevision\":\"v1.0.0\",\"split\":{\"canaryWeight\":25,\"stableWeight\":75,\"mirrorPercent\":10,"
+                + "\"stableRevision\":\"v1.0.0\",\"split\":{\"candidateWeight\":25,\"stableWeight\":75,\"mirrorPercent\":10,"
                 + "\"headerMatches\":[{\"header\":\"x-canary\",\"kind\":\"EXACT\",\"value\":\"always\"}]},"
                 + "\"timestamp\":\"2026-01-01T00:05:00Z\"}");
     }

@@ -67,7 +67,7 @@ class WebhookRolloutTest {
         assertThat(before.get("stage").asString()).isEqualTo("BEFORE_TRAFFIC");
         assertThat(before.get("candidate").get("name").asString()).isEqualTo("v2.0.0");
         assertThat(before.get("stableRevision").asString()).isEqualTo("v1.0.0");
-        assertThat(before.get("split").get("canaryWeight").asInt()).isZero();
+        assertThat(before.get("split").get("candidateWeight").asInt()).isZero();
         assertThat(complete.get("stage").asString()).isEqualTo("ON_COMPLETE");
         assertThat(Instant.parse(complete.get("timestamp").asString()))
                 .isAfter(Instant.parse(before.get("timestamp").asString()));

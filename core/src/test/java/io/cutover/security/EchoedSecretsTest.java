@@ -93,7 +93,7 @@ class EchoedSecretsTest {
         InMemoryStateStore store = new InMemoryStateStore();
         List<RolloutEvent> events = new CopyOnWriteArrayList<>();
         io.cutover.time.VirtualScheduler time = new io.cutover.time.VirtualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
-        RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withStateStore(store).listener(events::add).build();
+        RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withStateStore(store).onEvent(events::add).build();
         try {
             SimulatedPlatform platform = SimulatedPlatform.builder(time.clock()).seed(7)
                     .stable(V1, 5, Behaviour.healthy()).behaviour(V2.name(), Behaviour.healthy()).build();

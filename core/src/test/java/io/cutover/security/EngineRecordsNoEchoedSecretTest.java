@@ -64,7 +64,7 @@ class EngineRecordsNoEchoedSecretTest {
 
             @Override
             public void apply(TrafficSplit split) {
-                if (split.canaryWeight() > 0) {
+                if (split.candidateWeight() > 0) {
                     throw failure.apply(ECHO);
                 }
                 real.router().apply(split);
@@ -80,7 +80,7 @@ class EngineRecordsNoEchoedSecretTest {
 
     private RolloutResult run(Deployment deployment, Target target, StringBuilder log) {
         RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withStateStore(store)
-                .retryBudget(2).backoff(Duration.ofSeconds(1), Duration.ofSeconds(2)).listener(events::add).build();
+                .retryBudget(2).backoff(Duration.ofSeconds(1), Duration.ofSeconds(2)).onEvent(events::add).build();
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));

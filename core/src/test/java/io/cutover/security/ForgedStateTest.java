@@ -62,10 +62,10 @@ class ForgedStateTest {
     private void pausedAt25(byte[] key) {
         RolloutEngine first = engine(key);
         Rollout rollout = first.start("myapp", canary(), V2, platform.target("myapp"));
-        time.runUntil(() -> rollout.status().split().canaryWeight() == 25, Duration.ofHours(1));
+        time.runUntil(() -> rollout.status().split().candidateWeight() == 25, Duration.ofHours(1));
         RolloutResult paused = rollout.pause("looking at dashboards").await();
         assertThat(paused.phase()).isEqualTo(Phase.PAUSED);
-        assertThat(paused.split().canaryWeight()).isEqualTo(25);
+        assertThat(paused.split().candidateWeight()).isEqualTo(25);
         first.shutdown();
     }
 
@@ -84,7 +84,7 @@ class ForgedStateTest {
         assertThatThrownBy(resume::run).isInstanceOf(type).hasMessageContaining("altered");
         assertThat(platform.reads()).as("platform reads after the refusal").isEqualTo(reads);
         assertThat(platform.writes()).as("platform writes after the refusal").isEqualTo(writes);
-        assertThat(platform.read().canaryWeight()).isEqualTo(25);
+        assertThat(platform.read().candidateWeight()).isEqualTo(25);
         assertThat(platform.stableRevision()).isEqualTo("v1.0.0");
     }
 

@@ -113,7 +113,7 @@ class ReplayedStateTest {
                 .stateKey(KEY).build();
         Deployment canary = SealedStates.canary();
         Rollout rollout = engine.start("myapp", canary, V2, platform.target("myapp"));
-        time.runUntil(() -> rollout.status().split().canaryWeight() == 25, Duration.ofHours(1));
+        time.runUntil(() -> rollout.status().split().candidateWeight() == 25, Duration.ofHours(1));
         assertThat(rollout.pause("looking at dashboards").await().phase()).isEqualTo(Phase.PAUSED);
         String pausedAt25 = json();
         RolloutResult aborted = rollout.abort("errors in the logs").await();
@@ -128,7 +128,7 @@ class ReplayedStateTest {
                 .hasMessageContaining("older state of rollout myapp");
         assertThat(platform.reads()).as("platform reads after the replay").isEqualTo(reads);
         assertThat(platform.writes()).as("platform writes after the replay").isEqualTo(writes);
-        assertThat(platform.read().canaryWeight()).isZero();
+        assertThat(platform.read().candidateWeight()).isZero();
         assertThat(platform.desiredReplicas(io.cutover.spi.Role.CANDIDATE)).isZero();
     }
 }

@@ -35,7 +35,7 @@ class StateKeyRotationTest {
         Deployment canary = SealedStates.canary();
         RolloutEngine before = RolloutEngine.builder().withScheduler(time).withStateStore(new FileStateStore(dir)).stateKey(OLD).build();
         Rollout rollout = before.start("myapp", canary, V2, platform.target("myapp"));
-        time.runUntil(() -> rollout.status().split().canaryWeight() == 25, Duration.ofHours(1));
+        time.runUntil(() -> rollout.status().split().candidateWeight() == 25, Duration.ofHours(1));
         assertThat(rollout.pause("key rotation").await().phase()).isEqualTo(Phase.PAUSED);
         before.shutdown();
 

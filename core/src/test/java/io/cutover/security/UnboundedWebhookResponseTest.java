@@ -73,7 +73,7 @@ class UnboundedWebhookResponseTest {
             assertThat(result.phase()).isEqualTo(Phase.ABORTED);
             assertThat(result.reason()).contains("notify answered 500").hasSizeLessThan(600);
             assertThat(platform.stableRevision()).isEqualTo("v1.0.0");
-            assertThat(result.split().canaryWeight()).isZero();
+            assertThat(result.split().candidateWeight()).isZero();
         } finally {
             engine.shutdown();
         }

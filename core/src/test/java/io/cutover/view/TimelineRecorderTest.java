@@ -40,7 +40,7 @@ class TimelineRecorderTest {
             VirtualScheduler time = new VirtualScheduler(Instant0.START);
             SimulatedPlatform platform = Simulation.platform(scenario, time);
             TimelineRecorder recorder = ready ? new TimelineRecorder((rollout, role) -> platform.readyReplicas(role)) : new TimelineRecorder();
-            RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withStateStore(new InMemoryStateStore()).listener(recorder).build();
+            RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withStateStore(new InMemoryStateStore()).onEvent(recorder).build();
             return new Live(time, platform, engine, recorder);
         }
     }

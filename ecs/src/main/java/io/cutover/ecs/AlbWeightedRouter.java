@@ -121,7 +121,7 @@ public final class AlbWeightedRouter implements TrafficRouter {
     @Override
     public void apply(TrafficSplit split) {
         Objects.requireNonNull(split, "split");
-        if (!split.canaryMatches().isEmpty() || split.mirrorPercent() > 0) {
+        if (!split.candidateMatches().isEmpty() || split.mirrorPercent() > 0) {
             throw new IllegalArgumentException("an ALB weighted router can only split by weight, not " + split);
         }
         TargetGroupRoles.Pair pair = roles.current();
@@ -169,7 +169,7 @@ public final class AlbWeightedRouter implements TrafficRouter {
         Action forward = actions.get(index);
         List<TargetGroupTuple> groups = tuples(forward);
         Weights now = weights(groups, pair);
-        int candidate = split.canaryWeight();
+        int candidate = split.candidateWeight();
         int stable = 100 - candidate;
         int total = now.stable + now.candidate;
         boolean stuckCandidate = candidate == 0 && sticky(forward)

@@ -250,14 +250,14 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
     @Override
     public void apply(TrafficSplit split) {
         Objects.requireNonNull(split, "split");
-        if (!split.canaryMatches().isEmpty() || split.mirrorPercent() > 0 || (split.canaryWeight() > 0 && split.canaryWeight() < 100)) {
+        if (!split.candidateMatches().isEmpty() || split.mirrorPercent() > 0 || (split.candidateWeight() > 0 && split.candidateWeight() < 100)) {
             throw new IllegalArgumentException("CodeDeploy moves all production traffic or none; cannot apply " + split);
         }
         Optional<Running> running = running();
         if (running.isEmpty()) {
             return;
         }
-        if (split.canaryWeight() == 0) {
+        if (split.candidateWeight() == 0) {
             stop(running.get(), "all traffic to stable");
         } else if (running.get().info().status() == DeploymentStatus.READY) {
             continueDeployment(running.get().info().deploymentId(), DeploymentWaitType.READY_WAIT);

@@ -246,7 +246,7 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
     public void apply(TrafficSplit split) {
         Args.allOrNothing(Objects.requireNonNull(split, "split"), "ECS, by its own " + strategy.kind() + " strategy,");
         NativeServiceView v = view();
-        if (split.canaryWeight() == 0) {
+        if (split.candidateWeight() == 0) {
             rollBack(v, "all traffic to stable");
             return;
         }

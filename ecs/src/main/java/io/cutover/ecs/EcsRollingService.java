@@ -213,10 +213,10 @@ public final class EcsRollingService implements Workloads, TrafficRouter {
     @Override
     public void apply(TrafficSplit split) {
         Objects.requireNonNull(split, "split");
-        if (!split.canaryMatches().isEmpty() || split.mirrorPercent() > 0) {
+        if (!split.candidateMatches().isEmpty() || split.mirrorPercent() > 0) {
             throw new IllegalArgumentException("an ECS rolling service can only split by tasks, not " + split);
         }
-        if (split.canaryWeight() == 0) {
+        if (split.candidateWeight() == 0) {
             View v = view();
             if (v.candidateDeployment().isPresent()) {
                 rollBack(v, "all traffic to stable");

@@ -209,7 +209,7 @@ class AlbWeightedRouterTest {
         var router = AlbWeightedRouter.forListener(elb, LISTENER, TargetGroupRoles.fixed(BLUE, GREEN));
 
         assertThat(router.capabilities()).containsExactly(RouterCapability.WEIGHTED);
-        assertThatThrownBy(() -> router.apply(TrafficSplit.stableOnly().withCanaryMatches(List.of(HeaderMatch.exact("x-canary", "true")))))
+        assertThatThrownBy(() -> router.apply(TrafficSplit.stableOnly().withCandidateMatches(List.of(HeaderMatch.exact("x-canary", "true")))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only split by weight");
         assertThatThrownBy(() -> AlbWeightedRouter.forRule(elb, " ", TargetGroupRoles.fixed(BLUE, GREEN)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ruleArn");

@@ -94,7 +94,7 @@ class CodeDeployBlueGreenTest {
 
     private RolloutEngine engine() {
         return RolloutEngine.builder().withScheduler(time).withClock(time.clock()).withStateStore(store)
-                .pollInterval(Duration.ofSeconds(15)).listener(events::add).build();
+                .pollInterval(Duration.ofSeconds(15)).onEvent(events::add).build();
     }
 
     private Target target(CodeDeployBlueGreen cd, MetricSource metrics, Crashing crashing) {
@@ -157,7 +157,7 @@ class CodeDeployBlueGreenTest {
         // the shift and the end of the deployment took minutes of polls: waited for, not counted as failed attempts
         assertThat(events).noneMatch(e -> e instanceof io.cutover.event.RolloutEvent.CallFailed);
         assertThat(events).filteredOn(e -> e instanceof io.cutover.event.RolloutEvent.TrafficChanged)
-                .extracting(e -> ((io.cutover.event.RolloutEvent.TrafficChanged) e).split().canaryWeight())
+                .extracting(e -> ((io.cutover.event.RolloutEvent.TrafficChanged) e).split().candidateWeight())
                 .as("the weights CodeDeploy showed").containsSubsequence(10, 100);
     }
 
@@ -178,10 +178,10 @@ class CodeDeployBlueGreenTest {
 
         time.advance(Duration.ofMinutes(20));
 
-        assertThat(rollout.status().split().canaryWeight()).isZero();
+        assertThat(rollout.status().split().candidateWeight()).isZero();
         assertThat(server.fake.codeDeploy().status("d-1")).as(server.fake.codeDeploy().passedEvents() + " " + rollout.status()).isEqualTo("Ready");
         assertThat(server.fake.codeDeploy().greenWeight("d-1")).isZero();
-        assertThat(cd.read().canaryWeight()).isZero();
+        assertThat(cd.read().candidateWeight()).isZero();
         assertThat(cd.status(Role.CANDIDATE).settled()).isTrue();
     }
 

@@ -85,7 +85,7 @@ class EcsEndToEndTest {
     private RolloutEngine engine(int retryBudget) {
         return RolloutEngine.builder().withScheduler(time).withClock(time.clock())
                 .pollInterval(Duration.ofSeconds(10)).retryBudget(retryBudget)
-                .listener(event -> {
+                .onEvent(event -> {
                     if (event instanceof RolloutEvent.StepStarted s) {
                         timeline.add(snapshot(s.step()));
                     }
@@ -227,7 +227,7 @@ class EcsEndToEndTest {
         List<Map<String, Integer>> weights = new ArrayList<>();
         RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withClock(time.clock())
                 .pollInterval(Duration.ofSeconds(10))
-                .listener(event -> {
+                .onEvent(event -> {
                     if (event instanceof RolloutEvent.TrafficChanged) {
                         weights.add(server.fake.elb().forwardWeights(Fixtures.RULE));
                     }

@@ -79,7 +79,7 @@ class EcsNativeDeploymentTest {
 
     private RolloutEngine engine() {
         return RolloutEngine.builder().withScheduler(time).withClock(time.clock()).withStateStore(store)
-                .pollInterval(Duration.ofSeconds(15)).listener(events::add).listener(e -> {
+                .pollInterval(Duration.ofSeconds(15)).onEvent(events::add).onEvent(e -> {
                     if (e instanceof RolloutEvent.RolledBack) {
                         sharesAtRolledBack.add(shares());
                     }
@@ -190,7 +190,7 @@ class EcsNativeDeploymentTest {
         List<Integer> seen = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             time.advance(Duration.ofSeconds(15));
-            int w = web.read().canaryWeight();
+            int w = web.read().candidateWeight();
             if (seen.isEmpty() || seen.get(seen.size() - 1) != w) {
                 seen.add(w);
             }
@@ -209,7 +209,7 @@ class EcsNativeDeploymentTest {
         List<Integer> seen = new ArrayList<>();
         for (int i = 0; i < 40 && seen.size() < 3; i++) {
             time.advance(Duration.ofSeconds(15));
-            int w = web.read().canaryWeight();
+            int w = web.read().candidateWeight();
             if (seen.isEmpty() || seen.get(seen.size() - 1) != w) {
                 seen.add(w);
             }
@@ -309,7 +309,7 @@ class EcsNativeDeploymentTest {
         switch (result.phase()) {
             case SUCCEEDED -> assertThat(served).isEqualTo(Map.of(TD2, 100.0));
             case ABORTED -> assertThat(served).isEqualTo(Map.of(TD1, 100.0));
-            default -> assertThat((double) result.split().canaryWeight()).as("%s: %s", result.phase(), result.reason())
+            default -> assertThat((double) result.split().candidateWeight()).as("%s: %s", result.phase(), result.reason())
                     .isEqualTo(served.getOrDefault(TD2, 0.0));
         }
         assertThat(result.phase()).as(result.reason()).isIn(errorRate < 0.05
@@ -331,7 +331,7 @@ class EcsNativeDeploymentTest {
 
         assertThat(result.phase()).isEqualTo(Phase.FAILED);
         assertThat(result.reason()).contains("cannot roll back").contains(TD1);
-        assertThat(result.split().canaryWeight()).as("the result says where traffic is").isEqualTo(100);
+        assertThat(result.split().candidateWeight()).as("the result says where traffic is").isEqualTo(100);
         assertThat(shares()).isEqualTo(Map.of(TD2, 100.0));
     }
 

@@ -67,7 +67,7 @@ class EcsRollingServiceTest {
 
     private RolloutEngine engine() {
         return RolloutEngine.builder().withScheduler(time).withClock(time.clock()).withStateStore(store)
-                .pollInterval(Duration.ofSeconds(15)).listener(events::add).build();
+                .pollInterval(Duration.ofSeconds(15)).onEvent(events::add).build();
     }
 
     private Target target(MetricSource metrics, Crashing crashing) {

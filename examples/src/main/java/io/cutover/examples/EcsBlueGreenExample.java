@@ -75,7 +75,7 @@ public final class EcsBlueGreenExample {
             FileStateStore store = new FileStateStore(Path.of(".cutover"));
             RolloutEngine engine = RolloutEngine.builder()
                     .withStateStore(store)
-                    .listener(event -> log.info("{}", event))
+                    .onEvent(event -> log.info("{}", event))
                     .build();
             RolloutResult result = engine.status(service).isPresent()
                     ? engine.resume(service, gated, target).await()

@@ -73,7 +73,7 @@ public final class IstioCanaryExample {
                 .metrics(prometheus)
                 .build();
         RolloutEngine engine = RolloutEngine.builder()
-                .listener(event -> System.out.println(event))
+                .onEvent(event -> System.out.println(event))
                 .build();
         try {
             return engine.start("myapp", canary(), revision, target).await();

@@ -46,7 +46,7 @@ public final class KubernetesBlueGreenExample {
         try (KubernetesClient client = KubernetesTarget.client()) {
             RolloutEngine engine = RolloutEngine.builder()
                     .withStateStore(new ConfigMapStateStore(client, namespace))
-                    .listener(event -> System.out.println(event))
+                    .onEvent(event -> System.out.println(event))
                     .build();
             try {
                 RolloutResult result = run(engine, target(client, namespace), revision);

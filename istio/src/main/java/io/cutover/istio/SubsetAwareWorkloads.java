@@ -142,7 +142,7 @@ public final class SubsetAwareWorkloads implements Workloads {
             throw CutoverException.permanent("promote " + revision.name(), "subset '" + subsets.subsetName(Role.CANDIDATE)
                     + "' does not select " + revision.name() + ": Cutover will not send all traffic to it", null);
         }
-        router.apply(router.read().withCanaryWeight(100));
+        router.apply(router.read().withCandidateWeight(100));
         LOG.info("promoting {}: all traffic on subset {} before subset {} moves", revision.name(),
                 subsets.subsetName(Role.CANDIDATE), subsets.subsetName(Role.STABLE));
         delegate.promote(revision);
@@ -161,7 +161,7 @@ public final class SubsetAwareWorkloads implements Workloads {
                     + "' selects " + subsets.labels(Role.CANDIDATE) + ", not the candidate's pods " + candidate.labels()
                     + ": Cutover will not send all traffic to it", null);
         }
-        router.apply(router.read().withCanaryWeight(100));
+        router.apply(router.read().withCandidateWeight(100));
         delegate.promote(revision);
         subsets.select(Role.STABLE, known(Role.STABLE).orElseThrow().labels());
     }

@@ -148,9 +148,9 @@ public final class VirtualServiceRouter implements TrafficRouter {
         Set<HeaderMatch> matches = new LinkedHashSet<>();
         for (VirtualServiceRef ref : virtualServices) {
             TrafficSplit split = read(ref);
-            weight = Math.max(weight, split.canaryWeight());
+            weight = Math.max(weight, split.candidateWeight());
             mirror = Math.max(mirror, split.mirrorPercent());
-            matches.addAll(split.canaryMatches());
+            matches.addAll(split.candidateMatches());
         }
         return new TrafficSplit(weight, List.copyOf(matches), mirror);
     }

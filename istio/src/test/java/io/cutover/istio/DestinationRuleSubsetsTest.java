@@ -90,11 +90,11 @@ class DestinationRuleSubsetsTest {
         assertThatThrownBy(() -> router.apply(TrafficSplit.weighted(10)))
                 .isInstanceOfSatisfying(CutoverException.class, e -> assertThat(e.kind()).isEqualTo(CutoverException.Kind.PERMANENT))
                 .hasMessageContaining("defines no subset 'canary'");
-        assertThat(router.read().canaryWeight()).isZero();
+        assertThat(router.read().candidateWeight()).isZero();
 
         subsets.point(Role.CANDIDATE, "v2.0.0");
         router.apply(TrafficSplit.weighted(10));
-        assertThat(router.read().canaryWeight()).isEqualTo(10);
+        assertThat(router.read().candidateWeight()).isEqualTo(10);
     }
 
     @Test

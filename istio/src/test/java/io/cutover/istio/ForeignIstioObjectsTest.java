@@ -77,7 +77,7 @@ class ForeignIstioObjectsTest {
 
         router.apply(new TrafficSplit(0, List.of(HeaderMatch.exact("x-beta", "1")), 0));
         router.apply(new TrafficSplit(0, List.of(HeaderMatch.exact("x-beta", "2")), 0));
-        assertThat(router.read().canaryMatches()).containsExactly(HeaderMatch.exact("x-beta", "2"));
+        assertThat(router.read().candidateMatches()).containsExactly(HeaderMatch.exact("x-beta", "2"));
         router.apply(TrafficSplit.stableOnly());
 
         assertThat(router.read()).isEqualTo(TrafficSplit.stableOnly());

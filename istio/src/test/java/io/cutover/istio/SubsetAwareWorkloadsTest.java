@@ -70,7 +70,7 @@ class SubsetAwareWorkloadsTest {
 
         workloads.promote(V2);
 
-        assertThat(router.read().canaryWeight()).isZero();
+        assertThat(router.read().candidateWeight()).isZero();
         assertThat(platform.calls).last().isEqualTo("promote v2.0.0 [stable=v2.0.0 canary=v2.0.0 weight=0]");
     }
 
@@ -92,7 +92,7 @@ class SubsetAwareWorkloadsTest {
         assertThatThrownBy(() -> workloads.promote(Revision.of("v3.0.0", "myapp:v3.0.0")))
                 .isInstanceOf(CutoverException.class)
                 .hasMessageContaining("does not select v3.0.0");
-        assertThat(router.read().canaryWeight()).isZero();
+        assertThat(router.read().candidateWeight()).isZero();
     }
 
     /** Stands in for a Deployments adapter and records what the mesh looked like at each call. */
@@ -122,7 +122,7 @@ class SubsetAwareWorkloadsTest {
 
         private String mesh() {
             return "[stable=" + subsets.labelValue(Role.STABLE).orElse("-") + " canary=" + subsets.labelValue(Role.CANDIDATE).orElse("-")
-                    + " weight=" + router.read().canaryWeight() + "]";
+                    + " weight=" + router.read().candidateWeight() + "]";
         }
     }
 }

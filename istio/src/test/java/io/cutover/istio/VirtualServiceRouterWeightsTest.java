@@ -35,8 +35,8 @@ class VirtualServiceRouterWeightsTest {
     void readsTheSeedSplitFromTheRouteSendingToStable() {
         TrafficSplit split = router().read();
 
-        assertThat(split.canaryWeight()).isEqualTo(10);
-        assertThat(split.canaryMatches()).as("the seed's own x-canary route is the user's, not Cutover's").isEmpty();
+        assertThat(split.candidateWeight()).isEqualTo(10);
+        assertThat(split.candidateMatches()).as("the seed's own x-canary route is the user's, not Cutover's").isEmpty();
         assertThat(split.mirrorPercent()).isZero();
     }
 

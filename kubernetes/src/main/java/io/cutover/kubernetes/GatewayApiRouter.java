@@ -116,10 +116,10 @@ public final class GatewayApiRouter implements TrafficRouter {
             int weighted = weightedRule(rules);
             @SuppressWarnings("unchecked")
             Map<String, Object> rule = (Map<String, Object>) rules.get(weighted);
-            setWeights(rule, split.canaryWeight());
-            String mark = split.canaryMatches().isEmpty() ? null : fingerprint(split.canaryMatches());
+            setWeights(rule, split.candidateWeight());
+            String mark = split.candidateMatches().isEmpty() ? null : fingerprint(split.candidateMatches());
             if (mark != null) {
-                rules.add(weighted, routesRule(rule, split.canaryMatches()));
+                rules.add(weighted, routesRule(rule, split.candidateMatches()));
             }
             boolean sameRules = rules.equals(Raw.list(Raw.child(raw.tree(live), "spec"), "rules"))
                     || mark != null && sameIgnoringRuleNames(rules, Raw.list(Raw.child(raw.tree(live), "spec"), "rules"));
@@ -169,22 +169,22 @@ public final class GatewayApiRouter implements TrafficRouter {
         return new TrafficSplit(weight, List.copyOf(new LinkedHashSet<>(matches)), 0);
     }
 
-    private void setWeights(Map<String, Object> rule, int canaryWeight) {
+    private void setWeights(Map<String, Object> rule, int candidateWeight) {
         List<Object> refs = new ArrayList<>(Raw.list(rule, "backendRefs"));
         Map<String, Object> stableRef = null;
         boolean candidateSeen = false;
         for (Object o : refs) {
             Map<String, Object> b = asMap(o);
             if (stableBackend.equals(b.get("name"))) {
-                b.put("weight", 100 - canaryWeight);
+                b.put("weight", 100 - candidateWeight);
                 stableRef = b;
             } else if (candidateBackend.equals(b.get("name"))) {
-                b.put("weight", canaryWeight);
+                b.put("weight", candidateWeight);
                 candidateSeen = true;
             }
         }
         if (!candidateSeen && stableRef != null) {
-            refs.add(candidateRef(stableRef, canaryWeight));
+            refs.add(candidateRef(stableRef, candidateWeight));
         }
         rule.put("backendRefs", refs);
     }

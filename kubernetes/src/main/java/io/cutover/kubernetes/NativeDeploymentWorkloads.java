@@ -231,7 +231,7 @@ public final class NativeDeploymentWorkloads implements Workloads {
 
             @Override
             public void apply(TrafficSplit split) {
-                if (!split.canaryMatches().isEmpty() || split.mirrorPercent() != 0) {
+                if (!split.candidateMatches().isEmpty() || split.mirrorPercent() != 0) {
                     throw new IllegalArgumentException("a Deployment's own rollout cannot route by header or mirror: " + split);
                 }
             }

@@ -68,10 +68,10 @@ public final class ReplicaRatioRouter implements TrafficRouter {
     @Override
     public void apply(TrafficSplit split) {
         Objects.requireNonNull(split, "split");
-        if (!split.canaryMatches().isEmpty() || split.mirrorPercent() != 0) {
+        if (!split.candidateMatches().isEmpty() || split.mirrorPercent() != 0) {
             throw new IllegalArgumentException("a replica-ratio router cannot route by header or mirror: " + split);
         }
-        if (split.canaryWeight() > 0) {
+        if (split.candidateWeight() > 0) {
             Map<String, String> selector = selector();
             Deployment candidate = workloads.deployment(Role.CANDIDATE);
             if (candidate != null && !selects(selector, candidate)) {

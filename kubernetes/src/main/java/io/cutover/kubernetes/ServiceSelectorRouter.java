@@ -76,15 +76,15 @@ public final class ServiceSelectorRouter implements TrafficRouter {
     @Override
     public void apply(TrafficSplit split) {
         Objects.requireNonNull(split, "split");
-        if (split.canaryWeight() != 0 && split.canaryWeight() != 100) {
-            throw new IllegalArgumentException("a Service selector switches all traffic or none: canaryWeight must be 0 or 100, not "
-                    + split.canaryWeight());
+        if (split.candidateWeight() != 0 && split.candidateWeight() != 100) {
+            throw new IllegalArgumentException("a Service selector switches all traffic or none: candidateWeight must be 0 or 100, not "
+                    + split.candidateWeight());
         }
-        if (!split.canaryMatches().isEmpty() || split.mirrorPercent() != 0) {
+        if (!split.candidateMatches().isEmpty() || split.mirrorPercent() != 0) {
             throw new IllegalArgumentException("a Service selector cannot route by header or mirror: " + split);
         }
         DeploymentWorkloads.Live live = workloads.liveMarked();
-        select(service, live, split.canaryWeight() == 100 ? Role.CANDIDATE : Role.STABLE);
+        select(service, live, split.candidateWeight() == 100 ? Role.CANDIDATE : Role.STABLE);
         if (previewService != null) {
             select(previewService, live, Role.CANDIDATE);
         }

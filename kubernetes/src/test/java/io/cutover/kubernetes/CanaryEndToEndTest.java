@@ -71,11 +71,11 @@ class CanaryEndToEndTest {
 
         assertThat(result.phase()).as("%s", result).isEqualTo(Phase.SUCCEEDED);
         List<Harness.Snapshot> changes = h.at(RolloutEvent.TrafficChanged.class);
-        List<Integer> weights = changes.stream().map(s -> ((RolloutEvent.TrafficChanged) s.event()).split().canaryWeight()).toList();
+        List<Integer> weights = changes.stream().map(s -> ((RolloutEvent.TrafficChanged) s.event()).split().candidateWeight()).toList();
         // 5 replicas, canary pods rounded up: 10% is 1 canary (20%), 25% is 2 (40%), 50% is 3 (60%), 75% is 4 (80%), then all
         assertThat(weights).startsWith(20, 40, 60, 80, 100);
         for (Harness.Snapshot s : changes.subList(0, 4)) {
-            int weight = ((RolloutEvent.TrafficChanged) s.event()).split().canaryWeight();
+            int weight = ((RolloutEvent.TrafficChanged) s.event()).split().candidateWeight();
             int canary = s.replicas().get("myapp-canary");
             int stable = s.replicas().get("myapp");
             assertThat(canary + stable).as("total replicas at %d%%", weight).isEqualTo(5);
@@ -102,7 +102,7 @@ class CanaryEndToEndTest {
         });
         assertThat(h.deployment("myapp-canary").getSpec().getReplicas()).isZero();
         assertThat(h.deployment("myapp").getSpec().getReplicas()).isEqualTo(5);
-        assertThat(ReplicaRatioRouter.of(DeploymentWorkloads.canary(h.client, NS, "myapp").build(), "myapp").read().canaryWeight()).isZero();
+        assertThat(ReplicaRatioRouter.of(DeploymentWorkloads.canary(h.client, NS, "myapp").build(), "myapp").read().candidateWeight()).isZero();
     }
 
     @Test
@@ -112,10 +112,10 @@ class CanaryEndToEndTest {
 
         assertThat(result.phase()).as("%s", result).isEqualTo(Phase.SUCCEEDED);
         List<Harness.Snapshot> changes = h.at(RolloutEvent.TrafficChanged.class);
-        assertThat(changes).extracting(s -> ((RolloutEvent.TrafficChanged) s.event()).split().canaryWeight())
+        assertThat(changes).extracting(s -> ((RolloutEvent.TrafficChanged) s.event()).split().candidateWeight())
                 .containsExactly(10, 25, 50, 75, 100, 0);
         for (Harness.Snapshot s : changes) {
-            int weight = ((RolloutEvent.TrafficChanged) s.event()).split().canaryWeight();
+            int weight = ((RolloutEvent.TrafficChanged) s.event()).split().candidateWeight();
             assertThat(s.routeWeights()).as("route at %d%%", weight).containsEntry("myapp", 100 - weight).containsEntry("myapp-canary", weight);
         }
         // stable keeps its 5 replicas while the canary grows by its share
@@ -150,7 +150,7 @@ class CanaryEndToEndTest {
         List<List<String>> rulesAtEvents = new java.util.ArrayList<>();
         var engine = io.cutover.RolloutEngine.builder().withScheduler(h.time).withClock(h.time.clock())
                 .withStateStore(new ConfigMapStateStore(h.client, NS))
-                .listener(e -> {
+                .onEvent(e -> {
                     h.check.check(e.getClass().getSimpleName());
                     if (e instanceof RolloutEvent.TrafficChanged) {
                         var route = mock.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(NS).withName("myapp").get();

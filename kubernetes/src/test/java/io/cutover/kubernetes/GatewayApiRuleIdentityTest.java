@@ -53,7 +53,7 @@ class GatewayApiRuleIdentityTest {
 
     @Test
     void the_ab_rule_tracked_by_rules_name_is_found_and_removed_after_the_name_was_pruned() {
-        TrafficSplit ab = TrafficSplit.stableOnly().withCanaryMatches(List.of(HeaderMatch.exact("x-variant", "b"),
+        TrafficSplit ab = TrafficSplit.stableOnly().withCandidateMatches(List.of(HeaderMatch.exact("x-variant", "b"),
                 HeaderMatch.prefix("x-user", "beta-")));
         applyOnAPruningServer(ab);
 
@@ -79,7 +79,7 @@ class GatewayApiRuleIdentityTest {
             r.getSpec().getRules().add(0, own);
             return r;
         });
-        applyOnAPruningServer(TrafficSplit.stableOnly().withCanaryMatches(List.of(HeaderMatch.exact("x-variant", "b"))));
+        applyOnAPruningServer(TrafficSplit.stableOnly().withCandidateMatches(List.of(HeaderMatch.exact("x-variant", "b"))));
         applyOnAPruningServer(TrafficSplit.stableOnly());
 
         assertThat(route().getSpec().getRules()).hasSize(3);
@@ -100,7 +100,7 @@ class GatewayApiRuleIdentityTest {
         weighted.putAll(extras);
         mock.resource(raw.convertValue(tree, HTTPRoute.class)).inNamespace(NS).update();
 
-        router.apply(TrafficSplit.stableOnly().withCanaryMatches(List.of(HeaderMatch.exact("x-variant", "b"))));
+        router.apply(TrafficSplit.stableOnly().withCandidateMatches(List.of(HeaderMatch.exact("x-variant", "b"))));
 
         @SuppressWarnings("unchecked")
         Map<String, Object> stored = raw.convertValue(route(), Map.class);

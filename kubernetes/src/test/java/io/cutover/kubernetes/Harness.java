@@ -71,7 +71,7 @@ final class Harness {
 
     RolloutEngine engine(StateStore store) {
         return RolloutEngine.builder().withScheduler(time).withClock(time.clock()).withStateStore(store)
-                .listener(this::record).build();
+                .onEvent(this::record).build();
     }
 
     /** Makes a watch cache on the adapter's client; {@link #controlled} then lets it catch up after every reconcile. */

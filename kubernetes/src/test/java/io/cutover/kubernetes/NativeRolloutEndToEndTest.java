@@ -49,7 +49,7 @@ class NativeRolloutEndToEndTest {
         Deployment rolling = Deployment.rolling().maxSurge(1).maxUnavailable(0).batchGate(successRate(0.95)).build();
         var engine = io.cutover.RolloutEngine.builder().withScheduler(h.time).withClock(h.time.clock())
                 .withStateStore(new ConfigMapStateStore(h.client, NS))
-                .listener(e -> {
+                .onEvent(e -> {
                     if (e instanceof RolloutEvent.MeasurementTaken) {
                         var d = h.deployment("myapp");
                         pausedAt.add(d.getSpec().getPaused() + "@" + d.getStatus().getUpdatedReplicas());
@@ -83,7 +83,7 @@ class NativeRolloutEndToEndTest {
         Deployment rolling = Deployment.rolling().maxSurge(1).maxUnavailable(0).batchGate(successRate(0.95)).build();
         var engine = io.cutover.RolloutEngine.builder().withScheduler(h.time).withClock(h.time.clock())
                 .withStateStore(new ConfigMapStateStore(h.client, NS))
-                .listener(e -> {
+                .onEvent(e -> {
                     if (e instanceof RolloutEvent.MeasurementTaken) {
                         var d = h.deployment("myapp");
                         pausedAt.add(d.getSpec().getPaused() + "@" + d.getStatus().getUpdatedReplicas());

@@ -58,7 +58,7 @@ class ResilienceTest {
         boolean[] edited = {false};
         RolloutEngine engine = io.cutover.RolloutEngine.builder().withScheduler(h.time).withClock(h.time.clock())
                 .withStateStore(new ConfigMapStateStore(h.client, NS))
-                .listener(e -> {
+                .onEvent(e -> {
                     if (e instanceof RolloutEvent.ReplicasChanged && !edited[0]) {
                         edited[0] = true;
                         // the API server throttles the next two reads of blue (the engine retries them on its own budget)
@@ -109,7 +109,7 @@ class ResilienceTest {
                 .hasMessageContaining("patch service shop/myapp conflicted (409)")
                 .extracting(e -> ((CutoverException) e).kind()).isEqualTo(CutoverException.Kind.CONFLICT);
         router.apply(TrafficSplit.weighted(100));
-        assertThat(router.read().canaryWeight()).isEqualTo(100);
+        assertThat(router.read().candidateWeight()).isEqualTo(100);
     }
 
     @Test
@@ -140,18 +140,18 @@ class ResilienceTest {
         Target target = h.controlled(KubernetesTarget.canary(h.client, NS, "myapp").gatewayApi("myapp", "myapp", "myapp-canary").build());
         Rollout first = h.engine(new ConfigMapStateStore(h.client, NS)).start("myapp", CanaryEndToEndTest.CANARY, V2, target);
         h.time.runUntil(() -> h.at(RolloutEvent.TrafficChanged.class).size() == 2, Duration.ofHours(1));
-        assertThat(first.status().split().canaryWeight()).isEqualTo(25);
+        assertThat(first.status().split().candidateWeight()).isEqualTo(25);
         int before = h.snapshots.size();
 
         h.restartTime(); // the first engine is gone: none of its scheduled work will run
         var stored = new ConfigMapStateStore(h.client, NS).load("myapp").orElseThrow();
-        assertThat(stored.state().split().canaryWeight()).isEqualTo(25);
+        assertThat(stored.state().split().candidateWeight()).isEqualTo(25);
         RolloutResult result = h.engine(new ConfigMapStateStore(h.client, NS)).resume("myapp", CanaryEndToEndTest.CANARY, target).await();
 
         assertThat(result.phase()).as("%s", result).isEqualTo(Phase.SUCCEEDED);
         List<Integer> resumedWeights = h.snapshots.subList(before, h.snapshots.size()).stream()
                 .filter(s -> s.event() instanceof RolloutEvent.TrafficChanged)
-                .map(s -> ((RolloutEvent.TrafficChanged) s.event()).split().canaryWeight()).toList();
+                .map(s -> ((RolloutEvent.TrafficChanged) s.event()).split().candidateWeight()).toList();
         assertThat(resumedWeights).containsExactly(50, 75, 100, 0);
         assertThat(h.snapshot(null).routeWeights()).containsEntry("myapp", 100).containsEntry("myapp-canary", 0);
     }

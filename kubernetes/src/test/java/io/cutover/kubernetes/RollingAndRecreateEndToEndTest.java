@@ -101,6 +101,6 @@ class RollingAndRecreateEndToEndTest {
         assertThat(h.deployment("myapp").getSpec().getReplicas()).isEqualTo(5);
         assertThat(h.deployment("myapp").getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("myapp:v1.0.0");
         assertThat(h.deployment("myapp-canary").getSpec().getReplicas()).isZero();
-        assertThat(ReplicaRatioRouter.of(DeploymentWorkloads.canary(h.client, NS, "myapp").build(), "myapp").read().canaryWeight()).isZero();
+        assertThat(ReplicaRatioRouter.of(DeploymentWorkloads.canary(h.client, NS, "myapp").build(), "myapp").read().candidateWeight()).isZero();
     }
 }

@@ -36,9 +36,9 @@ class RoutersTest {
         assertThat(selector("myapp-preview")).containsEntry("version", "green");
         router.apply(TrafficSplit.weighted(100));
         assertThat(selector("myapp")).containsExactlyInAnyOrderEntriesOf(Map.of("app", "myapp", "version", "green"));
-        assertThat(router.read().canaryWeight()).isEqualTo(100);
+        assertThat(router.read().candidateWeight()).isEqualTo(100);
         assertThatThrownBy(() -> router.apply(TrafficSplit.weighted(30))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("canaryWeight must be 0 or 100, not 30");
+                .hasMessageContaining("candidateWeight must be 0 or 100, not 30");
         assertThatThrownBy(() -> ServiceSelectorRouter.builder(DeploymentWorkloads.canary(client, NS, "myapp").build(), "myapp").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blue-green");
     }

@@ -48,7 +48,7 @@ class SupersedeEndToEndTest {
         return h.controlled(KubernetesTarget.canary(h.client, NS, "myapp").gatewayApi("myapp", "myapp", "myapp-canary").build());
     }
 
-    private int canaryWeight() {
+    private int candidateWeight() {
         return h.snapshot(null).routeWeights().getOrDefault("myapp-canary", 0);
     }
 
@@ -58,7 +58,7 @@ class SupersedeEndToEndTest {
         Target target = byRoute();
         engine.start("myapp", CANARY, Revision.of("v2.0.0", "myapp:v2.0.0"), target);
         h.time.runUntil(() -> !h.at(RolloutEvent.TrafficChanged.class).isEmpty(), Duration.ofHours(1));
-        assertThat(canaryWeight()).isEqualTo(10);
+        assertThat(candidateWeight()).isEqualTo(10);
         int before = h.snapshots.size();
 
         CompletableFuture<Rollout> update = engine.update("myapp", CANARY, Revision.of("v3.0.0", "myapp:v3.0.0"), target);

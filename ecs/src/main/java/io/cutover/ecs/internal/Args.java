@@ -16,7 +16,7 @@ public final class Args {
 
     /** Refuses a split a platform that moves all production traffic or none, by its own schedule, cannot take. */
     public static TrafficSplit allOrNothing(TrafficSplit split, String platform) {
-        if (!split.canaryMatches().isEmpty() || split.mirrorPercent() > 0 || (split.canaryWeight() > 0 && split.canaryWeight() < 100)) {
+        if (!split.candidateMatches().isEmpty() || split.mirrorPercent() > 0 || (split.candidateWeight() > 0 && split.candidateWeight() < 100)) {
             throw new IllegalArgumentException(platform + " moves all production traffic or none; cannot apply " + split);
         }
         return split;

@@ -57,11 +57,11 @@ public final class HttpRouteEditor {
     public TrafficSplit read(Map<String, Object> spec, String routeName, String where) {
         List<Map<String, Object>> http = maps(spec, "http");
         Map<String, Object> weighted = http.get(weightedIndex(http, routeName, where));
-        int canaryWeight = 0;
+        int candidateWeight = 0;
         List<Map<String, Object>> destinations = maps(weighted, "route");
         for (Map<String, Object> d : destinations) {
             if (candidate.matches(map(d, "destination"))) {
-                canaryWeight = d.get("weight") instanceof Number n ? n.intValue() : destinations.size() == 1 ? 100 : 0;
+                candidateWeight = d.get("weight") instanceof Number n ? n.intValue() : destinations.size() == 1 ? 100 : 0;
             }
         }
         int mirror = 0;
@@ -93,7 +93,7 @@ public final class HttpRouteEditor {
                 }
             }
         }
-        return new TrafficSplit(Math.max(0, Math.min(100, canaryWeight)), List.copyOf(matches), Math.max(0, Math.min(100, mirror)));
+        return new TrafficSplit(Math.max(0, Math.min(100, candidateWeight)), List.copyOf(matches), Math.max(0, Math.min(100, mirror)));
     }
 
     /** A copy of {@code spec} holding {@code split} on the chosen route; {@code spec} itself is not changed. */
@@ -102,15 +102,15 @@ public final class HttpRouteEditor {
         List<Map<String, Object>> http = maps(out, "http");
         int index = weightedIndex(http, routeName, where);
         Map<String, Object> weighted = http.get(index);
-        setWeights(weighted, split.canaryWeight(), where);
+        setWeights(weighted, split.candidateWeight(), where);
         setMirror(weighted, split.mirrorPercent(), where);
 
         String ours = headerRouteName(string(weighted, "name"));
         requireNoForeignRoute(http, ours, where);
         List<Object> routes = new ArrayList<>();
         for (Map<String, Object> route : http) {
-            if (route == weighted && !split.canaryMatches().isEmpty()) {
-                routes.add(headerRoute(ours, weighted, split.canaryMatches(), where));
+            if (route == weighted && !split.candidateMatches().isEmpty()) {
+                routes.add(headerRoute(ours, weighted, split.candidateMatches(), where));
             }
             if (!ours.equals(string(route, "name"))) {
                 routes.add(route);
@@ -170,7 +170,7 @@ public final class HttpRouteEditor {
                 + " of them send to " + stable + ": name the route to split");
     }
 
-    private void setWeights(Map<String, Object> weighted, int canaryWeight, String where) {
+    private void setWeights(Map<String, Object> weighted, int candidateWeight, String where) {
         List<Map<String, Object>> destinations = maps(weighted, "route");
         Map<String, Object> stableDest = null;
         Map<String, Object> canaryDest = null;
@@ -189,7 +189,7 @@ public final class HttpRouteEditor {
             throw problem(where + " route '" + string(weighted, "name") + "' has no destination " + stable);
         }
         if (canaryDest == null) {
-            if (canaryWeight == 0) {
+            if (candidateWeight == 0) {
                 if (stableDest.containsKey("weight")) {
                     stableDest.put("weight", 100);
                 }
@@ -201,8 +201,8 @@ public final class HttpRouteEditor {
             list.add(canaryDest);
             weighted.put("route", list);
         }
-        stableDest.put("weight", 100 - canaryWeight);
-        canaryDest.put("weight", canaryWeight);
+        stableDest.put("weight", 100 - candidateWeight);
+        canaryDest.put("weight", candidateWeight);
     }
 
     private void setMirror(Map<String, Object> weighted, int percent, String where) {

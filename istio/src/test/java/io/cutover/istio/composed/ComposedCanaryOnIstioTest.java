@@ -102,7 +102,7 @@ class ComposedCanaryOnIstioTest {
 
     private RolloutResult run(Revision revision, MetricTemplates templates) {
         RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withClock(time.clock())
-                .listener(e -> check.check(e.getClass().getSimpleName() + " at " + time.now())).build();
+                .onEvent(e -> check.check(e.getClass().getSimpleName() + " at " + time.now())).build();
         try {
             return engine.start("myapp", CANARY, revision, target(templates)).await();
         } finally {

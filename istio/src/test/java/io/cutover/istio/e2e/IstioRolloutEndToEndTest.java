@@ -87,7 +87,7 @@ class IstioRolloutEndToEndTest {
         List<Object> routeNamesDuringTest = new ArrayList<>();
 
         RolloutResult result = run(ab, Behaviour.healthy(), seedRouter(), split -> {
-            if (!split.canaryMatches().isEmpty() && routeNamesDuringTest.isEmpty()) {
+            if (!split.candidateMatches().isEmpty() && routeNamesDuringTest.isEmpty()) {
                 routeNamesDuringTest.addAll(http("myapp").stream().map(r -> r.get("name")).toList());
             }
         });
@@ -168,10 +168,10 @@ class IstioRolloutEndToEndTest {
         Target target = Target.builder("myapp").workloads(platform).router(new ServedByTheVirtualService(router, platform))
                 .metrics(platform).health(platform).build();
         RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withClock(time.clock())
-                .listener(event -> {
+                .onEvent(event -> {
                     if (event instanceof RolloutEvent.TrafficChanged changed) {
                         TrafficSplit held = router.read();
-                        seen.add(held.canaryWeight() + "/" + held.canaryMatches().size() + "/" + held.mirrorPercent());
+                        seen.add(held.candidateWeight() + "/" + held.candidateMatches().size() + "/" + held.mirrorPercent());
                         assertThat(held).as("the VirtualService holds what the engine asked for").isEqualTo(changed.split());
                         duringChange.accept(held);
                     }

@@ -79,9 +79,9 @@ class SubsetMovesEndToEndTest {
         Target target = Target.builder("myapp").workloads(SubsetAwareWorkloads.wrap(platform, subsets, mesh)).router(mesh)
                 .metrics(platform).health(platform).build();
         RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withClock(time.clock())
-                .listener(event -> {
+                .onEvent(event -> {
                     if (event instanceof RolloutEvent.TrafficChanged) {
-                        seen.add(router.read().canaryWeight() + " stable=" + subsets.labelValue(Role.STABLE).orElse("-")
+                        seen.add(router.read().candidateWeight() + " stable=" + subsets.labelValue(Role.STABLE).orElse("-")
                                 + " canary=" + subsets.labelValue(Role.CANDIDATE).orElse("-"));
                     }
                 })

@@ -61,15 +61,15 @@ public final class TrafficCheck {
         Shares plain = effective.apply(EffectiveTraffic.Request.plain());
         double tolerance = byReplicas ? 100.0 / Math.max(1, plain.servingPods()) : 0.5;
         double actual = plain.percent(candidate);
-        seen.add(reported.canaryWeight() + "%/" + Math.round(actual) + "%");
+        seen.add(reported.candidateWeight() + "%/" + Math.round(actual) + "%");
         if (plain.unserved() > 1e-9) {
             disagreements.add(when + ": " + plain + " leaves requests unserved while the router reports " + reported);
         }
-        if (Math.abs(actual - reported.canaryWeight()) > tolerance + 1e-9) {
+        if (Math.abs(actual - reported.candidateWeight()) > tolerance + 1e-9) {
             disagreements.add(String.format("%s: the router reports %d%% to the candidate, %s really gets %.1f%% (%s)",
-                    when, reported.canaryWeight(), candidate, actual, plain));
+                    when, reported.candidateWeight(), candidate, actual, plain));
         }
-        for (HeaderMatch m : reported.canaryMatches()) {
+        for (HeaderMatch m : reported.candidateMatches()) {
             EffectiveTraffic.Request r = request(m);
             if (r == null) {
                 continue;

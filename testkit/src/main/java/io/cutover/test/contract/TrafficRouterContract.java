@@ -42,7 +42,7 @@ public abstract class TrafficRouterContract {
     void allOrNothingIsAlwaysHonoured() {
         router.apply(TrafficSplit.weighted(100));
         if (!replicaRatio()) {
-            assertThat(router.read().canaryWeight()).isEqualTo(100);
+            assertThat(router.read().candidateWeight()).isEqualTo(100);
         }
         router.apply(TrafficSplit.stableOnly());
         if (!replicaRatio()) {
@@ -62,7 +62,7 @@ public abstract class TrafficRouterContract {
         }
         for (int w : new int[] {1, 10, 25, 50, 75, 99, 100, 0}) {
             router.apply(TrafficSplit.weighted(w));
-            assertThat(router.read().canaryWeight()).as("weight %d", w).isEqualTo(w);
+            assertThat(router.read().candidateWeight()).as("weight %d", w).isEqualTo(w);
         }
     }
 
@@ -79,15 +79,15 @@ public abstract class TrafficRouterContract {
     void headerRoutesComeAndGo() {
         HeaderMatch match = HeaderMatch.exact("x-canary", "true");
         if (!router.capabilities().contains(RouterCapability.HEADER_ROUTES)) {
-            assertThatThrownBy(() -> router.apply(TrafficSplit.stableOnly().withCanaryMatches(List.of(match))))
+            assertThatThrownBy(() -> router.apply(TrafficSplit.stableOnly().withCandidateMatches(List.of(match))))
                     .as("a router without header routes refuses them").isInstanceOf(RuntimeException.class);
             return;
         }
-        router.apply(TrafficSplit.stableOnly().withCanaryMatches(List.of(match)));
-        assertThat(router.read().canaryMatches()).containsExactly(match);
-        assertThat(router.read().canaryWeight()).isZero();
+        router.apply(TrafficSplit.stableOnly().withCandidateMatches(List.of(match)));
+        assertThat(router.read().candidateMatches()).containsExactly(match);
+        assertThat(router.read().candidateWeight()).isZero();
         router.apply(TrafficSplit.stableOnly());
-        assertThat(router.read().canaryMatches()).isEmpty();
+        assertThat(router.read().candidateMatches()).isEmpty();
     }
 
     @Test
@@ -99,7 +99,7 @@ public abstract class TrafficRouterContract {
         }
         router.apply(TrafficSplit.stableOnly().withMirrorPercent(50));
         assertThat(router.read().mirrorPercent()).isEqualTo(50);
-        assertThat(router.read().canaryWeight()).isZero();
+        assertThat(router.read().candidateWeight()).isZero();
         router.apply(TrafficSplit.stableOnly());
         assertThat(router.read().mirrorPercent()).isZero();
     }

@@ -101,7 +101,7 @@ public final class CutoverExtension implements BeforeEachCallback, AfterEachCall
         SimulatedPlatform platform = Simulation.platform(scenario, time);
         TimelineRecorder recorder = new TimelineRecorder((rollout, role) -> platform.readyReplicas(role));
         RolloutEngine engine = RolloutEngine.builder().withScheduler(time).withStateStore(new InMemoryStateStore())
-                .pollInterval(scenario.pollInterval()).listener(recorder).build();
+                .pollInterval(scenario.pollInterval()).onEvent(recorder).build();
         world = new World(time, platform, engine, recorder);
     }
 
