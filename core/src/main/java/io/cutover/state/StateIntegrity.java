@@ -104,7 +104,7 @@ public final class StateIntegrity {
     /**
      * Whether saved state is sealed and checked.
      *
-     * @return {@code true} for {@link #hmacSha256(byte[])}
+     * @return {@code true} for {@link #hmacSha256(byte[], byte[]...)}
      */
     public boolean sealed() {
         return key != null;

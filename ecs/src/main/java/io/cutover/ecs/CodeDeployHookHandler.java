@@ -31,7 +31,7 @@ public final class CodeDeployHookHandler {
     }
 
     /**
-     * Runs the hook for {@code event} of a deployment started by {@link CodeDeployBlueGreen#start}
+     * Runs the hook for {@code event} of a deployment that {@link CodeDeployBlueGreen} started
      * (its revision is read back from the deployment) and reports the result. This is all a hook
      * function has to pass on: the two ids CodeDeploy gave it and the event it serves.
      */
