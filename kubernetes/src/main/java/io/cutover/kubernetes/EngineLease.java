@@ -38,9 +38,7 @@ public final class EngineLease {
 
     /** Label on every engine Lease; its value is {@value #LABEL_VALUE}. */
     public static final String LABEL = "cutover.io/engine-lease";
-    /**
-     * Value of {@link #LABEL} on every engine Lease.
-     */
+    /** Value of {@link #LABEL} on every engine Lease. */
     public static final String LABEL_VALUE = "true";
 
     private static final Logger LOG = LoggerFactory.getLogger(EngineLease.class);
