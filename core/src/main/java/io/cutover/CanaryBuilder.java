@@ -164,6 +164,9 @@ public final class CanaryBuilder extends StrategyBuilder<CanaryBuilder> {
      * scales it back to full and waits for it to be ready before any traffic moves back. There is no
      * rollback window then (it needs stable at full scale), so a non-zero {@link #scaleDownDelay} cannot be
      * set with it. Default off. On a router that follows replica counts, stable already follows the weight.
+     *
+     * @param dynamic whether stable scales down with its traffic share
+     * @return this builder
      */
     public CanaryBuilder dynamicStableScale(boolean dynamic) {
         this.dynamicStableScale = dynamic;

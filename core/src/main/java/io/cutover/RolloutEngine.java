@@ -623,6 +623,10 @@ public final class RolloutEngine implements AutoCloseable {
          * sealed with it or with any of {@code previous}, so rollouts saved under an older key resume and
          * are sealed with {@code current} at their next save. Drop a previous key once no state sealed
          * with it is left.
+         *
+         * @param current the secret key to seal with, at least 32 bytes; copied
+         * @param previous older keys still accepted when reading; copied
+         * @return this builder
          */
         public Builder stateKeys(byte[] current, byte[]... previous) {
             Checks.notNull("current state key", current);

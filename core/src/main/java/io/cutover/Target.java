@@ -89,7 +89,11 @@ public final class Target {
      * @return the source, {@link MetricSource#NONE} unless one was given
      */
     public MetricSource metrics() { return metrics; }
-    /** What tells the engine the platform changed, so a wait looks again at once; {@link ChangeSignal#NONE} by default. */
+    /**
+     * What tells the engine the platform changed, so a wait looks again at once.
+     *
+     * @return the signal, {@link ChangeSignal#NONE} unless one was given
+     */
     public ChangeSignal changes() { return changes; }
 
     @Override
@@ -161,6 +165,9 @@ public final class Target {
          * What signals a change of the target's objects (a watch), so that a rollout waiting for
          * readiness looks again at once; the engine's poll interval stays as the fallback. Default
          * {@link ChangeSignal#NONE}: polling only.
+         *
+         * @param changes the change signal
+         * @return this builder
          */
         public Builder changes(ChangeSignal changes) {
             this.changes = Checks.notNull("changes", changes);

@@ -330,6 +330,11 @@ public final class FaultInjector {
          * The scheduler hangs are measured on, and how long a HANG lasts on a {@link VirtualScheduler} that no
          * other thread drives (where a blocked call would block virtual time itself): there it fails after
          * {@code lasting} of virtual time. Elsewhere a HANG blocks until interrupted or {@link FaultInjector#release()}d.
+         *
+         * @param lasting how long a HANG lasts on an undriven virtual scheduler; positive
+         * @param scheduler the scheduler hangs and slow calls are measured on; the same for both
+         * @return this builder
+         * @throws IllegalArgumentException if {@code lasting} is not positive or another scheduler was given
          */
         public Builder hangs(Duration lasting, Scheduler scheduler) {
             if (lasting == null || lasting.isNegative() || lasting.isZero()) {

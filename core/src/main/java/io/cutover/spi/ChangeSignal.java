@@ -24,6 +24,9 @@ public interface ChangeSignal {
     /**
      * Calls {@code listener} whenever something watched changes, until the returned handle is
      * cancelled.
+     *
+     * @param listener what to call on a change; returns at once
+     * @return the handle that stops the calls
      */
     Subscription subscribe(Runnable listener);
 

@@ -76,6 +76,7 @@ public record RolloutState(String name, String application, Revision candidate, 
      * @param history         what happened, newest last
      * @param owner           the engine that last claimed the rollout, or {@code null}
      * @param epoch           how many times the rollout has been claimed
+     * @param supersededBy    the revision that takes over once the rollback ends, or {@code null}
      */
     public RolloutState {
         Objects.requireNonNull(name, "name");
@@ -87,7 +88,32 @@ public record RolloutState(String name, String application, Revision candidate, 
         history = List.copyOf(history == null ? List.of() : history);
     }
 
-    /** A state that no update supersedes (the form before {@code supersededBy} existed). */
+    /**
+     * A state that no update supersedes (the form before {@code supersededBy} existed).
+     *
+     * @param name            the rollout's name
+     * @param application     the application the target serves
+     * @param candidate       the revision being rolled out
+     * @param planFingerprint identifies the plan
+     * @param phase           where the rollout stands
+     * @param reason          why it is paused, aborting, aborted or failed, or {@code null}
+     * @param stepIndex       the plan step being run, counted from 0
+     * @param stepStartedAt   when that step started
+     * @param split           the traffic split last written and confirmed
+     * @param stableReplicas  stable's replica count when the rollout started
+     * @param stableRevision  the revision stable ran when the rollout started
+     * @param analysis        counters of the current step's analysis
+     * @param background      counters of the background gates
+     * @param attempts        failed platform calls in the current step
+     * @param fullPromotion   a person asked to skip the remaining pauses and analyses
+     * @param promoted        the candidate has become stable
+     * @param startedAt       when the rollout started
+     * @param updatedAt       when this state was made
+     * @param measurements    the latest measurements
+     * @param history         what happened, newest last
+     * @param owner           the engine that last claimed the rollout, or {@code null}
+     * @param epoch           how many times the rollout has been claimed
+     */
     public RolloutState(String name, String application, Revision candidate, String planFingerprint,
                         Phase phase, String reason, int stepIndex, Instant stepStartedAt, TrafficSplit split,
                         int stableReplicas, String stableRevision, AnalysisProgress analysis,
@@ -254,7 +280,12 @@ public record RolloutState(String name, String application, Revision candidate, 
             this.epoch = mark(this.epoch, epoch);
             return this;
         }
-        /** The revision that takes over once the rollback ends, or {@code null} for none. */
+        /**
+         * Sets the revision that takes over once the rollback ends.
+         *
+         * @param next the revision, or {@code null} for none
+         * @return this builder
+         */
         public Builder supersededBy(Revision next) { this.supersededBy = mark(this.supersededBy, next); return this; }
 
         /**
@@ -347,6 +378,11 @@ public record RolloutState(String name, String application, Revision candidate, 
          * @return {@code true} after promotion
          */
         public boolean promoted() { return promoted; }
+        /**
+         * The revision that takes over once the rollback ends, in the state being built.
+         *
+         * @return the revision, or {@code null} for none
+         */
         public Revision supersededBy() { return supersededBy; }
 
         /**

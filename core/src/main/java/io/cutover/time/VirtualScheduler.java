@@ -141,6 +141,8 @@ public final class VirtualScheduler implements Scheduler {
     /**
      * Whether a thread other than the caller is running this scheduler's tasks now: then something the
      * caller waits for on virtual time can come; otherwise nothing will unless the caller advances it.
+     *
+     * @return true if another thread is running this scheduler's tasks
      */
     public boolean drivenByAnotherThread() {
         Thread d = driver;

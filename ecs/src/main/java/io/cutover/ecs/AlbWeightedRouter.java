@@ -102,6 +102,9 @@ public final class AlbWeightedRouter implements TrafficRouter {
      * candidate's group of that moment (after a promotion, the other colour, ready for the next
      * rollout); its other actions are kept. Point it at the group the primary does not use before
      * the first rollout, or apply the stable-only split once.
+     *
+     * @param testListenerArn the test listener's ARN; not the production rule or listener
+     * @return a new router with the test listener
      */
     public AlbWeightedRouter withTestListener(String testListenerArn) {
         if (testListenerArn == null || testListenerArn.isBlank()) {

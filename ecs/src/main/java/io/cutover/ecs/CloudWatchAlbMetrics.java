@@ -53,6 +53,9 @@ public final class CloudWatchAlbMetrics implements MetricSource {
     /**
      * The same source with another baseline window for ALB-generated 5xx (default 30 minutes, ending
      * where the query's window starts); whole minutes, at least one.
+     *
+     * @param window the baseline window
+     * @return a new source with that baseline
      */
     public CloudWatchAlbMetrics withElbErrorBaseline(Duration window) {
         if (window == null || window.toMinutes() < 1 || window.toSecondsPart() != 0 || window.toNanosPart() != 0) {

@@ -116,6 +116,15 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
         this.clock = b.clock;
     }
 
+    /**
+     * A builder for deployments of CodeDeploy application {@code application}'s deployment group
+     * {@code deploymentGroup}.
+     *
+     * @param codeDeploy the CodeDeploy client
+     * @param application the CodeDeploy application's name
+     * @param deploymentGroup the deployment group's name
+     * @return a new builder
+     */
     public static Builder builder(CodeDeployClient codeDeploy, String application, String deploymentGroup) {
         return new Builder(codeDeploy, application, deploymentGroup);
     }
@@ -124,6 +133,8 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
      * A blue-green plan fit for this deployment group: its scale-down delay covers CodeDeploy's
      * traffic shift ({@link CodeDeployConfig#shiftDuration()}) plus a minute, so promotion comes
      * after the shift; add the gates and hooks you want.
+     *
+     * @return a blue-green builder with that scale-down delay
      */
     public io.cutover.BlueGreenBuilder blueGreen() {
         return io.cutover.Deployment.blueGreen().scaleDownDelay(config.shiftDuration().plusMinutes(1));
@@ -404,12 +415,21 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
         return l == null ? 0 : l;
     }
 
-    /** What a hook relay calls with the ids CodeDeploy passed to the hook function. */
+    /**
+     * What a hook relay calls with the ids CodeDeploy passed to the hook function.
+     *
+     * @return a new handler
+     */
     public CodeDeployHookHandler hookHandler() {
         return new CodeDeployHookHandler(this);
     }
 
-    /** The AppSpec (JSON) of a deployment of {@code revision}. */
+    /**
+     * The AppSpec (JSON) of a deployment of {@code revision}.
+     *
+     * @param revision the revision; its artifact is the task definition ARN
+     * @return the AppSpec, naming the container, its port and the registered hook functions
+     */
     public String appSpec(Revision revision) {
         return io.cutover.ecs.internal.AppSpecs.ecsService(revision.artifact(), containerName, containerPort, hookFunctions());
     }
@@ -424,6 +444,11 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
         return out;
     }
 
+    /**
+     * How CodeDeploy shifts traffic for the deployments this starts.
+     *
+     * @return the configuration, {@link CodeDeployConfig#ALL_AT_ONCE} unless one was given
+     */
     public CodeDeployConfig config() {
         return config;
     }
@@ -477,6 +502,13 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
             this.deploymentGroup = notBlank("deploymentGroup", deploymentGroup);
         }
 
+        /**
+         * The container the load balancer routes to, and its port, as the AppSpec names them; required.
+         *
+         * @param name the container's name in the task definition
+         * @param port the container port, 1..65535
+         * @return this builder
+         */
         public Builder container(String name, int port) {
             this.containerName = notBlank("containerName", name);
             if (port < 1 || port > 65535) {
@@ -486,12 +518,25 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
             return this;
         }
 
+        /**
+         * How CodeDeploy shifts traffic (default {@link CodeDeployConfig#ALL_AT_ONCE}).
+         *
+         * @param config the configuration
+         * @return this builder
+         */
         public Builder config(CodeDeployConfig config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;
         }
 
-        /** At {@code event}, CodeDeploy calls {@code functionArn}, whose relay makes {@link #hookHandler()} run {@code hook}. */
+        /**
+         * At {@code event}, CodeDeploy calls {@code functionArn}, whose relay makes {@link #hookHandler()} run {@code hook}.
+         *
+         * @param event the lifecycle event
+         * @param functionArn the ARN of the Lambda function CodeDeploy calls
+         * @param hook the hook to run
+         * @return this builder
+         */
         public Builder hook(CodeDeployEvent event, String functionArn, Hook hook) {
             Objects.requireNonNull(event, "event");
             functions.put(event, notBlank("functionArn", functionArn));
@@ -499,7 +544,14 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
             return this;
         }
 
-        /** The ECS service the deployment group deploys: its task definition and counts are the stable role's when no deployment runs. */
+        /**
+         * The ECS service the deployment group deploys: its task definition and counts are the stable role's when no deployment runs.
+         *
+         * @param ecs the ECS client
+         * @param cluster the cluster's name or ARN
+         * @param service the service's name or ARN
+         * @return this builder
+         */
         public Builder service(EcsClient ecs, String cluster, String service) {
             this.ecs = Objects.requireNonNull(ecs, "ecs");
             this.cluster = notBlank("cluster", cluster);
@@ -507,12 +559,23 @@ public final class CodeDeployBlueGreen implements Workloads, TrafficRouter {
             return this;
         }
 
-        /** The clock hooks are told the time by; default the system UTC clock. */
+        /**
+         * The clock hooks are told the time by; default the system UTC clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder withClock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /**
+         * Builds the adapter.
+         *
+         * @return the adapter
+         * @throws IllegalArgumentException if the container or the service is not set
+         */
         public CodeDeployBlueGreen build() {
             if (containerName == null) {
                 throw new IllegalArgumentException("container(name, port) must be set for " + application + "/" + deploymentGroup);

@@ -26,23 +26,48 @@ import software.amazon.awssdk.services.codedeploy.model.TrafficRoutingType;
  */
 public record CodeDeployConfig(String name, TrafficRoutingConfig routing) {
 
+    /** CodeDeploy's predefined all-at-once configuration. */
     public static final CodeDeployConfig ALL_AT_ONCE = predefined("CodeDeployDefault.ECSAllAtOnce");
+    /** CodeDeploy's predefined canary: 10% first, the rest after 5 minutes. */
     public static final CodeDeployConfig CANARY_10_PERCENT_5_MINUTES = predefined("CodeDeployDefault.ECSCanary10Percent5Minutes");
+    /** CodeDeploy's predefined canary: 10% first, the rest after 15 minutes. */
     public static final CodeDeployConfig CANARY_10_PERCENT_15_MINUTES = predefined("CodeDeployDefault.ECSCanary10Percent15Minutes");
+    /** CodeDeploy's predefined linear configuration: 10% more every minute. */
     public static final CodeDeployConfig LINEAR_10_PERCENT_EVERY_1_MINUTES = predefined("CodeDeployDefault.ECSLinear10PercentEvery1Minutes");
+    /** CodeDeploy's predefined linear configuration: 10% more every 3 minutes. */
     public static final CodeDeployConfig LINEAR_10_PERCENT_EVERY_3_MINUTES = predefined("CodeDeployDefault.ECSLinear10PercentEvery3Minutes");
 
+    /**
+     * Checks the name is not blank.
+     *
+     * @param name the deployment configuration name
+     * @param routing the traffic routing of a custom configuration, {@code null} for a predefined one
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
     public CodeDeployConfig {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("deployment config name must not be blank");
         }
     }
 
+    /**
+     * A predefined (or already existing) configuration, referred to by name.
+     *
+     * @param name the deployment configuration name
+     * @return the configuration
+     */
     public static CodeDeployConfig predefined(String name) {
         return new CodeDeployConfig(name, null);
     }
 
-    /** {@code percent} of traffic first, the rest after {@code interval} (whole minutes). */
+    /**
+     * {@code percent} of traffic first, the rest after {@code interval} (whole minutes).
+     *
+     * @param percent the first share of traffic, 1..99
+     * @param interval the wait before the rest, positive whole minutes
+     * @return the predefined configuration when one matches, else a custom one
+     * @throws IllegalArgumentException if the percent or interval is out of range
+     */
     public static CodeDeployConfig canary(int percent, Duration interval) {
         int minutes = minutes("canary interval", interval);
         checkPercent("canary percent", percent);
@@ -57,7 +82,14 @@ public record CodeDeployConfig(String name, TrafficRoutingConfig routing) {
                         .timeBasedCanary(TimeBasedCanary.builder().canaryPercentage(percent).canaryInterval(minutes).build()).build());
     }
 
-    /** {@code percent} more traffic every {@code interval} (whole minutes). */
+    /**
+     * {@code percent} more traffic every {@code interval} (whole minutes).
+     *
+     * @param percent the share added each step, 1..99
+     * @param interval the wait between steps, positive whole minutes
+     * @return the predefined configuration when one matches, else a custom one
+     * @throws IllegalArgumentException if the percent or interval is out of range
+     */
     public static CodeDeployConfig linear(int percent, Duration interval) {
         int minutes = minutes("linear interval", interval);
         checkPercent("linear percent", percent);
@@ -78,6 +110,10 @@ public record CodeDeployConfig(String name, TrafficRoutingConfig routing) {
      * with equal pauses ({@code 10, 20, 30...}) are linear. Anything else (gates between steps,
      * uneven steps) cannot be said to CodeDeploy and is refused; Cutover gates still run beside
      * CodeDeploy through {@link CodeDeployBlueGreen}.
+     *
+     * @param deployment the Cutover deployment
+     * @return the configuration
+     * @throws IllegalArgumentException if the plan cannot be run by CodeDeploy
      */
     public static CodeDeployConfig from(Deployment deployment) {
         Objects.requireNonNull(deployment, "deployment");
@@ -114,6 +150,11 @@ public record CodeDeployConfig(String name, TrafficRoutingConfig routing) {
         return linear(step, pauses.get(0));
     }
 
+    /**
+     * Whether this configuration is custom (created on first use) rather than predefined.
+     *
+     * @return true when it has its own traffic routing
+     */
     public boolean isCustom() {
         return routing != null;
     }
@@ -121,6 +162,8 @@ public record CodeDeployConfig(String name, TrafficRoutingConfig routing) {
     /**
      * How long CodeDeploy takes to move all production traffic once it may: zero for all-at-once, the
      * interval for a canary, every interval but the last step's for a linear configuration.
+     *
+     * @return the duration, zero for all-at-once or an unrecognised name
      */
     public Duration shiftDuration() {
         java.util.regex.Matcher canary = java.util.regex.Pattern.compile("ECSCanary(\\d+)Percent(\\d+)Minutes").matcher(name);

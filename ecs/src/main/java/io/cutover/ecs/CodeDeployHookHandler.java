@@ -34,6 +34,12 @@ public final class CodeDeployHookHandler {
      * Runs the hook for {@code event} of a deployment that {@link CodeDeployBlueGreen} started
      * (its revision is read back from the deployment) and reports the result. This is all a hook
      * function has to pass on: the two ids CodeDeploy gave it and the event it serves.
+     *
+     * @param deploymentId the CodeDeploy deployment id
+     * @param hookExecutionId the lifecycle event hook execution id
+     * @param event the event the hook function serves
+     * @return what the hook said (also what was reported)
+     * @throws IllegalArgumentException if {@code deploymentId} is blank
      */
     public HookResult answer(String deploymentId, String hookExecutionId, CodeDeployEvent event) {
         if (deploymentId == null || deploymentId.isBlank()) {
@@ -54,6 +60,12 @@ public final class CodeDeployHookHandler {
      * Runs the hook for {@code event} of the deployment of {@code revision} and reports its result.
      *
      * @return what the hook said (also what was reported)
+     * @param deploymentId the CodeDeploy deployment id
+     * @param hookExecutionId the lifecycle event hook execution id
+     * @param event the event the hook function serves
+     * @param revision the revision being deployed
+     * @param clock the clock the hook context's time is read from
+     * @throws IllegalArgumentException if either id is blank
      */
     public HookResult answer(String deploymentId, String hookExecutionId, CodeDeployEvent event, Revision revision, Clock clock) {
         Objects.requireNonNull(event, "event");

@@ -77,17 +77,32 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
         this.bakeTime = b.bakeTime;
     }
 
-    /** An adapter for {@code service} in {@code cluster}; see {@link Builder} for the defaults. */
+    /**
+     * An adapter for {@code service} in {@code cluster}; see {@link Builder} for the defaults.
+     *
+     * @param ecs the ECS client
+     * @param cluster the cluster's name or ARN
+     * @param service the service's name or ARN
+     * @return a new builder
+     */
     public static Builder builder(EcsClient ecs, String cluster, String service) {
         return new Builder(ecs, cluster, service);
     }
 
-    /** How ECS shifts production traffic in the service deployments this adapter starts. */
+    /**
+     * How ECS shifts production traffic in the service deployments this adapter starts.
+     *
+     * @return the strategy
+     */
     public EcsNativeStrategy strategy() {
         return strategy;
     }
 
-    /** How long ECS keeps the previous revision after the shift: the time Cutover's gates have to judge. */
+    /**
+     * How long ECS keeps the previous revision after the shift: the time Cutover's gates have to judge.
+     *
+     * @return the bake time
+     */
     public Duration bakeTime() {
         return bakeTime;
     }
@@ -97,6 +112,8 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
      * ten minutes for the tasks to start, and its scale-down delay covers the bake time plus a minute
      * of clean-up, so the engine promotes after ECS has finished. Add post-promotion gates; their
      * analysis must end within the bake time, when ECS can still roll back.
+     *
+     * @return a blue-green builder with that progress deadline and scale-down delay
      */
     public BlueGreenBuilder blueGreen() {
         return Deployment.blueGreen().progressDeadline(strategy.productionShift().plusMinutes(10))
@@ -325,7 +342,12 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
             this.service = Args.notBlank("service", service);
         }
 
-        /** How ECS shifts production traffic; default {@link EcsNativeStrategy#blueGreen()}. */
+        /**
+         * How ECS shifts production traffic; default {@link EcsNativeStrategy#blueGreen()}.
+         *
+         * @param strategy the strategy
+         * @return this builder
+         */
         public Builder strategy(EcsNativeStrategy strategy) {
             this.strategy = Objects.requireNonNull(strategy, "strategy");
             return this;
@@ -334,6 +356,10 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
         /**
          * How long ECS keeps the previous revision after the production shift, when Cutover's gates
          * judge and a rollback is still instant; whole minutes, 1..1440 (zero would leave no time to judge).
+         *
+         * @param bakeTime the bake time (default 15 minutes)
+         * @return this builder
+         * @throws IllegalArgumentException if the bake time is not whole minutes within 1..1440
          */
         public Builder bakeTime(Duration bakeTime) {
             EcsNativeStrategy.minutes("bakeTime", bakeTime);
@@ -345,6 +371,11 @@ public final class EcsNativeDeployment implements Workloads, TrafficRouter {
             return this;
         }
 
+        /**
+         * Builds the adapter.
+         *
+         * @return the adapter
+         */
         public EcsNativeDeployment build() {
             return new EcsNativeDeployment(this);
         }

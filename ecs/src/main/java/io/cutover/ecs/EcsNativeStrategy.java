@@ -25,10 +25,25 @@ import software.amazon.awssdk.services.ecs.model.LinearConfiguration;
 public record EcsNativeStrategy(Kind kind, double percent, Duration pause) {
 
     /** The ECS deployment strategies that shift traffic between two service revisions. */
-    public enum Kind { BLUE_GREEN, LINEAR, CANARY }
+    public enum Kind {
+        /** All production traffic in one shift. */
+        BLUE_GREEN,
+        /** Production traffic in equal steps with a wait after each. */
+        LINEAR,
+        /** A canary share first, the rest after a wait. */
+        CANARY
+    }
 
     private static final long MAX_MINUTES = 1440;
 
+    /**
+     * Checks the values against the strategy's limits and rounds the percent to tenths.
+     *
+     * @param kind which ECS strategy
+     * @param percent the step or canary share of production traffic; 100 for BLUE_GREEN
+     * @param pause the wait after each step or after the canary share, whole minutes 0..1440; zero for BLUE_GREEN
+     * @throws IllegalArgumentException if a value is out of range for the strategy
+     */
     public EcsNativeStrategy {
         Objects.requireNonNull(kind, "kind");
         switch (kind) {
@@ -48,7 +63,11 @@ public record EcsNativeStrategy(Kind kind, double percent, Duration pause) {
         }
     }
 
-    /** All production traffic moves to the new revision in one shift. */
+    /**
+     * All production traffic moves to the new revision in one shift.
+     *
+     * @return the strategy
+     */
     public static EcsNativeStrategy blueGreen() {
         return new EcsNativeStrategy(Kind.BLUE_GREEN, 100.0, Duration.ZERO);
     }
@@ -56,6 +75,10 @@ public record EcsNativeStrategy(Kind kind, double percent, Duration pause) {
     /**
      * Production traffic moves in steps of {@code stepPercent} (a multiple of 0.1 within 3.0..100.0),
      * waiting {@code stepWait} (whole minutes, 0..1440) after each step below 100%.
+     *
+     * @param stepPercent the step's share of production traffic, in percent
+     * @param stepWait the wait after each step
+     * @return the strategy
      */
     public static EcsNativeStrategy linear(double stepPercent, Duration stepWait) {
         return new EcsNativeStrategy(Kind.LINEAR, stepPercent, stepWait);
@@ -64,12 +87,20 @@ public record EcsNativeStrategy(Kind kind, double percent, Duration pause) {
     /**
      * {@code canaryPercent} of production traffic (a multiple of 0.1 within 0.1..100.0) moves first,
      * the rest after {@code canaryWait} (whole minutes, 0..1440).
+     *
+     * @param canaryPercent the canary's share of production traffic, in percent
+     * @param canaryWait the wait before the rest moves
+     * @return the strategy
      */
     public static EcsNativeStrategy canary(double canaryPercent, Duration canaryWait) {
         return new EcsNativeStrategy(Kind.CANARY, canaryPercent, canaryWait);
     }
 
-    /** How long ECS takes, by this strategy, from the first production shift to 100% (task start-up not counted). */
+    /**
+     * How long ECS takes, by this strategy, from the first production shift to 100% (task start-up not counted).
+     *
+     * @return the duration of the production shift
+     */
     public Duration productionShift() {
         return switch (kind) {
             case BLUE_GREEN -> Duration.ZERO;

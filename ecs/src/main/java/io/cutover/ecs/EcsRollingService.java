@@ -87,6 +87,15 @@ public final class EcsRollingService implements Workloads, TrafficRouter {
         this.circuitBreakerRollback = b.circuitBreakerRollback;
     }
 
+    /**
+     * A builder for the rolling updates of {@code service} in {@code cluster}.
+     *
+     * @param ecs the ECS client
+     * @param cluster the cluster's name or ARN
+     * @param service the service's name or ARN
+     * @return a new builder
+     * @throws IllegalArgumentException if the cluster or service is blank
+     */
     public static Builder builder(EcsClient ecs, String cluster, String service) {
         return new Builder(ecs, cluster, service);
     }
@@ -368,7 +377,12 @@ public final class EcsRollingService implements Workloads, TrafficRouter {
             this.service = service;
         }
 
-        /** Tasks that must stay running during the update, in percent of the desired count (0..100). */
+        /**
+         * Tasks that must stay running during the update, in percent of the desired count (0..100).
+         *
+         * @param percent the minimum healthy percent (default 100)
+         * @return this builder
+         */
         public Builder minimumHealthyPercent(int percent) {
             if (percent < 0 || percent > 100) {
                 throw new IllegalArgumentException("minimumHealthyPercent must be within 0..100: " + percent);
@@ -377,7 +391,12 @@ public final class EcsRollingService implements Workloads, TrafficRouter {
             return this;
         }
 
-        /** Tasks allowed during the update, in percent of the desired count (100..200). */
+        /**
+         * Tasks allowed during the update, in percent of the desired count (100..200).
+         *
+         * @param percent the maximum percent (default 200)
+         * @return this builder
+         */
         public Builder maximumPercent(int percent) {
             if (percent < 100 || percent > 200) {
                 throw new IllegalArgumentException("maximumPercent must be within 100..200: " + percent);
@@ -386,18 +405,34 @@ public final class EcsRollingService implements Workloads, TrafficRouter {
             return this;
         }
 
-        /** Turns ECS's deployment circuit breaker on or off; when on, ECS rolls back a failing update itself. */
+        /**
+         * Turns ECS's deployment circuit breaker on or off; when on, ECS rolls back a failing update itself.
+         *
+         * @param enable whether the circuit breaker is on (default on)
+         * @return this builder
+         */
         public Builder circuitBreaker(boolean enable) {
             this.circuitBreaker = enable;
             return this;
         }
 
-        /** With the circuit breaker on, whether ECS rolls back itself (default) or only marks the update FAILED. */
+        /**
+         * With the circuit breaker on, whether ECS rolls back itself (default) or only marks the update FAILED.
+         *
+         * @param rollback whether ECS rolls back a failed update itself
+         * @return this builder
+         */
         public Builder circuitBreakerRollback(boolean rollback) {
             this.circuitBreakerRollback = rollback;
             return this;
         }
 
+        /**
+         * Builds the adapter.
+         *
+         * @return the adapter
+         * @throws IllegalArgumentException if both percentages are 100, leaving no room to replace a task
+         */
         public EcsRollingService build() {
             if (minimumHealthyPercent == 100 && maximumPercent == 100) {
                 throw new IllegalArgumentException("minimumHealthyPercent 100 with maximumPercent 100 leaves ECS no room to replace a task");

@@ -97,6 +97,9 @@ public final class ConfigMapStateStore implements StateStore {
      * request; a save's answer is read until the watch delivers it). A save is still a compare-and-set
      * on the API server, so a load that lags behind another engine's save only makes the next save
      * conflict.
+     *
+     * @param cache the watch cache to load from
+     * @return a new store reading from the cache
      */
     public ConfigMapStateStore withCache(KubernetesCache cache) {
         return new ConfigMapStateStore(client, namespace, integrity, Objects.requireNonNull(cache, "cache"));
@@ -169,6 +172,8 @@ public final class ConfigMapStateStore implements StateStore {
      * Every rollout state in the namespace, in one list request: ConfigMaps Cutover labelled whose
      * annotation names a rollout that maps back to the same ConfigMap and whose state (sealed, when
      * this store has a key) names that rollout. A ConfigMap that fails a check is left out and logged.
+     *
+     * @return the states that passed the checks
      */
     public java.util.List<Stored> list() {
         java.util.List<ConfigMap> items = Kube.call("list", "configmaps " + namespace, () -> client.configMaps().inNamespace(namespace)

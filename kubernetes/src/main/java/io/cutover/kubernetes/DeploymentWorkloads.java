@@ -156,13 +156,19 @@ public final class DeploymentWorkloads implements Workloads {
      * @return the client given to the builder
      */
     public KubernetesClient client() { return client; }
-    /** The watch cache these workloads read from, or {@code null} when they read from the API server. */
+    /**
+     * The watch cache these workloads read from, or {@code null} when they read from the API server.
+     *
+     * @return the cache, or {@code null}
+     */
     public KubernetesCache cache() { return reads.cache(); }
     Reads reads() { return reads; }
 
     /**
      * A signal for the engine's readiness waits: fires when the watch reports a change of either
      * Deployment; {@link io.cutover.spi.ChangeSignal#NONE} without a cache.
+     *
+     * @return the signal
      */
     public io.cutover.spi.ChangeSignal changes() {
         return reads.cache() == null ? io.cutover.spi.ChangeSignal.NONE
@@ -690,6 +696,9 @@ public final class DeploymentWorkloads implements Workloads {
         /**
          * Reads the Deployments (and the active Service) from {@code cache}'s watches instead of the API
          * server: a status read costs no request. Default: no cache, every read is a GET.
+         *
+         * @param cache the watch cache
+         * @return this builder
          */
         public Builder cache(KubernetesCache cache) {
             this.cache = Objects.requireNonNull(cache, "cache");

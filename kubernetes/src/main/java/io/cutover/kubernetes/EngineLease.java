@@ -38,6 +38,7 @@ public final class EngineLease {
 
     /** Label on every engine Lease; its value is {@value #LABEL_VALUE}. */
     public static final String LABEL = "cutover.io/engine-lease";
+    /** Value of {@link #LABEL} on every engine Lease. */
     public static final String LABEL_VALUE = "true";
 
     private static final Logger LOG = LoggerFactory.getLogger(EngineLease.class);
@@ -63,25 +64,50 @@ public final class EngineLease {
         this.raw = new Raw(client);
     }
 
-    /** A lease for one replica in {@code namespace}; {@link Builder#identity} is required. */
+    /**
+     * A lease for one replica in {@code namespace}; {@link Builder#identity} is required.
+     *
+     * @param client the client the Lease is written with
+     * @param namespace the Lease's namespace
+     * @return a new builder
+     */
     public static Builder builder(KubernetesClient client, String namespace) {
         return new Builder(client, namespace);
     }
 
+    /**
+     * This replica's identity, which names the Lease and is its holder.
+     *
+     * @return the identity
+     */
     public String identity() {
         return identity;
     }
 
+    /**
+     * How long the Lease lasts unrenewed before other replicas take this one's rollouts.
+     *
+     * @return the duration, in whole seconds
+     */
     public Duration duration() {
         return duration;
     }
 
-    /** The Lease's object name. */
+    /**
+     * The Lease's object name.
+     *
+     * @return the object name
+     */
     public String leaseName() {
         return leaseName(identity);
     }
 
-    /** The Lease object name of replica {@code identity}. */
+    /**
+     * The Lease object name of replica {@code identity}.
+     *
+     * @param identity a replica's identity
+     * @return the object name
+     */
     public static String leaseName(String identity) {
         return Names.objectName("cutover-engine-", identity);
     }
@@ -89,6 +115,8 @@ public final class EngineLease {
     /**
      * Whether this replica may write: its last renewal (measured on its own clock, from before the
      * request was sent) is younger than the renew deadline.
+     *
+     * @return true while the last renewal is younger than the renew deadline
      */
     public boolean held() {
         Instant at = renewedAt;
@@ -102,6 +130,7 @@ public final class EngineLease {
      * @return whether the Lease is this replica's and renewed now; false when another writer changed
      *         it since {@code current} was read (read again and retry at the next tick)
      * @throws CutoverException when the API server fails otherwise
+     * @param current the Lease as last read, or {@code null} when there is none
      */
     public boolean renew(Lease current) {
         Instant now = clock.instant();
@@ -195,7 +224,12 @@ public final class EngineLease {
             this.namespace = DeploymentWorkloads.requireName("namespace", namespace);
         }
 
-        /** This replica's identity, unique in the namespace (a pod name): it names the Lease and owns the rollouts. */
+        /**
+         * This replica's identity, unique in the namespace (a pod name): it names the Lease and owns the rollouts.
+         *
+         * @param identity the identity, at most 253 printable characters
+         * @return this builder
+         */
         public Builder identity(String identity) {
             Checks.notBlank("identity", identity);
             if (identity.length() > 253 || identity.chars().anyMatch(Character::isISOControl)) {
@@ -205,7 +239,12 @@ public final class EngineLease {
             return this;
         }
 
-        /** How long the Lease lasts unrenewed before other replicas take this one's rollouts; whole seconds, at least 3. */
+        /**
+         * How long the Lease lasts unrenewed before other replicas take this one's rollouts; whole seconds, at least 3.
+         *
+         * @param duration the duration (default 15 s)
+         * @return this builder
+         */
         public Builder duration(Duration duration) {
             Objects.requireNonNull(duration, "duration");
             if (duration.toSeconds() < 3 || duration.toNanos() % 1_000_000_000L != 0) {
@@ -215,7 +254,12 @@ public final class EngineLease {
             return this;
         }
 
-        /** How long after its last renewal this replica stops writing; must be shorter than the duration. */
+        /**
+         * How long after its last renewal this replica stops writing; must be shorter than the duration.
+         *
+         * @param renewDeadline the deadline, positive (default two thirds of the duration)
+         * @return this builder
+         */
         public Builder renewDeadline(Duration renewDeadline) {
             Objects.requireNonNull(renewDeadline, "renewDeadline");
             if (renewDeadline.isNegative() || renewDeadline.isZero()) {
@@ -225,11 +269,23 @@ public final class EngineLease {
             return this;
         }
 
+        /**
+         * The clock renewals are measured on (default the system UTC clock).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder withClock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /**
+         * Builds the lease; nothing is written until {@link EngineLease#renew}.
+         *
+         * @return the lease
+         * @throws IllegalArgumentException if identity is missing or the renew deadline is not shorter than the duration
+         */
         public EngineLease build() {
             if (identity == null) {
                 throw new IllegalArgumentException("identity must be set: each engine replica needs its own");

@@ -109,25 +109,49 @@ public final class Fleet {
         this.engine = b.engine.owner(b.identity).withStateStore(FencedTarget.store(store, lease::held, b.identity)).build();
     }
 
-    /** A replica in {@code namespace}; identity, engine and catalog are required. */
+    /**
+     * A replica in {@code namespace}; identity, engine and catalog are required.
+     *
+     * @param client the client the Lease, state and watches use
+     * @param namespace the namespace of the Leases and state ConfigMaps
+     * @return a new builder
+     */
     public static Builder builder(KubernetesClient client, String namespace) {
         return new Builder(client, namespace);
     }
 
+    /**
+     * This replica's identity, which names its Lease and owns its rollouts.
+     *
+     * @return the identity
+     */
     public String identity() {
         return lease.identity();
     }
 
+    /**
+     * This replica's Lease.
+     *
+     * @return the lease
+     */
     public EngineLease lease() {
         return lease;
     }
 
-    /** This replica's engine (its owner is this replica's identity). */
+    /**
+     * This replica's engine (its owner is this replica's identity).
+     *
+     * @return the engine
+     */
     public RolloutEngine engine() {
         return engine;
     }
 
-    /** The rollouts this replica drives now. */
+    /**
+     * The rollouts this replica drives now.
+     *
+     * @return the names of the rollouts, sorted; empty when none
+     */
     public Set<String> driving() {
         Set<String> names = new TreeSet<>();
         driving.forEach((name, r) -> {
@@ -138,7 +162,12 @@ public final class Fleet {
         return names;
     }
 
-    /** The rollout of that name if this replica drives it now. */
+    /**
+     * The rollout of that name if this replica drives it now.
+     *
+     * @param name the rollout's name
+     * @return the rollout, or empty when this replica does not drive it now
+     */
     public Optional<Rollout> rollout(String name) {
         Rollout r = driving.get(name);
         return r == null || r.result().isDone() ? Optional.empty() : Optional.of(r);
@@ -157,6 +186,11 @@ public final class Fleet {
      * Starts a rollout on this replica, which owns it from now on.
      *
      * @throws IllegalStateException when this replica's Lease is not held (nothing is changed)
+     * @param name the rollout's name
+     * @param deployment what to deploy
+     * @param revision the candidate revision
+     * @param target the target to roll out to; its writes are fenced by this replica's Lease
+     * @return the started rollout
      */
     public Rollout start(String name, Deployment deployment, Revision revision, Target target) {
         requireHeld("start " + name);
@@ -344,7 +378,12 @@ public final class Fleet {
             this.namespace = DeploymentWorkloads.requireName("namespace", namespace);
         }
 
-        /** This replica's identity, unique among the replicas (a pod name). */
+        /**
+         * This replica's identity, unique among the replicas (a pod name).
+         *
+         * @param identity the identity, not blank
+         * @return this builder
+         */
         public Builder identity(String identity) {
             this.identity = Checks.notBlank("identity", identity);
             return this;
@@ -354,32 +393,55 @@ public final class Fleet {
          * The engine this replica runs; the fleet sets its owner (the identity) and its state store (the
          * fenced ConfigMap store). Seal state with the key given to {@link #stateStore}, not the engine's
          * {@code stateKey}: replicas read each other's states when they claim them.
+         *
+         * @param engine the engine's builder
+         * @return this builder
          */
         public Builder engine(RolloutEngine.Builder engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
             return this;
         }
 
-        /** How this replica builds the deployment and target of a rollout it takes over. */
+        /**
+         * How this replica builds the deployment and target of a rollout it takes over.
+         *
+         * @param catalog the catalog
+         * @return this builder
+         */
         public Builder catalog(RolloutCatalog catalog) {
             this.catalog = Objects.requireNonNull(catalog, "catalog");
             return this;
         }
 
-        /** Where rollout states are kept (default: unsealed ConfigMaps in the namespace). */
+        /**
+         * Where rollout states are kept (default: unsealed ConfigMaps in the namespace).
+         *
+         * @param store the state store
+         * @return this builder
+         */
         public Builder stateStore(ConfigMapStateStore store) {
             this.store = Objects.requireNonNull(store, "stateStore");
             return this;
         }
 
-        /** How long a replica's Lease lasts unrenewed before its rollouts are taken over; whole seconds, at least 3. */
+        /**
+         * How long a replica's Lease lasts unrenewed before its rollouts are taken over; whole seconds, at least 3.
+         *
+         * @param duration the lease duration (default 15 s)
+         * @return this builder
+         */
         public Builder leaseDuration(Duration duration) {
             EngineLease.builder(client, namespace).identity("check").duration(duration);
             this.duration = duration;
             return this;
         }
 
-        /** How often the Lease is renewed and the others' are read (default a third of the Lease duration). */
+        /**
+         * How often the Lease is renewed and the others' are read (default a third of the Lease duration).
+         *
+         * @param tick the tick, positive and shorter than two thirds of the lease duration
+         * @return this builder
+         */
         public Builder tick(Duration tick) {
             Objects.requireNonNull(tick, "tick");
             if (tick.isNegative() || tick.isZero()) {
@@ -389,7 +451,12 @@ public final class Fleet {
             return this;
         }
 
-        /** Every how many ticks all state ConfigMaps are listed again, as a backstop (default 12); at least 1. */
+        /**
+         * Every how many ticks all state ConfigMaps are listed again, as a backstop (default 12); at least 1.
+         *
+         * @param ticks the number of ticks between full scans
+         * @return this builder
+         */
         public Builder fullScanEvery(int ticks) {
             if (ticks < 1) {
                 throw new IllegalArgumentException("fullScanEvery must be at least 1: " + ticks);
@@ -398,17 +465,35 @@ public final class Fleet {
             return this;
         }
 
-        /** The scheduler ticks run on: the engine's, so tests on virtual time renew on virtual time. */
+        /**
+         * The scheduler ticks run on: the engine's, so tests on virtual time renew on virtual time.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
         public Builder withScheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
+        /**
+         * The clock the Lease's renewals and expiries are measured on (default: the virtual scheduler's clock
+         * when ticks run on one, else the system UTC clock).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder withClock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /**
+         * Builds the fleet replica; it does nothing until {@link Fleet#start()}.
+         *
+         * @return the replica
+         * @throws IllegalArgumentException if identity, engine or catalog is missing or the tick is too long
+         */
         public Fleet build() {
             if (identity == null) {
                 throw new IllegalArgumentException("identity must be set: each engine replica needs its own");

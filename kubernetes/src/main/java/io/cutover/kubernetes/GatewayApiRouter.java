@@ -386,7 +386,12 @@ public final class GatewayApiRouter implements TrafficRouter {
             return this;
         }
 
-        /** Reads the HTTPRoute from {@code cache}'s watch instead of the API server; default: no cache, every read is a GET. */
+        /**
+         * Reads the HTTPRoute from {@code cache}'s watch instead of the API server; default: no cache, every read is a GET.
+         *
+         * @param cache the watch cache
+         * @return this builder
+         */
         public Builder cache(KubernetesCache cache) {
             this.cache = Objects.requireNonNull(cache, "cache");
             return this;

@@ -68,12 +68,23 @@ public final class KubernetesCache implements AutoCloseable {
         this.syncTimeout = syncTimeout;
     }
 
-    /** A cache on {@code client}, waiting at most 30 s for a kind's first list. */
+    /**
+     * A cache on {@code client}, waiting at most 30 s for a kind's first list.
+     *
+     * @param client the client the informers run on
+     * @return a new cache
+     */
     public static KubernetesCache of(KubernetesClient client) {
         return of(client, DEFAULT_SYNC_TIMEOUT);
     }
 
-    /** A cache on {@code client}, waiting at most {@code syncTimeout} for a kind's first list. */
+    /**
+     * A cache on {@code client}, waiting at most {@code syncTimeout} for a kind's first list.
+     *
+     * @param client the client the informers run on
+     * @param syncTimeout how long to wait for a kind's first list; positive
+     * @return a new cache
+     */
     public static KubernetesCache of(KubernetesClient client, Duration syncTimeout) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(syncTimeout, "syncTimeout");
@@ -83,17 +94,36 @@ public final class KubernetesCache implements AutoCloseable {
         return new KubernetesCache(client, syncTimeout);
     }
 
-    /** The client the informers run on. */
+    /**
+     * The client the informers run on.
+     *
+     * @return the client
+     */
     public KubernetesClient client() {
         return client;
     }
 
-    /** The object {@code namespace/name} of {@code type} as the watch sees it (a copy), or {@code null} when it does not exist. */
+    /**
+     * The object {@code namespace/name} of {@code type} as the watch sees it (a copy), or {@code null} when it does not exist.
+     *
+     * @param <T> the kind's class
+     * @param type the kind
+     * @param namespace the namespace
+     * @param name the object's name
+     * @return a copy of the object, or {@code null}
+     */
     public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
         return informed(type, namespace).get(name);
     }
 
-    /** A custom resource ({@code VirtualService}...) as the watch sees it (a copy), or {@code null}. */
+    /**
+     * A custom resource ({@code VirtualService}...) as the watch sees it (a copy), or {@code null}.
+     *
+     * @param context the custom resource's definition
+     * @param namespace the namespace
+     * @param name the object's name
+     * @return a copy of the object, or {@code null}
+     */
     public GenericKubernetesResource get(ResourceDefinitionContext context, String namespace, String name) {
         return informed(context, namespace).get(name);
     }
@@ -101,6 +131,11 @@ public final class KubernetesCache implements AutoCloseable {
     /**
      * A signal that fires when the watch reports a change of one of the {@code names} of {@code type}
      * in {@code namespace}; for {@link io.cutover.Target.Builder#changes}.
+     *
+     * @param type the kind
+     * @param namespace the namespace
+     * @param names the objects' names
+     * @return the signal; each subscription starts the kind's informer if needed
      */
     public ChangeSignal changes(Class<? extends HasMetadata> type, String namespace, String... names) {
         Objects.requireNonNull(type, "type");
@@ -116,12 +151,23 @@ public final class KubernetesCache implements AutoCloseable {
         };
     }
 
-    /** Informers started so far (one per kind and namespace). */
+    /**
+     * Informers started so far (one per kind and namespace).
+     *
+     * @return the number of informers
+     */
     public int informerCount() {
         return informers.size();
     }
 
-    /** The informer of a built-in kind in a namespace, started and synced on first use. Not API: adapters use it. */
+    /**
+     * The informer of a built-in kind in a namespace, started and synced on first use. Not API: adapters use it.
+     *
+     * @param <T> the kind's class
+     * @param type the kind
+     * @param namespace the namespace
+     * @return the informer
+     */
     public <T extends HasMetadata> Informed<T> informed(Class<T> type, String namespace) {
         return informed(type, namespace, Map.of());
     }
@@ -129,6 +175,12 @@ public final class KubernetesCache implements AutoCloseable {
     /**
      * The informer of the objects of a built-in kind in a namespace that carry {@code labels} (all of
      * them when empty), started and synced on first use. Not API: adapters use it.
+     *
+     * @param <T> the kind's class
+     * @param type the kind
+     * @param namespace the namespace
+     * @param labels the labels the objects must carry; empty for all
+     * @return the informer
      */
     @SuppressWarnings("unchecked")
     public <T extends HasMetadata> Informed<T> informed(Class<T> type, String namespace, Map<String, String> labels) {
@@ -139,7 +191,13 @@ public final class KubernetesCache implements AutoCloseable {
                         : client.resources(type).inNamespace(namespace).withLabels(labels).runnableInformer(0)));
     }
 
-    /** The informer of a custom resource in a namespace, started and synced on first use. Not API: adapters use it. */
+    /**
+     * The informer of a custom resource in a namespace, started and synced on first use. Not API: adapters use it.
+     *
+     * @param context the custom resource's definition
+     * @param namespace the namespace
+     * @return the informer
+     */
     @SuppressWarnings("unchecked")
     public Informed<GenericKubernetesResource> informed(ResourceDefinitionContext context, String namespace) {
         String key = context.getGroup() + "/" + context.getVersion() + "/" + context.getPlural() + "@" + namespace;

@@ -61,6 +61,10 @@ public final class KubernetesTarget {
     /**
      * A client for {@code config} with fabric8's request retries off, whose every request waits for
      * {@code budget}: give each engine replica one budget, shared by all its rollouts.
+     *
+     * @param config the client's configuration
+     * @param budget the request budget every request waits for
+     * @return a new client; the caller closes it
      */
     public static KubernetesClient client(Config config, RequestBudget budget) {
         Objects.requireNonNull(config, "config");
@@ -119,6 +123,9 @@ public final class KubernetesTarget {
          * Reads Deployments, Services and HTTPRoutes from {@code cache}'s watches (shared by every target
          * built with it; the caller closes it), and wakes the engine's readiness waits on the watch's
          * events. Default: no cache, every read is a GET and waits poll.
+         *
+         * @param cache the watch cache
+         * @return this builder
          */
         public B cache(KubernetesCache cache) {
             this.cache = Objects.requireNonNull(cache, "cache");

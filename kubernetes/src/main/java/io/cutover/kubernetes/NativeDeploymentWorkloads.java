@@ -87,6 +87,8 @@ public final class NativeDeploymentWorkloads implements Workloads {
      * A signal for the engine's readiness waits: fires when the watch reports a change of the
      * Deployment; {@link io.cutover.spi.ChangeSignal#NONE} without a cache. Give it to
      * {@link io.cutover.Target.Builder#changes}.
+     *
+     * @return the signal
      */
     public io.cutover.spi.ChangeSignal changes() {
         return reads.cache() == null ? io.cutover.spi.ChangeSignal.NONE : reads.cache().changes(Deployment.class, namespace, name);
@@ -458,6 +460,9 @@ public final class NativeDeploymentWorkloads implements Workloads {
         /**
          * Reads the Deployment and its ReplicaSets from {@code cache}'s watches instead of the API server;
          * default: no cache, every status read is a GET and a list.
+         *
+         * @param cache the watch cache
+         * @return this builder
          */
         public Builder cache(KubernetesCache cache) {
             this.cache = Objects.requireNonNull(cache, "cache");

@@ -34,7 +34,12 @@ public final class RequestBudget {
     /** How a request waits for its token: parks the thread by default; tests move a virtual clock. */
     @FunctionalInterface
     public interface Pacer {
-        /** Lets {@code duration} pass for the calling request. */
+        /**
+         * Lets {@code duration} pass for the calling request.
+         *
+         * @param duration how long to wait
+         * @throws InterruptedException if the waiting thread is interrupted
+         */
         void pause(Duration duration) throws InterruptedException;
     }
 
@@ -67,16 +72,31 @@ public final class RequestBudget {
         this.refilledAt = clock.instant();
     }
 
-    /** A budget with the defaults: 40 requests a second, a burst of 80, the system clock. */
+    /**
+     * A budget with the defaults: 40 requests a second, a burst of 80, the system clock.
+     *
+     * @return a new budget
+     */
     public static RequestBudget defaults() {
         return builder().build();
     }
 
+    /**
+     * A builder for a budget other than the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Runs {@code body} with every request it sends marked urgent: it goes before ordinary ones waiting. */
+    /**
+     * Runs {@code body} with every request it sends marked urgent: it goes before ordinary ones waiting.
+     *
+     * @param <T> the body's result type
+     * @param body what sends the requests
+     * @return what {@code body} returns
+     */
     public static <T> T urgently(Supplier<T> body) {
         boolean before = URGENT.get();
         URGENT.set(true);
@@ -87,7 +107,11 @@ public final class RequestBudget {
         }
     }
 
-    /** {@link #urgently(Supplier)} for a body without a value. */
+    /**
+     * {@link #urgently(Supplier)} for a body without a value.
+     *
+     * @param body what sends the requests
+     */
     public static void urgently(Runnable body) {
         urgently(() -> {
             body.run();
@@ -142,25 +166,47 @@ public final class RequestBudget {
         }
     }
 
-    /** Requests waiting for a token now. */
+    /**
+     * Requests waiting for a token now.
+     *
+     * @return the number of waiting requests
+     */
     public synchronized int waiting() {
         return line.size();
     }
 
-    /** Requests let through so far, urgent ones included. */
+    /**
+     * Requests let through so far, urgent ones included.
+     *
+     * @return the count
+     */
     public synchronized long granted() {
         return granted;
     }
 
-    /** Urgent requests let through so far. */
+    /**
+     * Urgent requests let through so far.
+     *
+     * @return the count
+     */
     public synchronized long urgentGranted() {
         return urgentGranted;
     }
 
+    /**
+     * Tokens added per second.
+     *
+     * @return the rate
+     */
     public double qps() {
         return qps;
     }
 
+    /**
+     * Tokens saved up at most.
+     *
+     * @return the burst
+     */
     public int burst() {
         return burst;
     }
@@ -168,6 +214,8 @@ public final class RequestBudget {
     /**
      * The fabric8 interceptor that makes every request of a client wait for this budget; install it
      * with {@link KubernetesTarget#client(io.fabric8.kubernetes.client.Config, RequestBudget)}.
+     *
+     * @return a new interceptor that waits for a token before each request
      */
     public Interceptor interceptor() {
         return new Interceptor() {
@@ -205,7 +253,12 @@ public final class RequestBudget {
 
         private Builder() { }
 
-        /** Tokens added per second; positive and finite. */
+        /**
+         * Tokens added per second; positive and finite.
+         *
+         * @param qps the rate (default 40)
+         * @return this builder
+         */
         public Builder qps(double qps) {
             if (!(qps > 0) || Double.isInfinite(qps)) {
                 throw new IllegalArgumentException("qps must be positive and finite: " + qps);
@@ -214,7 +267,12 @@ public final class RequestBudget {
             return this;
         }
 
-        /** Tokens saved up at most (and at start); at least 1. */
+        /**
+         * Tokens saved up at most (and at start); at least 1.
+         *
+         * @param burst the burst (default 80)
+         * @return this builder
+         */
         public Builder burst(int burst) {
             if (burst < 1) {
                 throw new IllegalArgumentException("burst must be at least 1: " + burst);
@@ -223,17 +281,33 @@ public final class RequestBudget {
             return this;
         }
 
+        /**
+         * The clock tokens are refilled on (default the system UTC clock).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder withClock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** How a request waits; default: parks its thread. */
+        /**
+         * How a request waits; default: parks its thread.
+         *
+         * @param pacer the pacer
+         * @return this builder
+         */
         public Builder withPacer(Pacer pacer) {
             this.pacer = Objects.requireNonNull(pacer, "pacer");
             return this;
         }
 
+        /**
+         * Builds the budget, full at the start.
+         *
+         * @return the budget
+         */
         public RequestBudget build() {
             return new RequestBudget(this);
         }

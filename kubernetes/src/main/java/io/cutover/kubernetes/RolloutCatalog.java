@@ -19,11 +19,27 @@ import java.util.Optional;
 @FunctionalInterface
 public interface RolloutCatalog {
 
-    /** The deployment and target of the rollout {@code state} describes, if this replica can drive it. */
+    /**
+     * The deployment and target of the rollout {@code state} describes, if this replica can drive it.
+     *
+     * @param state the stored state of a rollout to resume
+     * @return the entry, or empty when this replica cannot drive the rollout
+     */
     Optional<Entry> find(RolloutState state);
 
-    /** What a replica needs to resume a rollout. */
+    /**
+     * What a replica needs to resume a rollout.
+     *
+     * @param deployment what the rollout deploys
+     * @param target where it rolls out
+     */
     record Entry(Deployment deployment, Target target) {
+        /**
+         * Checks both are given.
+         *
+         * @param deployment what the rollout deploys
+         * @param target where it rolls out
+         */
         public Entry {
             Objects.requireNonNull(deployment, "deployment");
             Objects.requireNonNull(target, "target");

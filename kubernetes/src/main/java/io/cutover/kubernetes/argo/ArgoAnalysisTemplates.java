@@ -65,6 +65,8 @@ public final class ArgoAnalysisTemplates implements AnalysisTemplates {
      * more documents).
      *
      * @throws UnsupportedFieldException naming the field, when a template cannot be read or uses what Cutover cannot honour
+     * @param yaml the YAML text
+     * @return the templates read
      */
     public static ArgoAnalysisTemplates read(String yaml) {
         Objects.requireNonNull(yaml, "yaml");
@@ -90,7 +92,11 @@ public final class ArgoAnalysisTemplates implements AnalysisTemplates {
         return new ArgoAnalysisTemplates(parsed);
     }
 
-    /** The templates read, by name. */
+    /**
+     * The templates read, by name.
+     *
+     * @return the names, sorted
+     */
     public Set<String> names() {
         return Collections.unmodifiableSet(new TreeSet<>(templates.keySet()));
     }
@@ -98,6 +104,9 @@ public final class ArgoAnalysisTemplates implements AnalysisTemplates {
     /**
      * The Prometheus address template {@code name} gives ({@code provider.prometheus.address}), or
      * {@code null}: the gates query the target's metric source, which should be a Prometheus at it.
+     *
+     * @param name a template's name
+     * @return the address, or {@code null}
      */
     public String address(String name) {
         Template t = templates.get(name);
