@@ -81,7 +81,19 @@ final class RunnerCalls {
      * a transient failure of the store.
      */
     <T> T store(String operation, Supplier<T> call) {
-        return run(operation, platformDeadline, () -> {
+        return store(operation, platformDeadline, call);
+    }
+
+    /**
+     * The store's load for the ownership check inside a write: a third of the platform deadline, so a
+     * store that hangs leaves the write itself the rest of its deadline instead of spending all of it.
+     */
+    <T> T storeForCheck(String operation, Supplier<T> call) {
+        return store(operation, platformDeadline.dividedBy(3), call);
+    }
+
+    private <T> T store(String operation, Duration deadline, Supplier<T> call) {
+        return run(operation, deadline, () -> {
             try {
                 return call.get();
             } catch (CutoverException | io.cutover.sim.SimulatedCrash e) {

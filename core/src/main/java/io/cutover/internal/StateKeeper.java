@@ -68,7 +68,7 @@ final class StateKeeper {
 
     /** Before every platform write: the stored epoch must still be the one {@code current} claimed. */
     void checkOwnership(RolloutState current) {
-        StateStore.Stored stored = load("cannot check ownership before writing");
+        StateStore.Stored stored = load("cannot check ownership before writing", true);
         if (stored != null && stored.state().epoch() != current.epoch()) {
             throw new StateConflictException(name, "epoch " + current.epoch(), "epoch " + stored.state().epoch()
                     + " of engine " + stored.state().owner());
@@ -81,7 +81,7 @@ final class StateKeeper {
      * write on. Otherwise the conflict stands: another engine has claimed the rollout.
      */
     private String ownVersion(StateConflictException conflict, RolloutState next) {
-        StateStore.Stored stored = load("state conflict, and the store cannot be read to check it");
+        StateStore.Stored stored = load("state conflict, and the store cannot be read to check it", false);
         if (stored == null || stored.state().epoch() != next.epoch() || !Objects.equals(stored.state().owner(), next.owner())
                 || stored.version() == null) {
             throw conflict;
@@ -94,9 +94,11 @@ final class StateKeeper {
         return calls.store("save state", () -> ctx.store().save(name, next, expected));
     }
 
-    private StateStore.Stored load(String what) {
+    private StateStore.Stored load(String what, boolean beforeWrite) {
         try {
-            java.util.Optional<StateStore.Stored> loaded = calls.store("load state", () -> ctx.store().load(name));
+            java.util.Optional<StateStore.Stored> loaded = beforeWrite
+                    ? calls.storeForCheck("load state", () -> ctx.store().load(name))
+                    : calls.store("load state", () -> ctx.store().load(name));
             if (loaded == null) {
                 throw CutoverException.transientFailure("load state", "the store returned nothing (null)", null);
             }

@@ -1,5 +1,6 @@
 package io.cutover.ecs;
 
+import io.cutover.CutoverException;
 import io.cutover.ecs.internal.AwsCalls;
 import io.cutover.spi.Measure;
 import io.cutover.spi.MetricQuery;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
+import software.amazon.awssdk.services.cloudwatch.model.StatusCode;
 
 /**
  * Metrics of a role from the ALB's target-group metrics in CloudWatch ({@code AWS/ApplicationELB}):
@@ -249,9 +251,32 @@ public final class CloudWatchAlbMetrics implements MetricSource {
                 .period(period).stat(stat)).build();
     }
 
+    /**
+     * One GetMetricData call whose every query came back whole: a result that is missing, partial,
+     * paged or an internal error is a transient failure (an ERROR measurement, never zero errors),
+     * a forbidden one permanent. An empty but complete result is CloudWatch's "no datapoint".
+     */
     private GetMetricDataResponse fetch(MetricQuery q, String what, List<MetricDataQuery> queries, Instant start, Instant end) {
-        return AwsCalls.call("GetMetricData " + what + " (" + q.revision().name() + ")",
+        String operation = "GetMetricData " + what + " (" + q.revision().name() + ")";
+        GetMetricDataResponse r = AwsCalls.call(operation,
                 () -> cloudWatch.getMetricData(b -> b.metricDataQueries(queries).startTime(start).endTime(end)));
+        if (r.nextToken() != null && !r.nextToken().isEmpty()) {
+            throw CutoverException.transientFailure(operation, "CloudWatch answered in pages; a sum over a part is no rate", null);
+        }
+        for (MetricDataQuery query : queries) {
+            MetricDataResult result = result(r, query.id());
+            if (result == null) {
+                throw CutoverException.transientFailure(operation, "CloudWatch returned no result for " + query.id(), null);
+            }
+            if (result.statusCode() == StatusCode.FORBIDDEN) {
+                throw CutoverException.permanent(operation, "CloudWatch refused to read " + query.id(), null);
+            }
+            if (result.statusCode() != StatusCode.COMPLETE) {
+                throw CutoverException.transientFailure(operation, "CloudWatch answered " + query.id() + " with status "
+                        + result.statusCodeAsString(), null);
+            }
+        }
+        return r;
     }
 
     /** The window in whole minutes, at least one: ALB metrics have one-minute resolution. */

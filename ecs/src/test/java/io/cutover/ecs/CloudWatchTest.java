@@ -87,6 +87,34 @@ class CloudWatchTest {
     }
 
     @Test
+    void anErrorRateWhoseErrorCountCameBackAsAnInternalErrorIsAFailureNotZeroErrors() {
+        server.fake.cloudWatch().metric(GREEN_DIM, "RequestCount", "Sum", 200);
+        wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/").atPriority(1)
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("Action=GetMetricData"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "text/xml")
+                        .withBody("<GetMetricDataResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\">"
+                                + "<GetMetricDataResult><MetricDataResults>"
+                                + result("errors", "", "InternalError") + result("connections", "", "Complete")
+                                + result("requests", "<member>200</member>", "Complete")
+                                + result("elb", "", "Complete") + result("all", "<member>1200</member>", "Complete")
+                                + "</MetricDataResults><Messages></Messages></GetMetricDataResult>"
+                                + "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetMetricDataResponse>")));
+
+        assertThatThrownBy(() -> metrics.errorRate(candidate(Duration.ofMinutes(5))))
+                .isInstanceOf(io.cutover.CutoverException.class).hasMessageContaining("errors").hasMessageContaining("InternalError");
+        assertThatThrownBy(() -> Gates.errorRate(0.05).measure(context()))
+                .as("the gate has no value to pass on: the engine counts the failure as an ERROR measurement")
+                .isInstanceOf(io.cutover.CutoverException.class);
+    }
+
+    private static String result(String id, String values, String status) {
+        String times = values.isEmpty() ? "" : "<member>" + NOW + "</member>";
+        return "<member><Id>" + id + "</Id><Label>" + id + "</Label><Timestamps>" + times + "</Timestamps><Values>" + values
+                + "</Values><StatusCode>" + status + "</StatusCode></member>";
+    }
+
+    @Test
     void errorAndSuccessRatesComeFromTheCandidateTargetGroup() {
         server.fake.cloudWatch().metric(GREEN_DIM, "RequestCount", "Sum", 200);
         server.fake.cloudWatch().metric(GREEN_DIM, "HTTPCode_Target_5XX_Count", "Sum", 10);
