@@ -364,6 +364,10 @@ final class StepExecutor {
         if (at.fullPromotion() || plan.backgroundGates().isEmpty()) {
             return null;
         }
+        if (at.background().taken() == 0) {
+            // the measurements kept are of an earlier run (before a retry): none speaks for this one
+            return "no background round in this run";
+        }
         for (Gate gate : plan.backgroundGates()) {
             String gateName = gateName(gate);
             boolean measured = false;

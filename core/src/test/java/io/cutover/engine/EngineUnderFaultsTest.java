@@ -165,6 +165,43 @@ class EngineUnderFaultsTest {
     }
 
     @Test
+    void aRetriedRolloutStalledPastItsWholeDurationDoesNotPromoteOnAMeasurementFromBeforeTheRetry() {
+        Fixture f = Fixture.healthy();
+        java.util.concurrent.atomic.AtomicBoolean bad = new java.util.concurrent.atomic.AtomicBoolean();
+        io.cutover.gate.Gate switchable = new io.cutover.gate.Gate() {
+            @Override public String name() { return "switchable"; }
+            @Override public io.cutover.gate.Measurement measure(io.cutover.gate.GateContext c) {
+                return bad.get() ? new io.cutover.gate.Measurement("switchable", Verdict.FAILED, 0.5, "bad now", c.now())
+                        : new io.cutover.gate.Measurement("switchable", Verdict.PASSED, 0.99, "fine", c.now());
+            }
+        };
+        Deployment ab = Deployment.abTest().match(io.cutover.spi.HeaderMatch.exact("x-canary", "true"))
+                .duration(Duration.ofMinutes(3)).gate(switchable).build();
+        boolean[] armed = {false};
+        f.engine = RolloutEngine.builder().withScheduler(f.time).withStateStore(f.store).onEvent(f.events::add).onEvent(e -> {
+            if (armed[0] && e instanceof RolloutEvent.TrafficChanged) {
+                armed[0] = false;
+                f.time.advance(Duration.ofHours(1)); // the retried run's tick blocked past its whole duration
+            }
+        }).build();
+        Rollout r = f.start(ab);
+        f.time.advance(Duration.ofMinutes(2));
+        assertThat(f.events(RolloutEvent.MeasurementTaken.class)).anySatisfy(m ->
+                assertThat(m.measurement().verdict()).isEqualTo(Verdict.PASSED));
+        r.abort("first look done");
+        assertThat(r.await().phase()).isEqualTo(Phase.ABORTED);
+
+        bad.set(true);
+        armed[0] = true;
+        r.retry();
+        RolloutResult retried = r.await();
+
+        assertThat(retried.phase()).as(retried.reason()).isNotEqualTo(Phase.SUCCEEDED);
+        assertThat(f.platform.stableRevision()).isEqualTo("v1");
+        assertThat(f.platform.read()).isEqualTo(TrafficSplit.stableOnly());
+    }
+
+    @Test
     void aStateStoreThatStaysDownWhileProgressingPausesWithTheReasonAndStopsTrying() {
         Fixture f = Fixture.healthy();
         AtomicInteger saves = new AtomicInteger();
