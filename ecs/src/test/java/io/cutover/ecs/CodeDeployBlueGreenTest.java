@@ -19,7 +19,6 @@ import io.cutover.Target;
 import io.cutover.ecs.fake.CodeDeployFake;
 import io.cutover.gate.GatePolicy;
 import io.cutover.gate.Gates;
-import io.cutover.sim.SimulatedCrash;
 import io.cutover.spi.HookResult;
 import io.cutover.spi.HookStage;
 import io.cutover.spi.MetricQuery;
@@ -327,26 +326,15 @@ class CodeDeployBlueGreenTest {
     }
 
     private int crashEverywhere(double errorRate, Phase expected, String taskDefinition) {
-        AtomicInteger clean = new AtomicInteger();
         Deployment blueGreen = plan(codeDeploy().build());
-        RolloutResult first = engine().start("myapp", blueGreen, V2, target(codeDeploy().build(), errors(errorRate),
-                new Crashing(clean, Integer.MAX_VALUE))).await();
-        assertThat(first.phase()).isEqualTo(expected);
-        int writes = clean.get();
-        for (int k = 1; k <= writes; k++) {
-            reset();
-            RolloutEngine dying = engine();
-            int crashAt = k;
-            assertThatThrownBy(() -> dying.start("myapp", blueGreen, V2, target(codeDeploy().build(), errors(errorRate),
-                    new Crashing(new AtomicInteger(), crashAt))).await()).as("crash at write %d", k).isInstanceOf(SimulatedCrash.class);
-            dying.shutdown();
-            RolloutResult resumed = engine().resume("myapp", blueGreen, target(codeDeploy().build(), errors(errorRate))).await();
-            assertThat(resumed.phase()).as("resumed after a crash at write %d: %s", k, resumed.reason()).isEqualTo(expected);
-            assertThat(serviceTaskDefinition()).as("after a crash at write %d", k).isEqualTo(taskDefinition);
-            assertThat(server.fake.codeDeploy().count()).as("one deployment, whatever the crash").isEqualTo(1);
-            assertThat(server.fake.codeDeploy().status("d-1")).isEqualTo(expected == Phase.SUCCEEDED ? "Succeeded" : "Stopped");
-        }
-        return writes;
+        return Crashing.afterEveryWrite(expected, this::engine, this::reset, () -> new Crashing.Attempt(
+                        (engine, crashing) -> engine.start("myapp", blueGreen, V2, target(codeDeploy().build(), errors(errorRate), crashing)),
+                        engine -> engine.resume("myapp", blueGreen, target(codeDeploy().build(), errors(errorRate)))),
+                k -> {
+                    assertThat(serviceTaskDefinition()).as("after a crash at write %d", k).isEqualTo(taskDefinition);
+                    assertThat(server.fake.codeDeploy().count()).as("one deployment, whatever the crash").isEqualTo(1);
+                    assertThat(server.fake.codeDeploy().status("d-1")).isEqualTo(expected == Phase.SUCCEEDED ? "Succeeded" : "Stopped");
+                });
     }
 
     @Test

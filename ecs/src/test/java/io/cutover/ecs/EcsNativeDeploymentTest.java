@@ -18,7 +18,6 @@ import io.cutover.Target;
 import io.cutover.event.RolloutEvent;
 import io.cutover.gate.GatePolicy;
 import io.cutover.gate.Gates;
-import io.cutover.sim.SimulatedCrash;
 import io.cutover.spi.MetricQuery;
 import io.cutover.spi.MetricSource;
 import io.cutover.spi.MetricValue;
@@ -261,26 +260,14 @@ class EcsNativeDeploymentTest {
 
     /** A short bake and one round of analysis keep the many runs of the crash tests quick. */
     private int crashEverywhere(double errorRate, Phase expected, String serving) {
-        EcsNativeDeployment first = quick();
-        Deployment plan = first.blueGreen().postPromotionGate(Gates.errorRate(0.05))
+        Deployment plan = quick().blueGreen().postPromotionGate(Gates.errorRate(0.05))
                 .analysis(GatePolicy.builder().count(1).interval(Duration.ofSeconds(30)).build()).build();
-        AtomicInteger clean = new AtomicInteger();
-        assertThat(engine().start(WEB, plan, V2, target(first, errors(errorRate), new Crashing(clean, Integer.MAX_VALUE))).await().phase())
-                .isEqualTo(expected);
-        int writes = clean.get();
-        for (int k = 1; k <= writes; k++) {
-            reset();
+        return Crashing.afterEveryWrite(expected, this::engine, this::reset, () -> {
             EcsNativeDeployment web = quick();
-            RolloutEngine dying = engine();
-            int crashAt = k;
-            assertThatThrownBy(() -> dying.start(WEB, plan, V2, target(web, errors(errorRate), new Crashing(new AtomicInteger(), crashAt))).await())
-                    .as("crash at write %d", k).isInstanceOf(SimulatedCrash.class);
-            dying.shutdown();
-            RolloutResult resumed = engine().resume(WEB, plan, target(web, errors(errorRate))).await();
-            assertThat(resumed.phase()).as("resumed after a crash at write %d: %s", k, resumed.reason()).isEqualTo(expected);
-            assertThat(shares()).as("after a crash at write %d", k).isEqualTo(Map.of(serving, 100.0));
-        }
-        return writes;
+            return new Crashing.Attempt(
+                    (engine, crashing) -> engine.start(WEB, plan, V2, target(web, errors(errorRate), crashing)),
+                    engine -> engine.resume(WEB, plan, target(web, errors(errorRate))));
+        }, k -> assertThat(shares()).as("after a crash at write %d", k).isEqualTo(Map.of(serving, 100.0)));
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "seed {0}, candidate errors {1}")

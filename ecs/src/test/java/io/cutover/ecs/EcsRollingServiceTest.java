@@ -14,7 +14,6 @@ import io.cutover.RolloutResult;
 import io.cutover.Target;
 import io.cutover.event.RolloutEvent;
 import io.cutover.gate.Gates;
-import io.cutover.sim.SimulatedCrash;
 import io.cutover.spi.MetricQuery;
 import io.cutover.spi.MetricSource;
 import io.cutover.spi.MetricValue;
@@ -194,23 +193,10 @@ class EcsRollingServiceTest {
     }
 
     private int crashEverywhere(double errorRate, Phase expected, String taskDefinition) {
-        AtomicInteger clean = new AtomicInteger();
-        RolloutResult first = engine().start(WORKER, rolling, V2, target(errors(errorRate), new Crashing(clean, Integer.MAX_VALUE))).await();
-        assertThat(first.phase()).isEqualTo(expected);
-        int writes = clean.get();
-        for (int k = 1; k <= writes; k++) {
-            reset();
-            RolloutEngine dying = engine();
-            AtomicInteger counted = new AtomicInteger();
-            int crashAt = k;
-            assertThatThrownBy(() -> dying.start(WORKER, rolling, V2, target(errors(errorRate), new Crashing(counted, crashAt))).await())
-                    .as("crash at write %d", k).isInstanceOf(SimulatedCrash.class);
-            dying.shutdown();
-            RolloutResult resumed = engine().resume(WORKER, rolling, target(errors(errorRate))).await();
-            assertThat(resumed.phase()).as("resumed after a crash at write %d: %s", k, resumed.reason()).isEqualTo(expected);
-            assertThat(end()).as("after a crash at write %d", k).isEqualTo(taskDefinition + " completed");
-        }
-        return writes;
+        return Crashing.afterEveryWrite(expected, this::engine, this::reset, () -> new Crashing.Attempt(
+                        (engine, crashing) -> engine.start(WORKER, rolling, V2, target(errors(errorRate), crashing)),
+                        engine -> engine.resume(WORKER, rolling, target(errors(errorRate)))),
+                k -> assertThat(end()).as("after a crash at write %d", k).isEqualTo(taskDefinition + " completed"));
     }
 
     /** A metric source where the candidate shows {@code candidate} errors and stable almost none. */
